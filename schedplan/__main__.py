@@ -1,0 +1,5 @@
+"""python -m schedplan -> schedplan.cli.main."""
+
+from schedplan.cli import main
+
+raise SystemExit(main())

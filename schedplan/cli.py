@@ -1,0 +1,67 @@
+"""Command line: argument parsing, one error handler, exit codes. Data to stdout, diagnostics to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from enum import IntEnum
+
+from schedplan import __version__
+from schedplan.errors import SchedplanError
+
+# Each command lives in schedplan/commands/<name>.py with add_parser(subparsers) and run(args) -> int.
+# Heavy imports (textual, icalendar) happen inside run(), so `schedplan plan` stays fast.
+COMMANDS = ["protocols", "plan", "check"]
+
+
+class Exit(IntEnum):
+    OK = 0
+    PROBLEMS = 1  # `check` found problems in a protocol file
+    BAD_INPUT = 2  # the user's input or a protocol file is unusable
+    INTERNAL = 70  # a bug in schedplan (EX_SOFTWARE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="schedplan",
+        description="Conditioning and infusion schedules for transplant and cellular-therapy units.",
+    )
+    parser.add_argument("--version", action="version", version=f"schedplan {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"schedplan.commands.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        default = getattr(parser, "default_command", None)
+        if default is None:
+            parser.print_help()
+            return Exit.OK
+        args = parser.parse_args([default, *(argv or sys.argv[1:])])
+    try:
+        return int(args.run(args))
+    except SchedplanError as exc:
+        print(f"schedplan: error: {exc}", file=sys.stderr)
+        return Exit.BAD_INPUT
+    except KeyboardInterrupt:
+        print("schedplan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader (head, less) went away; nothing left to say
+        sys.stderr.close()
+        return Exit.OK
+    except Exception as exc:  # a bug: say so plainly, no traceback unless asked for
+        if os.environ.get("SCHEDPLAN_DEBUG"):
+            raise
+        print(
+            f"schedplan: internal error ({type(exc).__name__}: {exc}). This is a bug in schedplan;"
+            " run again with SCHEDPLAN_DEBUG=1 for details and report it.",
+            file=sys.stderr,
+        )
+        return Exit.INTERNAL

@@ -1,0 +1,1 @@
+"""The subcommands of the `schedplan` command line, one module each."""

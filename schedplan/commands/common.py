@@ -1,0 +1,96 @@
+"""What several commands share: the patient and choice options and turning them into core objects."""
+
+from __future__ import annotations
+
+import argparse
+from decimal import Decimal
+
+from schedplan.core.patient import BSAFormula, Patient, Sex
+from schedplan.core.units import fmt, parse_decimal, parse_height, parse_weight
+from schedplan.errors import InputError
+
+BSA_RANGE = (Decimal("0.1"), Decimal("5"))
+
+
+def add_patient_options(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    g = p.add_argument_group("patient")
+    g.add_argument("--weight", required=required, help="actual body weight with its unit: 62kg or 136.7lb")
+    g.add_argument("--height", required=required, help="height with its unit: 168cm or 66.1in")
+    g.add_argument("--sex", help="M or F (for the ideal and adjusted body weight)")
+    g.add_argument(
+        "--bsa-formula",
+        choices=[f.value for f in BSAFormula],
+        help="BSA formula (default: the protocol's, else mosteller)",
+    )
+    g.add_argument("--bsa", help="a measured BSA in m2 (e.g. 1.85); replaces the formula")
+
+
+def add_choice_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        dest="set_",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a choice or parameter the protocol declares (repeatable), e.g. --set donor=haploidentical",
+    )
+
+
+def parse_sets(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(f"--set {item!r}: write it as KEY=VALUE, e.g. --set donor=haploidentical", field="set")
+        key = key.strip()
+        if key in out and out[key] != value.strip():
+            raise InputError(f"--set {key} is given twice ({out[key]!r} and {value.strip()!r}); give it once", field=key)
+        out[key] = value.strip()
+    return out
+
+
+def parse_sex(text: str | None) -> Sex | None:
+    if text is None:
+        return None
+    t = text.strip().upper()
+    aliases = {"M": Sex.MALE, "MALE": Sex.MALE, "F": Sex.FEMALE, "FEMALE": Sex.FEMALE}
+    if t not in aliases:
+        raise InputError(f"sex {text!r} is not accepted; write M or F", field="sex", value=text)
+    return aliases[t]
+
+
+def parse_bsa(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    value = parse_decimal(text, "BSA")
+    lo, hi = BSA_RANGE
+    if not lo < value <= hi:
+        raise InputError(f"BSA {text!r} m2 is implausible; a measured BSA is more than {lo} and at most {hi} m2", field="bsa")
+    return value
+
+
+def build_patient(
+    weight: str,
+    height: str,
+    sex: str | None = None,
+    bsa_formula: str | None = None,
+    bsa: str | None = None,
+    *,
+    protocol_formula: BSAFormula = BSAFormula.MOSTELLER,
+) -> Patient:
+    """A Patient from what a person typed; each bad value raises InputError saying what would be right."""
+    kg, _ = parse_weight(weight)
+    cm, _ = parse_height(height)
+    return Patient(
+        weight_kg=kg,
+        height_cm=cm,
+        sex=parse_sex(sex),
+        bsa_formula=BSAFormula(bsa_formula) if bsa_formula else protocol_formula,
+        measured_bsa_m2=parse_bsa(bsa),
+        weight_entered=weight.strip(),
+        height_entered=height.strip(),
+    )
+
+
+def describe_patient_units(kg: Decimal) -> str:
+    return f"{fmt(kg, 2)} kg"

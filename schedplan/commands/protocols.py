@@ -1,0 +1,46 @@
+"""`schedplan protocols`: the shipped protocols with their anchor and choices."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("protocols", help="list the shipped protocols")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from schedplan.export.json_out import dumps
+    from schedplan.load.protocols import shipped_protocols
+
+    loaded = shipped_protocols()
+    if args.format == "json":
+        rows = [
+            {
+                "id": lp.protocol.id,
+                "title": lp.protocol.title,
+                "version": lp.protocol.version,
+                "anchor": lp.protocol.anchor.type.value,
+                "choices": [
+                    {"key": c.key, "label": c.label, "accepted": c.accepted(), "default": c.default, "required": c.required}
+                    for c in lp.protocol.choices
+                ],
+            }
+            for lp in loaded
+        ]
+        print(dumps(rows))
+        return 0
+    for lp in loaded:
+        p = lp.protocol
+        anchor = (
+            f"day 0 = {p.anchor.event}" if not p.is_cycles else f"cycles of {p.anchor.cycle_days} days"
+        )
+        print(f"{p.id}  {p.title}")
+        print(f"    anchor: {anchor}")
+        for c in p.choices:
+            flag = "required" if c.required else (f"default {c.default}" if c.default is not None else "optional")
+            print(f"    --set {c.key}=  {c.accepted()}  [{flag}]  {c.label}")
+        print()
+    return 0

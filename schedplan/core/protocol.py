@@ -1,0 +1,556 @@
+"""The protocol model: metadata, anchor (day 0 or cycles), choices, and events with when / what / dose."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from schedplan.core.patient import BSAFormula
+from schedplan.core.units import Basis, DoseUnit, Per
+from schedplan.errors import Problem, ProtocolInvalid
+
+DAY0_MIN, DAY0_MAX = -365, 3650  # days a day-0 protocol may name (the seeds use -14 .. +730)
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _scalar_to_str(v: Any) -> Any:
+    # YAML gives 0 or 1 for enumeration values written as numbers; choices compare as text.
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | Decimal):
+        return str(v)
+    return v
+
+
+ChoiceText = Annotated[str, BeforeValidator(_scalar_to_str)]
+
+
+def _parse_unit(v: Any) -> Any:
+    if isinstance(v, str):
+        return DoseUnit.parse(v)
+    return v
+
+
+UnitField = Annotated[DoseUnit, BeforeValidator(_parse_unit), PlainSerializer(str, return_type=str)]
+
+
+def _parse_fraction(v: Any) -> Any:
+    if isinstance(v, int | Decimal):
+        v = str(v)
+    if isinstance(v, str):
+        try:
+            f = Fraction(v.strip())
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{v!r} is not a fraction; write it like 2/3 or 0.5") from None
+        if not (0 < f <= 1):
+            raise ValueError(f"fraction {v} must be more than 0 and at most 1")
+        return f
+    return v
+
+
+FractionField = Annotated[Fraction, BeforeValidator(_parse_fraction), PlainSerializer(str, return_type=str)]
+
+
+class AnchorType(str, Enum):
+    DAY0 = "day0"
+    CYCLES = "cycles"
+
+
+class ChoiceRef(_Model):
+    """A value the user supplies through a declared choice or parameter: ``{choice: melphalan_day}``."""
+
+    choice: str
+
+
+class ByChoice(_Model):
+    """A value picked by an enumeration choice: ``{by: cohort, values: {1: 10, 2: 30}}``."""
+
+    by: str
+    values: dict[ChoiceText, Decimal]
+
+
+class Anchor(_Model):
+    """What day 0 (or cycle 1 day 1) is."""
+
+    type: AnchorType = Field(description="day0: days ..., -1, 0, +1 ... around one event; cycles: numbered cycles")
+    event: str = Field(description="what happens on day 0 / what a cycle is, e.g. 'transplant', 'NK cell infusion'")
+    date_label: str = Field(description="how to ask for the anchor date, e.g. 'Transplant date (day 0)'")
+    cycle_days: int | None = Field(default=None, ge=1, le=366, description="cycle length in days (cycles only)")
+    cycles: int | ChoiceRef | None = Field(
+        default=None, description="number of cycles: a fixed number, or {choice: KEY} when the user must choose"
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> Anchor:
+        if self.type is AnchorType.CYCLES:
+            if self.cycle_days is None:
+                raise ValueError("a cycles anchor needs cycle_days (the cycle length)")
+            if self.cycles is None:
+                raise ValueError("a cycles anchor needs cycles: a number, or {choice: KEY}")
+            if isinstance(self.cycles, int) and self.cycles < 1:
+                raise ValueError("cycles must be at least 1")
+        elif self.cycle_days is not None or self.cycles is not None:
+            raise ValueError("cycle_days and cycles belong only to a cycles anchor")
+        return self
+
+
+class ChoiceType(str, Enum):
+    ENUM = "enum"
+    NUMBER = "number"
+    INTEGER = "integer"
+
+
+class Choice(_Model):
+    """Something the user decides or supplies when planning: a choice among values, or a parameter."""
+
+    key: str = Field(description="the name used with --set KEY=VALUE")
+    label: str = Field(description="the question, as shown to a person")
+    type: ChoiceType
+    values: list[ChoiceText] | None = Field(default=None, description="enum: the accepted values")
+    value_labels: dict[ChoiceText, str] | None = Field(default=None, description="enum: text shown per value")
+    unit: str | None = Field(default=None, description="number/integer: the unit of the value, e.g. mg/m2 or day")
+    min: Decimal | None = None
+    max: Decimal | None = None
+    default: ChoiceText | Decimal | None = Field(
+        default=None, description="used when the user sets nothing; absent means the user must set it"
+    )
+    optional: bool = Field(
+        default=False, description="true: may be left unset (then whatever uses it shows 'not stated')"
+    )
+    help: str | None = Field(default=None, description="why the protocol asks, e.g. 'the record gives no dose'")
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"choice key {v!r}: use lower-case letters, digits, _ and -")
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> Choice:
+        if self.type is ChoiceType.ENUM:
+            if not self.values:
+                raise ValueError(f"enum choice {self.key!r} needs values")
+            if len(set(self.values)) != len(self.values):
+                raise ValueError(f"enum choice {self.key!r} lists a value twice")
+            if self.default is not None and str(self.default) not in self.values:
+                raise ValueError(f"default {self.default!r} is not one of the values {self.values}")
+            if self.min is not None or self.max is not None:
+                raise ValueError("min and max belong to number or integer parameters, not to enum choices")
+            if self.value_labels and set(self.value_labels) - set(self.values):
+                raise ValueError(f"value_labels name values not in {self.values}")
+        else:
+            if self.values is not None or self.value_labels is not None:
+                raise ValueError(f"{self.type.value} parameter {self.key!r} takes min/max, not values")
+            if self.default is not None:
+                try:
+                    d = Decimal(str(self.default))
+                except ArithmeticError:
+                    raise ValueError(f"default {self.default!r} is not a number") from None
+                if self.type is ChoiceType.INTEGER and d != d.to_integral_value():
+                    raise ValueError(f"default {self.default!r} is not a whole number")
+                if (self.min is not None and d < self.min) or (self.max is not None and d > self.max):
+                    raise ValueError(f"default {self.default} is outside min/max")
+        if self.optional and self.default is not None:
+            raise ValueError("a choice with a default is never unset: drop optional or the default")
+        return self
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and not self.optional
+
+    def accepted(self) -> str:
+        """The accepted values as one phrase, for messages and forms."""
+        if self.type is ChoiceType.ENUM:
+            return " | ".join(self.values or [])
+        kind = "a whole number" if self.type is ChoiceType.INTEGER else "a number"
+        lo = f" from {self.min}" if self.min is not None else ""
+        hi = f" to {self.max}" if self.max is not None else ""
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"{kind}{lo}{hi}{unit}"
+
+
+class EventKind(str, Enum):
+    DRUG = "drug"
+    CELL_PRODUCT = "cell_product"
+    RADIATION = "radiation"
+    PROCEDURE = "procedure"
+    VISIT = "visit"
+    SAMPLE = "sample"
+    NOTE = "note"
+
+
+class Route(str, Enum):
+    IV = "IV"
+    PO = "PO"
+    SC = "SC"
+    IM = "IM"
+    IT = "IT"
+
+
+class WeightBasis(str, Enum):
+    ACTUAL = "actual"
+    IDEAL = "ideal"
+    ADJUSTED = "adjusted"
+
+
+class Weekly(_Model):
+    """A weekly pattern: ``first_day`` + each offset, for ``weeks`` weeks ("3 times a week for 2 weeks")."""
+
+    first_day: int
+    offsets: list[int] = Field(min_length=1, description="days after first_day within each week, 0..6")
+    weeks: int = Field(ge=1, le=520)
+    doses: int | None = Field(default=None, description="the total the source states; checked against the pattern")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Weekly:
+        if any(not 0 <= o <= 6 for o in self.offsets):
+            raise ValueError("weekly offsets must be from 0 to 6")
+        if sorted(set(self.offsets)) != list(self.offsets):
+            raise ValueError("weekly offsets must be increasing, each once")
+        if self.doses is not None and self.doses != len(self.offsets) * self.weeks:
+            raise ValueError(
+                f"weekly pattern gives {len(self.offsets) * self.weeks} doses "
+                f"({len(self.offsets)} a week x {self.weeks} weeks), but doses says {self.doses}"
+            )
+        return self
+
+    def days(self) -> list[int]:
+        return [self.first_day + 7 * w + o for w in range(self.weeks) for o in self.offsets]
+
+
+class DayRange(_Model):
+    """Every day from ``from`` to ``to``, both included."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    start: int = Field(alias="from")
+    end: int = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _order(self) -> DayRange:
+        if self.end < self.start:
+            raise ValueError(f"range from {self.start} to {self.end} runs backwards")
+        return self
+
+
+CYCLE_KEY_RE = re.compile(r"^(\d+)(\+)?$")
+
+
+class When(_Model):
+    """On which days an event happens. Exactly one of the keys is given."""
+
+    day: int | ChoiceRef | None = None
+    days: list[int] | None = Field(default=None, min_length=1)
+    range: DayRange | None = None
+    weekly: Weekly | None = None
+    by_cycle: dict[ChoiceText, When] | None = Field(
+        default=None, description="cycle protocols: day sets per cycle, keys '1', '2', '3+' (3 and after)"
+    )
+    same_as: str | None = Field(default=None, description="the days of another event (premedications)")
+
+    @model_validator(mode="after")
+    def _one(self) -> When:
+        given = [k for k in ("day", "days", "range", "weekly", "by_cycle", "same_as") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of day, days, range, weekly, by_cycle, same_as"
+                + (f" (found {', '.join(given)})" if given else "")
+            )
+        if self.days is not None and len(set(self.days)) != len(self.days):
+            raise ValueError("days lists a day twice")
+        if self.by_cycle is not None:
+            for key, sub in self.by_cycle.items():
+                if not CYCLE_KEY_RE.match(key) or int(CYCLE_KEY_RE.match(key).group(1)) < 1:  # type: ignore[union-attr]
+                    raise ValueError(f"by_cycle key {key!r}: write a cycle number such as 1, or 3+ for 3 and after")
+                if sub.by_cycle is not None or sub.same_as is not None:
+                    raise ValueError("by_cycle entries give days, not another by_cycle or same_as")
+        return self
+
+    def literal_days(self) -> list[int] | None:
+        """The days when they do not depend on a choice, the cycle, or another event."""
+        if isinstance(self.day, int):
+            return [self.day]
+        if self.days is not None:
+            return list(self.days)
+        if self.range is not None:
+            return list(range(self.range.start, self.range.end + 1))
+        if self.weekly is not None:
+            return self.weekly.days()
+        return None
+
+
+class Dose(_Model):
+    """A prescribed dose: amount, unit, per dose/day/course, and how a course is split."""
+
+    amount: Decimal | ChoiceRef | ByChoice = Field(
+        description="a number, {choice: KEY} (a parameter), or {by: KEY, values: {...}} (by an enum choice)"
+    )
+    unit: UnitField = Field(description="mg/m2, g/m2, mg/kg, x10^6 cells/kg, mg, x10^6 IU, Gy ...")
+    per: Per = Field(default=Per.DOSE, description="dose (each time), day, or course (a total over the days)")
+    split: list[FractionField] | None = Field(
+        default=None, description="per course only: the fraction given on each day, in day order; adds up to 1"
+    )
+    weight: WeightBasis = Field(default=WeightBasis.ACTUAL, description="per-kg doses: which body weight")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Dose:
+        if isinstance(self.amount, Decimal) and not (self.amount > 0 and self.amount.is_finite()):
+            raise ValueError(f"amount {self.amount} must be a positive number")
+        if isinstance(self.amount, ByChoice) and any(v <= 0 for v in self.amount.values.values()):
+            raise ValueError("every amount in values must be positive")
+        if self.split is not None:
+            if self.per is not Per.COURSE:
+                raise ValueError("split is for a course total (per: course)")
+            if sum(self.split, Fraction(0)) != 1:
+                total = sum(self.split, Fraction(0))
+                raise ValueError(f"split fractions add up to {total}, not 1")
+        if self.weight is not WeightBasis.ACTUAL and self.unit.basis is not Basis.PER_KG:
+            raise ValueError("weight (actual/ideal/adjusted) applies only to per-kg doses")
+        return self
+
+
+class Event(_Model):
+    """One thing in the protocol that happens on one or more days."""
+
+    id: str = Field(description="unique within the protocol; stable, used for calendar identities")
+    kind: EventKind
+    name: str = Field(description="drugs: lower-case generic name; otherwise a short label")
+    when: When
+    route: Route | list[Route] | None = Field(default=None, description="absent: the source does not state it")
+    route_note: str | None = Field(default=None, description="e.g. 'via Ommaya reservoir'")
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60, description="infusion duration")
+    dose: Dose | None = None
+    dose_note: str | None = Field(
+        default=None, description="why there is no calculated dose, e.g. 'dose per local policy'"
+    )
+    only_if: dict[str, ChoiceText | list[ChoiceText]] | None = Field(
+        default=None, description="the event happens only when each named choice has (one of) these values"
+    )
+    premedication_for: str | None = Field(default=None, description="id of the event this one is given before")
+    approximate_day: bool = Field(default=False, description="the source gives the day as approximate")
+    notes: str | None = None
+    source: str | None = Field(default=None, description="the sentence of the study record this comes from")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"event id {v!r}: use lower-case letters, digits, _ and -")
+        return v
+
+    @field_validator("route", mode="before")
+    @classmethod
+    def _route_upper(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return v.upper()
+        if isinstance(v, list):
+            return [x.upper() if isinstance(x, str) else x for x in v]
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> Event:
+        if self.dose is not None and self.dose_note is not None and not isinstance(self.dose.amount, ChoiceRef):
+            raise ValueError("give a dose or a dose_note, not both (a dose_note goes with a dose only when "
+                             "its amount is an optional parameter: the note shows while it is unset)")
+        if self.dose is not None and self.dose.split is not None:
+            days = self.when.literal_days()
+            if days is not None and len(days) != len(self.dose.split):
+                raise ValueError(f"split has {len(self.dose.split)} fractions for {len(days)} days")
+        return self
+
+    @property
+    def routes(self) -> list[Route]:
+        if self.route is None:
+            return []
+        return list(self.route) if isinstance(self.route, list) else [self.route]
+
+    def route_text(self) -> str | None:
+        return " or ".join(r.value for r in self.routes) or None
+
+
+class Source(_Model):
+    registry: str = Field(description="registry id, e.g. NCT07256210")
+    record: str | None = Field(default=None, description="the record file or page the protocol was encoded from")
+    quote: str | None = Field(default=None, description="the sentence(s) the schedule was taken from")
+
+
+class Protocol(_Model):
+    """A whole protocol, as written once in YAML."""
+
+    id: str = Field(description="the registry number, e.g. NCT07256210")
+    title: str
+    version: str
+    source: Source
+    bsa_formula: BSAFormula = Field(default=BSAFormula.MOSTELLER, description="the BSA formula the protocol uses")
+    notes: list[str] = Field(default_factory=list, description="what the record says that is not on a day")
+    anchor: Anchor
+    choices: list[Choice] = Field(default_factory=list)
+    events: list[Event] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | Decimal) else v
+
+    def choice(self, key: str) -> Choice | None:
+        return next((c for c in self.choices if c.key == key), None)
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    @property
+    def is_cycles(self) -> bool:
+        return self.anchor.type is AnchorType.CYCLES
+
+    @classmethod
+    def from_data(cls, data: Any, *, source: str | None = None) -> Protocol:
+        """Validate a plain mapping (as read from YAML/JSON) into a Protocol, collecting every problem."""
+        try:
+            protocol = cls.model_validate(data)
+        except ValidationError as exc:
+            raise ProtocolInvalid(problems=problems_from_validation(exc), source=source) from None
+        problems = semantic_problems(protocol)
+        if problems:
+            raise ProtocolInvalid(problems=problems, source=source)
+        return protocol
+
+
+def problems_from_validation(exc: ValidationError) -> list[Problem]:
+    """Pydantic's errors as Problems, with the path to each (positions are added by the loader)."""
+    out = []
+    for err in exc.errors(include_url=False):
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key {err['loc'][-1]!r}"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        elif err["type"] == "missing":
+            msg = f"missing required key {err['loc'][-1]!r}"
+        # Union members add their type name to the path; keep only the real keys and indexes.
+        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        out.append(Problem(message=msg, loc=loc))
+    return out
+
+
+def _is_union_tag(part: Any) -> bool:
+    if not isinstance(part, str):
+        return False
+    return part in {"int", "decimal", "ChoiceRef", "ByChoice", "str", "list[int]", "constrained-int"} or (
+        "[" in part and "]" in part
+    ) or part.startswith("function-")
+
+
+def semantic_problems(p: Protocol) -> list[Problem]:
+    """Problems a single model cannot see: references, day ranges, choices used but not declared."""
+    problems: list[Problem] = []
+
+    def add(msg: str, *loc: str | int) -> None:
+        problems.append(Problem(message=msg, loc=tuple(loc)))
+
+    keys = [c.key for c in p.choices]
+    for i, key in enumerate(keys):
+        if keys.index(key) != i:
+            add(f"choice {key!r} is declared twice", "choices", i, "key")
+    ids = [e.id for e in p.events]
+    for i, eid in enumerate(ids):
+        if ids.index(eid) != i:
+            add(f"event id {eid!r} is used twice", "events", i, "id")
+
+    def check_ref(key: str, loc: tuple[str | int, ...], want: set[ChoiceType]) -> Choice | None:
+        c = p.choice(key)
+        if c is None:
+            add(f"{key!r} is not a declared choice (declared: {', '.join(keys) or 'none'})", *loc)
+            return None
+        if c.type not in want:
+            add(f"choice {key!r} is {c.type.value}, but here it must be {' or '.join(t.value for t in want)}", *loc)
+        return c
+
+    if isinstance(p.anchor.cycles, ChoiceRef):
+        c = check_ref(p.anchor.cycles.choice, ("anchor", "cycles", "choice"), {ChoiceType.ENUM, ChoiceType.INTEGER})
+        if c is not None and c.type is ChoiceType.ENUM and not all((v or "").isdigit() and int(v) >= 1 for v in c.values or []):
+            add(f"choice {c.key!r} gives the number of cycles, so its values must be whole numbers >= 1", "anchor", "cycles")
+
+    lo, hi = (1, p.anchor.cycle_days or 1) if p.is_cycles else (DAY0_MIN, DAY0_MAX)
+    day_kind = f"days 1 to {hi} of a {hi}-day cycle" if p.is_cycles else f"days {DAY0_MIN} to +{DAY0_MAX}"
+
+    def check_days(days: list[int], loc: tuple[str | int, ...]) -> None:
+        for d in days:
+            if not lo <= d <= hi:
+                add(f"day {d:+d} is impossible here: this protocol has {day_kind}", *loc)
+                return
+            if p.is_cycles and d == 0:
+                add("cycle days are numbered from 1; there is no day 0 in a cycle", *loc)
+                return
+
+    for i, e in enumerate(p.events):
+        base = ("events", i)
+        w = e.when
+        days = w.literal_days()
+        if days is not None:
+            check_days(days, (*base, "when"))
+        if isinstance(w.day, ChoiceRef):
+            c = check_ref(w.day.choice, (*base, "when", "day", "choice"), {ChoiceType.INTEGER})
+            if c is not None and c.type is ChoiceType.INTEGER:
+                if c.min is None or c.max is None:
+                    add(f"day parameter {c.key!r} needs min and max, so an impossible day cannot be chosen", "choices", keys.index(c.key))
+                else:
+                    check_days([int(c.min), int(c.max)], ("choices", keys.index(c.key)))
+        if w.by_cycle is not None:
+            if not p.is_cycles:
+                add("by_cycle is for cycle protocols", *base, "when", "by_cycle")
+            for k, sub in w.by_cycle.items():
+                sub_days = sub.literal_days()
+                if sub_days is None:
+                    add("by_cycle entries give literal days", *base, "when", "by_cycle", k)
+                else:
+                    check_days(sub_days, (*base, "when", "by_cycle", k))
+            open_keys = [k for k in w.by_cycle if k.endswith("+")]
+            if len(open_keys) > 1:
+                add("only one by_cycle key may end in + (the cycles after the listed ones)", *base, "when", "by_cycle")
+        if w.same_as is not None:
+            target = p.event(w.same_as)
+            if target is None:
+                add(f"same_as names no event {w.same_as!r}", *base, "when", "same_as")
+            elif target.when.same_as is not None:
+                add("same_as must name an event with days of its own", *base, "when", "same_as")
+        if e.premedication_for is not None and p.event(e.premedication_for) is None:
+            add(f"premedication_for names no event {e.premedication_for!r}", *base, "premedication_for")
+        if e.only_if:
+            for key, val in e.only_if.items():
+                c = check_ref(key, (*base, "only_if", key), {ChoiceType.ENUM})
+                if c is not None and c.type is ChoiceType.ENUM:
+                    for v in val if isinstance(val, list) else [val]:
+                        if v not in (c.values or []):
+                            add(f"{key} has no value {v!r} (values: {c.accepted()})", *base, "only_if", key)
+        if e.dose is not None:
+            amt = e.dose.amount
+            if isinstance(amt, ChoiceRef):
+                check_ref(amt.choice, (*base, "dose", "amount", "choice"), {ChoiceType.NUMBER})
+            elif isinstance(amt, ByChoice):
+                c = check_ref(amt.by, (*base, "dose", "amount", "by"), {ChoiceType.ENUM})
+                if c is not None and c.type is ChoiceType.ENUM and set(amt.values) != set(c.values or []):
+                    add(
+                        f"values must give an amount for each value of {c.key} ({c.accepted()}), no more, no less",
+                        *base, "dose", "amount", "values",
+                    )
+        if e.kind is EventKind.DRUG and e.dose is None and e.dose_note is None:
+            add("a drug needs a dose, or a dose_note saying why there is none (e.g. 'not stated')", *base)
+    return problems

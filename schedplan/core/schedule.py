@@ -1,0 +1,350 @@
+"""Protocol + patient + anchor date + choices -> a dated, calculated, day-by-day schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schedplan.core.dates import as_pendulum, day_label
+from schedplan.core.dosing import CalculatedDose, calculate
+from schedplan.core.patient import Patient
+from schedplan.core.protocol import (
+    CYCLE_KEY_RE,
+    ByChoice,
+    Choice,
+    ChoiceRef,
+    ChoiceType,
+    Event,
+    EventKind,
+    Protocol,
+    When,
+)
+from schedplan.errors import ChoiceError
+
+ChoiceValue = str | int | Decimal | None
+
+
+class ProtocolInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    title: str
+    version: str
+    sha256: str | None = Field(default=None, description="of the protocol file, when it came from one")
+
+
+class PlanWarning(BaseModel):
+    """Something a nurse or pharmacist must see: a code to act on, a message, and the event it concerns."""
+
+    model_config = ConfigDict(frozen=True)
+    code: str
+    message: str
+    event_id: str | None = None
+    date: dt.date | None = None
+
+
+class PlannedEvent(BaseModel):
+    """One dated occurrence of a protocol event."""
+
+    model_config = ConfigDict(frozen=True)
+    key: str = Field(description="stable place in the protocol: event id, cycle and occurrence; never the date")
+    event_id: str
+    date: dt.date
+    day: int = Field(description="day relative to day 0, or the day within the cycle")
+    cycle: int | None
+    label: str = Field(description="'Day -4' or 'C2 D8'")
+    kind: EventKind
+    name: str
+    route: str | None
+    route_note: str | None = None
+    duration_minutes: int | None
+    dose: CalculatedDose | None
+    dose_note: str | None = None
+    premedication_for: str | None = None
+    approximate_day: bool = False
+    notes: str | None = None
+
+
+class Plan(BaseModel):
+    """The calculated schedule and everything it was calculated from."""
+
+    model_config = ConfigDict(frozen=True)
+    protocol: ProtocolInfo
+    anchor_type: str
+    anchor_event: str
+    patient: Patient
+    anchor_date: dt.date
+    choices: dict[str, ChoiceValue]
+    events: list[PlannedEvent]
+    warnings: list[PlanWarning]
+    notes: list[str] = Field(default_factory=list, description="the protocol's notes (what is not on a day)")
+
+
+# --- choices -----------------------------------------------------------------------------------
+
+
+def _parse_choice(c: Choice, raw: str) -> ChoiceValue:
+    text = raw.strip()
+    if c.type is ChoiceType.ENUM:
+        values = c.values or []
+        if text in values:
+            return text
+        folded = {v.lower(): v for v in values}
+        if text.lower() in folded:
+            return folded[text.lower()]
+        raise ChoiceError(
+            f"{c.key} {raw!r} is not accepted; accepted values: {c.accepted()}",
+            key=c.key,
+            value=raw,
+            accepted=tuple(values),
+        )
+    try:
+        number = Decimal(text)
+        if not number.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ChoiceError(f"{c.key} {raw!r} is not a number; accepted: {c.accepted()}", key=c.key, value=raw) from None
+    if c.type is ChoiceType.INTEGER and number != number.to_integral_value():
+        raise ChoiceError(f"{c.key} {raw!r} is not a whole number; accepted: {c.accepted()}", key=c.key, value=raw)
+    if (c.min is not None and number < c.min) or (c.max is not None and number > c.max):
+        raise ChoiceError(f"{c.key} {raw} is out of range; accepted: {c.accepted()}", key=c.key, value=raw)
+    return int(number) if c.type is ChoiceType.INTEGER else number
+
+
+def resolve_choices(protocol: Protocol, raw: Mapping[str, str]) -> tuple[dict[str, ChoiceValue], list[PlanWarning]]:
+    """The user's ``--set`` values checked against the protocol, defaults filled in.
+
+    Raises ChoiceError for an undeclared key, a value not accepted, or required choices left unset
+    (all of those listed in one message, each with its accepted values).
+    """
+    declared = {c.key for c in protocol.choices}
+    for key in raw:
+        if key not in declared:
+            known = ", ".join(c.key for c in protocol.choices) or "none"
+            raise ChoiceError(
+                f"{protocol.id} declares no choice {key!r}; its choices are: {known}",
+                key=key,
+                value=raw[key],
+                accepted=tuple(c.key for c in protocol.choices),
+            )
+    resolved: dict[str, ChoiceValue] = {}
+    warnings: list[PlanWarning] = []
+    missing: list[Choice] = []
+    for c in protocol.choices:
+        if c.key in raw:
+            resolved[c.key] = _parse_choice(c, raw[c.key])
+        elif c.default is not None:
+            resolved[c.key] = _parse_choice(c, str(c.default))
+            warnings.append(
+                PlanWarning(
+                    code="default-choice",
+                    message=f"{c.key} not set: using the protocol's default {c.default}"
+                    + (f" ({c.help})" if c.help else ""),
+                )
+            )
+        elif c.optional:
+            resolved[c.key] = None
+        else:
+            missing.append(c)
+    if missing:
+        parts = "; ".join(f"{c.key} ({c.accepted()})" for c in missing)
+        first = missing[0]
+        raise ChoiceError(
+            f"{protocol.id} needs {'this choice' if len(missing) == 1 else 'these choices'}: {parts}"
+            f" - set each with --set KEY=VALUE, e.g. --set {first.key}={(first.values or ['VALUE'])[0]}",
+            key=first.key,
+            accepted=tuple(first.values or ()),
+        )
+    return resolved, warnings
+
+
+# --- days ----------------------------------------------------------------------------------------
+
+
+def _cycle_count(protocol: Protocol, choices: Mapping[str, ChoiceValue]) -> int:
+    n = protocol.anchor.cycles
+    if isinstance(n, ChoiceRef):
+        return int(choices[n.choice])  # type: ignore[arg-type]
+    assert isinstance(n, int)
+    return n
+
+
+def _when_days(protocol: Protocol, when: When, cycle: int | None, choices: Mapping[str, ChoiceValue]) -> list[int]:
+    if when.same_as is not None:
+        target = protocol.event(when.same_as)
+        assert target is not None  # checked when the protocol was validated
+        return _when_days(protocol, target.when, cycle, choices)
+    if isinstance(when.day, ChoiceRef):
+        return [int(choices[when.day.choice])]  # type: ignore[arg-type]
+    if when.by_cycle is not None:
+        assert cycle is not None
+        if str(cycle) in when.by_cycle:
+            return _when_days(protocol, when.by_cycle[str(cycle)], cycle, choices)
+        open_from = [
+            (int(m.group(1)), k) for k in when.by_cycle if (m := CYCLE_KEY_RE.match(k)) and m.group(2)
+        ]
+        for start, key in open_from:
+            if cycle >= start:
+                return _when_days(protocol, when.by_cycle[key], cycle, choices)
+        return []
+    days = when.literal_days()
+    assert days is not None
+    return sorted(days)
+
+
+def _applies(event: Event, choices: Mapping[str, ChoiceValue]) -> bool:
+    for key, want in (event.only_if or {}).items():
+        allowed = want if isinstance(want, list) else [want]
+        if choices.get(key) not in allowed:
+            return False
+    return True
+
+
+def _amount(event: Event, choices: Mapping[str, ChoiceValue]) -> Decimal | None:
+    assert event.dose is not None
+    amt = event.dose.amount
+    if isinstance(amt, ChoiceRef):
+        value = choices.get(amt.choice)
+        return None if value is None else Decimal(value)
+    if isinstance(amt, ByChoice):
+        return amt.values[str(choices[amt.by])]
+    return amt
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+
+def plan(
+    protocol: Protocol,
+    patient: Patient,
+    anchor_date: dt.date,
+    choices: Mapping[str, str] | None = None,
+    *,
+    sha256: str | None = None,
+) -> Plan:
+    """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols."""
+    resolved, warnings = resolve_choices(protocol, choices or {})
+    anchor = as_pendulum(anchor_date)
+    cycles: list[int | None] = (
+        list(range(1, _cycle_count(protocol, resolved) + 1)) if protocol.is_cycles else [None]
+    )
+    cycle_days = protocol.anchor.cycle_days or 0
+    order = {e.id: i for i, e in enumerate(protocol.events)}
+
+    rows: list[tuple[tuple[int, int, int, int], PlannedEvent]] = []
+    for event in protocol.events:
+        if not _applies(event, resolved):
+            continue
+        amount = _amount(event, resolved) if event.dose is not None else None
+        for cycle in cycles:
+            days = _when_days(protocol, event.when, cycle, resolved)
+            for n, day in enumerate(days):
+                offset = day if cycle is None else (cycle - 1) * cycle_days + (day - 1)
+                date = anchor.add(days=offset)
+                dose: CalculatedDose | None = None
+                dose_note = event.dose_note
+                if event.dose is not None and amount is not None:
+                    split = event.dose.split
+                    dose = calculate(
+                        event.dose,
+                        amount,
+                        patient,
+                        course_days=len(days),
+                        fraction=Fraction(split[n]) if split else None,
+                    )
+                elif event.dose is not None:
+                    param = event.dose.amount.choice  # type: ignore[union-attr]
+                    dose_note = f"{event.dose_note or 'dose not stated'} (no dose calculated; --set {param}=... gives one)"
+                key = event.id + (f"/c{cycle}" if cycle is not None else "") + f"/{n + 1}"
+                rank = order[event.premedication_for] if event.premedication_for else order[event.id]
+                sort_key = (offset, rank, 0 if event.premedication_for else 1, order[event.id])
+                rows.append(
+                    (
+                        sort_key,
+                        PlannedEvent(
+                            key=key,
+                            event_id=event.id,
+                            date=date,
+                            day=day,
+                            cycle=cycle,
+                            label=day_label(day, cycle),
+                            kind=event.kind,
+                            name=event.name,
+                            route=event.route_text(),
+                            route_note=event.route_note,
+                            duration_minutes=event.duration_minutes,
+                            dose=dose,
+                            dose_note=dose_note,
+                            premedication_for=event.premedication_for,
+                            approximate_day=event.approximate_day,
+                            notes=event.notes,
+                        ),
+                    )
+                )
+        warnings.extend(_event_warnings(event, amount))
+    warnings.extend(_patient_warnings(protocol, patient))
+    rows.sort(key=lambda r: r[0])
+    return Plan(
+        protocol=ProtocolInfo(id=protocol.id, title=protocol.title, version=protocol.version, sha256=sha256),
+        anchor_type=protocol.anchor.type.value,
+        anchor_event=protocol.anchor.event,
+        patient=patient,
+        anchor_date=anchor,
+        choices=resolved,
+        events=[r[1] for r in rows],
+        warnings=warnings,
+        notes=list(protocol.notes),
+    )
+
+
+def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:
+    out = []
+    if event.dose is not None and amount is None:
+        out.append(
+            PlanWarning(
+                code="dose-not-set",
+                message=f"{event.name}: no dose calculated - the source gives none and "
+                f"{event.dose.amount.choice} was not set; give it per local policy",  # type: ignore[union-attr]
+                event_id=event.id,
+            )
+        )
+    elif event.dose is None and event.kind in (EventKind.DRUG, EventKind.RADIATION):
+        out.append(
+            PlanWarning(
+                code="dose-not-stated",
+                message=f"{event.name}: no calculated dose ({event.dose_note or 'not stated'})",
+                event_id=event.id,
+            )
+        )
+    if event.kind in (EventKind.DRUG, EventKind.CELL_PRODUCT) and not event.routes:
+        out.append(
+            PlanWarning(
+                code="route-not-stated",
+                message=f"{event.name}: the source does not state the route",
+                event_id=event.id,
+            )
+        )
+    if event.approximate_day:
+        out.append(
+            PlanWarning(
+                code="approximate-day",
+                message=f"{event.name}: the source gives this day as approximate",
+                event_id=event.id,
+            )
+        )
+    return out
+
+
+def _patient_warnings(protocol: Protocol, patient: Patient) -> list[PlanWarning]:
+    if patient.ibw_kg is not None:
+        return []
+    why = "sex not given" if patient.sex is None else "height under 152.4 cm, where Devine is not defined"
+    return [
+        PlanWarning(
+            code="ibw-not-calculated",
+            message=f"ideal and adjusted body weight not calculated ({why})",
+        )
+    ]

@@ -1,0 +1,197 @@
+"""The closed set of dose bases and units, and parsing of measurements such as "62kg" or "66.1in"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import Enum
+
+from schedplan.errors import InputError
+
+KG_PER_LB = Decimal("0.45359237")  # exact, by definition of the avoirdupois pound
+CM_PER_IN = Decimal("2.54")  # exact, by definition of the inch
+
+WEIGHT_RANGE_KG = (Decimal("0.5"), Decimal("350"))  # weight must be > 0.5 and <= 350
+HEIGHT_RANGE_CM = (Decimal("30"), Decimal("250"))  # height must be >= 30 and <= 250
+
+
+class Quantity(str, Enum):
+    """What a dose counts: a mass, an amount of activity, cells, or absorbed radiation."""
+
+    MG = "mg"
+    G = "g"
+    MCG = "mcg"
+    IU = "IU"
+    CELLS = "cells"
+    GY = "Gy"
+
+    @property
+    def step(self) -> Decimal:
+        """The precision a calculated dose in this quantity is reported to (not a clinical rounding)."""
+        return _STEP[self]
+
+
+_STEP = {
+    Quantity.MG: Decimal("0.01"),
+    Quantity.G: Decimal("0.001"),
+    Quantity.MCG: Decimal("0.1"),
+    Quantity.IU: Decimal("1"),
+    Quantity.CELLS: Decimal("1"),
+    Quantity.GY: Decimal("0.01"),
+}
+
+
+class Basis(str, Enum):
+    """What a dose is scaled by."""
+
+    PER_M2 = "m2"
+    PER_KG = "kg"
+    FLAT = "flat"
+
+
+class Per(str, Enum):
+    """Whether an amount is given each time, each day, or is a total for the course."""
+
+    DOSE = "dose"
+    DAY = "day"
+    COURSE = "course"
+
+
+_QUANTITY_WORDS = {
+    "mg": Quantity.MG,
+    "g": Quantity.G,
+    "mcg": Quantity.MCG,
+    "iu": Quantity.IU,
+    "cells": Quantity.CELLS,
+    "gy": Quantity.GY,
+}
+
+_UNIT_RE = re.compile(
+    r"^\s*(?:x\s*10\^(?P<exp>\d{1,2})\s*)?(?P<q>[A-Za-z]+)\s*(?:/\s*(?P<basis>m2|kg))?\s*$"
+)
+
+ACCEPTED_DOSE_UNITS = "mg/m2, g/m2, mg/kg, mcg/kg, x10^6 cells/kg, mg, g, mcg, IU, x10^6 IU, Gy"
+
+
+@dataclass(frozen=True)
+class DoseUnit:
+    """A dose unit such as mg/m2 or x10^6 cells/kg: quantity, scale (10^exponent) and basis."""
+
+    quantity: Quantity
+    basis: Basis
+    exponent: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> DoseUnit:
+        m = _UNIT_RE.match(text or "")
+        q = _QUANTITY_WORDS.get((m.group("q") or "").lower()) if m else None
+        if m is None or q is None:
+            raise ValueError(f"unknown dose unit {text!r}; accepted: {ACCEPTED_DOSE_UNITS}")
+        exp = int(m.group("exp") or 0)
+        if exp not in (0, 3, 6, 9):
+            raise ValueError(f"dose unit {text!r}: the scale must be x10^3, x10^6 or x10^9")
+        basis = {"m2": Basis.PER_M2, "kg": Basis.PER_KG, None: Basis.FLAT}[m.group("basis")]
+        if q is Quantity.GY and basis is not Basis.FLAT:
+            raise ValueError(f"dose unit {text!r}: radiation is given in Gy, not per m2 or kg")
+        return cls(quantity=q, basis=basis, exponent=exp)
+
+    @property
+    def scale(self) -> Decimal:
+        return Decimal(10) ** self.exponent
+
+    @property
+    def scaled_quantity(self) -> str:
+        """The quantity with its scale, e.g. ``x10^6 cells``."""
+        return f"x10^{self.exponent} {self.quantity.value}" if self.exponent else self.quantity.value
+
+    def __str__(self) -> str:
+        suffix = "" if self.basis is Basis.FLAT else f"/{self.basis.value}"
+        return f"{self.scaled_quantity}{suffix}"
+
+
+def fmt(value: Decimal, places: int | None = None) -> str:
+    """A decimal as a person writes it: no trailing zeros, thousands separated.
+
+    ``places`` first rounds (half up) to that many decimal places.
+    """
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    text = f"{value.normalize():,f}"
+    return text
+
+
+def quantize(value: Decimal, step: Decimal) -> Decimal:
+    """Round half up to ``step`` (e.g. 0.01) - the reporting precision, not a clinical rounding."""
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(text: str, what: str) -> Decimal:
+    """A plain decimal number typed by a person; never goes through float."""
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except (InvalidOperation, AttributeError):
+        raise InputError(f"{what} {text!r} is not a number", field=what, value=text) from None
+    if not value.is_finite():
+        raise InputError(f"{what} {text!r} is not a finite number", field=what, value=text)
+    return value
+
+
+_MEASURE_RE = re.compile(r"^\s*(?P<num>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<unit>[A-Za-z]*)\s*$")
+
+_WEIGHT_UNITS = {"kg": Decimal(1), "lb": KG_PER_LB, "lbs": KG_PER_LB}
+_HEIGHT_UNITS = {"cm": Decimal(1), "in": CM_PER_IN}
+
+
+def _parse_measure(text: str, what: str, units: dict[str, Decimal], example: str) -> tuple[Decimal, str]:
+    accepted = " or ".join(u for u in units if u != "lbs")
+    m = _MEASURE_RE.match(text or "")
+    if m is None:
+        raise InputError(
+            f"{what} {text!r} is not a number with a unit; write it like {example} (units: {accepted})",
+            field=what,
+            value=text,
+        )
+    unit = m.group("unit").lower()
+    if not unit:
+        raise InputError(
+            f"{what} {text!r} has no unit; write it like {example} (units: {accepted})",
+            field=what,
+            value=text,
+        )
+    if unit not in units:
+        raise InputError(
+            f"{what} {text!r} has unknown unit {m.group('unit')!r}; accepted units: {accepted} (e.g. {example})",
+            field=what,
+            value=text,
+        )
+    number = Decimal(m.group("num").replace(",", "."))
+    return number * units[unit], unit
+
+
+def parse_weight(text: str) -> tuple[Decimal, str]:
+    """``"62kg"`` or ``"136.7lb"`` -> (kg, unit typed). Refuses bare numbers and implausible weights."""
+    kg, unit = _parse_measure(text, "weight", _WEIGHT_UNITS, "62kg or 136.7lb")
+    lo, hi = WEIGHT_RANGE_KG
+    if not (lo < kg <= hi):
+        raise InputError(
+            f"weight {text!r} ({fmt(kg, 2)} kg) is implausible; it must be more than {lo} kg and at most {hi} kg",
+            field="weight",
+            value=text,
+        )
+    return kg, unit
+
+
+def parse_height(text: str) -> tuple[Decimal, str]:
+    """``"168cm"`` or ``"66.1in"`` -> (cm, unit typed). Refuses bare numbers and implausible heights."""
+    cm, unit = _parse_measure(text, "height", _HEIGHT_UNITS, "168cm or 66.1in")
+    lo, hi = HEIGHT_RANGE_CM
+    if not (lo <= cm <= hi):
+        raise InputError(
+            f"height {text!r} ({fmt(cm, 1)} cm) is implausible; it must be from {lo} cm to {hi} cm",
+            field="height",
+            value=text,
+        )
+    return cm, unit

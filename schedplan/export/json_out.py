@@ -1,0 +1,113 @@
+"""A plan as the JSON contract of `schedplan plan --format json`: decimals written as exact JSON numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from schedplan.core.dosing import CalculatedDose
+from schedplan.core.schedule import Plan, PlannedEvent
+
+_MARK = "\u0000dec:"
+_MARK_RE = re.compile(r'"\\u0000dec:([-0-9.E+]+)"')
+
+
+def _number(d: Decimal) -> str:
+    """A decimal as JSON number text: exact digits, no exponent, no trailing zeros."""
+    d = d.normalize()
+    text = f"{d:f}"
+    return text
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return _MARK + _number(obj)
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def dumps(data: Any) -> str:
+    """JSON text where every Decimal is a number with exactly its digits (never via float)."""
+    text = json.dumps(data, default=_default, indent=2, ensure_ascii=False)
+    return _MARK_RE.sub(lambda m: m.group(1), text)
+
+
+def dose_dict(dose: CalculatedDose | None) -> dict[str, Any] | None:
+    if dose is None:
+        return None
+    return {
+        "value": dose.value,
+        "unit": dose.unit,
+        "prescribed": dose.prescribed,
+        "per_administration": dose.per_administration,
+        "basis": dose.basis,
+        "calculation": dose.calculation,
+    }
+
+
+def event_dict(e: PlannedEvent) -> dict[str, Any]:
+    return {
+        "date": e.date.isoformat(),
+        "day": e.day,
+        "cycle": e.cycle,
+        "label": e.label,
+        "kind": e.kind.value,
+        "name": e.name,
+        "route": e.route,
+        "route_note": e.route_note,
+        "duration_minutes": e.duration_minutes,
+        "dose": dose_dict(e.dose),
+        "dose_note": e.dose_note,
+        "premedication_for": e.premedication_for,
+        "approximate_day": e.approximate_day,
+        "notes": e.notes,
+        "event_id": e.event_id,
+        "key": e.key,
+    }
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as plain data, in the documented shape."""
+    p = plan.patient
+    return {
+        "protocol": {
+            "id": plan.protocol.id,
+            "title": plan.protocol.title,
+            "version": plan.protocol.version,
+            "sha256": plan.protocol.sha256,
+        },
+        "patient": {
+            "weight_kg": p.weight_kg,
+            "height_cm": p.height_cm,
+            "sex": p.sex.value if p.sex else None,
+            "bsa_m2": p.bsa_m2,
+            "bsa_formula": "measured" if p.measured_bsa_m2 is not None else p.bsa_formula.value,
+            "ibw_kg": p.ibw_kg,
+            "adjbw_kg": p.adjbw_kg,
+            "weight_entered": p.weight_entered,
+            "height_entered": p.height_entered,
+        },
+        "anchor_type": plan.anchor_type,
+        "anchor_event": plan.anchor_event,
+        "anchor_date": plan.anchor_date.isoformat(),
+        "choices": dict(plan.choices),
+        "events": [event_dict(e) for e in plan.events],
+        "warnings": [
+            {
+                "code": w.code,
+                "message": w.message,
+                "event_id": w.event_id,
+                "date": w.date.isoformat() if w.date else None,
+            }
+            for w in plan.warnings
+        ],
+        "notes": list(plan.notes),
+    }
+
+
+def render(plan: Plan) -> str:
+    return dumps(plan_dict(plan)) + "\n"

@@ -1,0 +1,76 @@
+"""A plan as text for a person: the patient, then one block per day with each event and its dose."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from schedplan.core.schedule import Plan, PlannedEvent
+from schedplan.core.units import fmt
+
+
+def dose_text(e: PlannedEvent) -> str:
+    """``68.04 mg``, ``413,333,333 cells``, or the reason there is no calculated dose."""
+    if e.dose is not None:
+        return f"{fmt(e.dose.value)} {e.dose.unit}"
+    return e.dose_note or ""
+
+
+def event_line(e: PlannedEvent) -> str:
+    parts = [e.name]
+    dose = dose_text(e)
+    if dose:
+        parts.append(dose)
+    if e.route:
+        parts.append(e.route + (f" ({e.route_note})" if e.route_note else ""))
+    if e.duration_minutes:
+        parts.append(f"over {_duration(e.duration_minutes)}")
+    line = "  ".join(parts)
+    if e.premedication_for:
+        line += f"  [before {e.premedication_for}]"
+    return line
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 60 == 0:
+        h = minutes // 60
+        return f"{h} hour{'s' if h > 1 else ''}"
+    return f"{minutes} min"
+
+
+def patient_line(plan: Plan) -> str:
+    p = plan.patient
+    bsa = f"BSA {fmt(p.bsa_m2)} m2 ({'measured' if p.measured_bsa_m2 is not None else p.bsa_formula.label})"
+    ibw = f"IBW {fmt(p.ibw_kg)} kg, AdjBW {fmt(p.adjbw_kg)} kg" if p.ibw_kg is not None else "IBW not calculated"
+    sex = p.sex.value if p.sex else "sex not given"
+    return f"Patient: {fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {sex}; {bsa}; {ibw}"
+
+
+def render(plan: Plan, *, show_calculation: bool = True) -> str:
+    """The whole schedule as plain text (no colour): safe to print, paste or mail."""
+    out: list[str] = []
+    out.append(f"{plan.protocol.id}  {plan.protocol.title}  (version {plan.protocol.version})")
+    out.append(patient_line(plan))
+    day0 = "Cycle 1 day 1" if plan.anchor_type == "cycles" else f"Day 0 ({plan.anchor_event})"
+    out.append(f"{day0}: {plan.anchor_date.isoformat()}")
+    if plan.choices:
+        chosen = ", ".join(f"{k}={'not set' if v is None else v}" for k, v in plan.choices.items())
+        out.append(f"Choices: {chosen}")
+    if plan.warnings:
+        out.append("")
+        out.append("WARNINGS")
+        for w in plan.warnings:
+            out.append(f"  ! [{w.code}] {w.message}")
+    for date, day_events in groupby(plan.events, key=lambda e: e.date):
+        events = list(day_events)
+        out.append("")
+        out.append(f"{events[0].label:<10} {date.isoformat()} {date.strftime('%a')}")
+        for e in events:
+            out.append(f"    {event_line(e)}")
+            if show_calculation and e.dose is not None:
+                out.append(f"        {e.dose.calculation}")
+    if plan.notes:
+        out.append("")
+        out.append("NOTES")
+        for n in plan.notes:
+            out.append(f"  - {n}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,80 @@
+"""Protocol files in: read, validate with file:line:column for every problem, find shipped protocols by id."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from schedplan.core.protocol import Protocol, problems_from_validation, semantic_problems
+from schedplan.errors import Problem, ProtocolInvalid, UnknownProtocolError
+from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class LoadedProtocol:
+    protocol: Protocol
+    path: Path
+    sha256: str
+
+
+def shipped_dir() -> Path:
+    """Where the shipped protocols are: inside an installed wheel, or protocols/ in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    installed = here / "_protocols"
+    if installed.is_dir():
+        return installed
+    return here.parent / "protocols"
+
+
+def protocol_problems(path: Path) -> tuple[Protocol | None, list[Problem], bytes | None]:
+    """Every problem in a protocol file, each placed at file:line:column where that is known."""
+    try:
+        doc, raw = read_yaml(path)
+    except OSError as exc:
+        return None, [Problem(message=f"cannot read the file: {exc.strerror or exc}", source=str(path))], None
+    except YamlSyntaxError as exc:
+        return None, [exc.problem], None
+    if not isinstance(doc.data, dict):
+        return None, [doc.locate(Problem(message="a protocol file is a mapping of keys (id, title, anchor, events ...)"))], raw
+    try:
+        protocol = Protocol.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, [doc.locate(p) for p in problems_from_validation(exc)], raw
+    problems = [doc.locate(p) for p in semantic_problems(protocol)]
+    return (None if problems else protocol), problems, raw
+
+
+def load_protocol(path: Path) -> LoadedProtocol:
+    """Load one protocol file; raises ProtocolInvalid listing every problem."""
+    protocol, problems, raw = protocol_problems(path)
+    if protocol is None:
+        raise ProtocolInvalid(problems=problems, source=str(path))
+    assert raw is not None
+    return LoadedProtocol(protocol=protocol, path=path, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def shipped_protocols() -> list[LoadedProtocol]:
+    """All shipped protocols, by id."""
+    return sorted((load_protocol(p) for p in shipped_dir().glob("*.yaml")), key=lambda lp: lp.protocol.id)
+
+
+def find_protocol(name: str) -> LoadedProtocol:
+    """A shipped protocol by id (any case), or a YAML file by path."""
+    candidate = Path(name).expanduser()
+    if candidate.suffix.lower() in (".yaml", ".yml") or "/" in name or candidate.is_file():
+        if not candidate.is_file():
+            raise UnknownProtocolError(f"protocol file {name!r} does not exist", name=name)
+        return load_protocol(candidate)
+    files = {p.stem.upper(): p for p in shipped_dir().glob("*.yaml")}
+    path = files.get(name.strip().upper())
+    if path is None:
+        known = tuple(sorted(files))
+        raise UnknownProtocolError(
+            f"no protocol {name!r}; shipped protocols: {', '.join(known)} (or give a path to a .yaml file)",
+            name=name,
+            known=known,
+        )
+    return load_protocol(path)
