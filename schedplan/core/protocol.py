@@ -184,7 +184,7 @@ class Choice(_Model):
         kind = "a whole number" if self.type is ChoiceType.INTEGER else "a number"
         lo = f" from {self.min}" if self.min is not None else ""
         hi = f" to {self.max}" if self.max is not None else ""
-        unit = f" ({self.unit})" if self.unit else ""
+        unit = f" {self.unit}" if self.unit and self.unit != "day" else ""
         return f"{kind}{lo}{hi}{unit}"
 
 

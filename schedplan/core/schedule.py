@@ -256,8 +256,7 @@ def plan(
                         fraction=Fraction(split[n]) if split else None,
                     )
                 elif event.dose is not None:
-                    param = event.dose.amount.choice  # type: ignore[union-attr]
-                    dose_note = f"{event.dose_note or 'dose not stated'} (no dose calculated; --set {param}=... gives one)"
+                    dose_note = event.dose_note or "dose not stated"
                 key = event.id + (f"/c{cycle}" if cycle is not None else "") + f"/{n + 1}"
                 rank = order[event.premedication_for] if event.premedication_for else order[event.id]
                 sort_key = (offset, rank, 0 if event.premedication_for else 1, order[event.id])
@@ -306,12 +305,12 @@ def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:
         out.append(
             PlanWarning(
                 code="dose-not-set",
-                message=f"{event.name}: no dose calculated - the source gives none and "
-                f"{event.dose.amount.choice} was not set; give it per local policy",  # type: ignore[union-attr]
+                message=f"{event.name}: no dose calculated ({event.dose_note or 'not stated'}) - the source gives"
+                f" none; --set {event.dose.amount.choice}=... calculates one",  # type: ignore[union-attr]
                 event_id=event.id,
             )
         )
-    elif event.dose is None and event.kind in (EventKind.DRUG, EventKind.RADIATION):
+    elif event.dose is None and event.kind in (EventKind.DRUG, EventKind.RADIATION, EventKind.CELL_PRODUCT):
         out.append(
             PlanWarning(
                 code="dose-not-stated",
