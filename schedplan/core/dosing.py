@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,8 +41,13 @@ def _amount(value: Decimal) -> str:
     return fmt(value, 4)
 
 
-def _exact_in(value: Decimal, places: int) -> bool:
-    return value == value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+def _dec(value: Fraction) -> Decimal:
+    """A fraction as a Decimal: exact where it terminates, else correctly rounded to 28 digits."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _exact_in(value: Fraction, places: int) -> bool:
+    return (value * 10**places).denominator == 1
 
 
 def _weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]:
@@ -84,37 +89,38 @@ def calculate(
     #    more than 4 decimals (a third of a course), later steps carry it as an expression, so every
     #    step can be checked by hand from the numbers it shows.
     if dose.per is Per.COURSE and fraction is not None:
-        this = amount * fraction.numerator / fraction.denominator
+        this = Fraction(amount) * fraction
         expr = f"{fmt(amount)} x {_frac(fraction)}"
-        steps.append(f"{prescribed} x {_frac(fraction)} (this day's share) = {_amount(this)} {u}")
+        steps.append(f"{prescribed} x {_frac(fraction)} (this day's share) = {_amount(_dec(this))} {u}")
     elif dose.per is Per.COURSE and course_days > 1:
-        this = amount / course_days
+        this = Fraction(amount) / course_days
         expr = f"{fmt(amount)} / {course_days}"
-        steps.append(f"{prescribed} / {course_days} days = {_amount(this)} {u}/day")
+        steps.append(f"{prescribed} / {course_days} days = {_amount(_dec(this))} {u}/day")
     else:
-        this = amount
+        this = Fraction(amount)
         expr = fmt(amount)
-    shown = _amount(this) if _exact_in(this, 4) else f"({expr})"
+    shown = _amount(_dec(this)) if _exact_in(this, 4) else f"({expr})"
 
     # 2. Scale by BSA or weight.
     if unit.basis is Basis.PER_M2:
         bsa = patient.bsa_m2
-        scaled = this * bsa
+        scaled = this * Fraction(bsa)
         basis = f"BSA {fmt(bsa)} m2 ({patient.bsa_source})"
-        steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({patient.bsa_source}) = {_amount(scaled)} {unit.scaled_quantity}")
+        steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({patient.bsa_source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
     elif unit.basis is Basis.PER_KG:
         kg, which = _weight(patient, dose.weight)
-        scaled = this * kg
+        scaled = this * Fraction(kg)
         basis = f"{which} {fmt(kg)} kg"
-        steps.append(f"{shown} {u} x {fmt(kg)} kg ({which}) = {_amount(scaled)} {unit.scaled_quantity}")
+        steps.append(f"{shown} {u} x {fmt(kg)} kg ({which}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
     else:
         scaled = this
         basis = "flat dose"
         if not steps:
-            steps.append(f"flat dose {_amount(this)} {u}")
+            steps.append(f"flat dose {_amount(_dec(this))} {u}")
 
     # 3. Scale x10^6 and friends to plain counts, then to the reporting precision.
-    exact = scaled * unit.scale
+    # Exact rational arithmetic up to here (no rounding of a third); one division at the end.
+    exact = _dec(scaled * Fraction(unit.scale))
     value = quantize(exact, unit.quantity.step)
     q = unit.quantity.value
     if unit.exponent:
@@ -127,7 +133,7 @@ def calculate(
         value=value,
         unit=q,
         prescribed=prescribed,
-        per_administration=f"{_amount(this)} {u}",
+        per_administration=f"{_amount(_dec(this))} {u}",
         basis=basis,
         calculation="; ".join(steps),
         exact_value=exact,
