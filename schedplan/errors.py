@@ -60,6 +60,7 @@ class Problem:
     line: int | None = None
     column: int | None = None
     source: str | None = None
+    at_key: bool = False  # place it at the key itself (an unknown key), not at its value
 
     def render(self) -> str:
         where = self.source or "<protocol>"

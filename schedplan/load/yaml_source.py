@@ -49,14 +49,17 @@ def _yaml() -> YAML:
 class YamlDocument:
     """A YAML document as plain Python data, with the position of every key and item."""
 
-    def __init__(self, data: Any, positions: Positions, source: str):
+    def __init__(self, data: Any, positions: Positions, key_positions: Positions, source: str):
         self.data = data
         self.positions = positions
+        self.key_positions = key_positions
         self.source = source
 
-    def position(self, loc: Loc) -> tuple[int, int] | None:
-        """(line, column), 1-based, of the value at ``loc``, or of its nearest parent that has one."""
+    def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int] | None:
+        """(line, column), 1-based, of the value (or key) at ``loc``, or of its nearest parent that has one."""
         loc = tuple(loc)
+        if at_key and loc in self.key_positions:
+            return self.key_positions[loc]
         while True:
             if loc in self.positions:
                 return self.positions[loc]
@@ -65,22 +68,26 @@ class YamlDocument:
             loc = loc[:-1]
 
     def locate(self, problem: Problem) -> Problem:
-        pos = self.position(problem.loc)
+        pos = self.position(problem.loc, at_key=problem.at_key)
         line, col = pos if pos else (None, None)
         return Problem(message=problem.message, loc=problem.loc, line=line, column=col, source=self.source)
 
 
-def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
+def _plain(node: Any, loc: Loc, positions: Positions, keys: Positions) -> Any:
     if isinstance(node, CommentedMap):
         out = {}
         for key in node:
             k = str(key) if isinstance(key, int | Decimal) else key
             try:
-                line, col = node.lc.key(key)
+                # a scalar is placed at its value (the wrong unit itself), a container at its key
+                kline, kcol = node.lc.key(key)
+                nested = isinstance(node[key], CommentedMap | CommentedSeq)
+                line, col = (kline, kcol) if nested else node.lc.value(key)
             except (KeyError, TypeError):
-                line, col = node.lc.line, node.lc.col
+                line, col = kline, kcol = node.lc.line, node.lc.col
             positions[(*loc, k)] = (line + 1, col + 1)
-            out[k] = _plain(node[key], (*loc, k), positions)
+            keys[(*loc, k)] = (kline + 1, kcol + 1)
+            out[k] = _plain(node[key], (*loc, k), positions, keys)
         return out
     if isinstance(node, CommentedSeq):
         out_list = []
@@ -90,7 +97,7 @@ def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
             except (KeyError, TypeError):
                 line, col = node.lc.line, node.lc.col
             positions[(*loc, i)] = (line + 1, col + 1)
-            out_list.append(_plain(item, (*loc, i), positions))
+            out_list.append(_plain(item, (*loc, i), positions, keys))
         return out_list
     if isinstance(node, str):
         return str(node)  # ruamel's scalar string subclasses -> plain str
@@ -113,9 +120,10 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
     except YAMLError as exc:
         raise YamlSyntaxError(Problem(message=f"YAML: {exc}", source=source)) from None
     positions: Positions = {}
-    data = _plain(raw, (), positions)
+    keys: Positions = {}
+    data = _plain(raw, (), positions, keys)
     positions[()] = (1, 1)
-    return YamlDocument(data, positions, source)
+    return YamlDocument(data, positions, keys, source)
 
 
 def read_yaml(path: Path) -> tuple[YamlDocument, bytes]:
