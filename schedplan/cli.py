@@ -18,8 +18,7 @@ COMMANDS = ["protocols", "plan", "check"]
 
 class Exit(IntEnum):
     OK = 0
-    PROBLEMS = 1  # `check` found problems in a protocol file
-    BAD_INPUT = 2  # the user's input or a protocol file is unusable
+    BAD_INPUT = 2  # the user's input or a protocol file is unusable (`check`: problems found)
     INTERNAL = 70  # a bug in schedplan (EX_SOFTWARE)
 
 

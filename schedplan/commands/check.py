@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from schedplan.cli import Exit
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="validate protocol files and list every problem")
@@ -27,4 +29,4 @@ def run(args: argparse.Namespace) -> int:
         else:
             assert protocol is not None
             print(f"{name}: ok ({protocol.id}, {len(protocol.events)} events, {len(protocol.choices)} choices)")
-    return 2 if failed else 0
+    return Exit.BAD_INPUT if failed else Exit.OK

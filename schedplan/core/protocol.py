@@ -345,7 +345,9 @@ class Event(_Model):
         default=None, description="the event happens only when each named choice has (one of) these values"
     )
     premedication_for: str | None = Field(default=None, description="id of the event this one is given before")
-    approximate_day: bool = Field(default=False, description="the source gives the day as approximate")
+    approximate_day: bool | list[int] = Field(
+        default=False, description="true, or the list of days, that the source gives as approximate"
+    )
     notes: str | None = None
     source: str | None = Field(default=None, description="the sentence of the study record this comes from")
 
@@ -370,6 +372,10 @@ class Event(_Model):
         if self.dose is not None and self.dose_note is not None and not isinstance(self.dose.amount, ChoiceRef):
             raise ValueError("give a dose or a dose_note, not both (a dose_note goes with a dose only when "
                              "its amount is an optional parameter: the note shows while it is unset)")
+        if isinstance(self.approximate_day, list):
+            days = self.when.literal_days()
+            if days is not None and set(self.approximate_day) - set(days):
+                raise ValueError(f"approximate_day names days the event is not on: {sorted(set(self.approximate_day) - set(days))}")
         if self.dose is not None and self.dose.split is not None:
             days = self.when.literal_days()
             if days is not None and len(days) != len(self.dose.split):

@@ -278,7 +278,8 @@ def plan(
                             dose=dose,
                             dose_note=dose_note,
                             premedication_for=event.premedication_for,
-                            approximate_day=event.approximate_day,
+                            approximate_day=event.approximate_day is True
+                            or (isinstance(event.approximate_day, list) and day in event.approximate_day),
                             notes=event.notes,
                         ),
                     )
@@ -327,10 +328,14 @@ def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:
             )
         )
     if event.approximate_day:
+        which = (
+            "the days" if event.approximate_day is True
+            else ", ".join(f"day {d:+d}" if d else "day 0" for d in event.approximate_day)  # type: ignore[union-attr]
+        )
         out.append(
             PlanWarning(
                 code="approximate-day",
-                message=f"{event.name}: the source gives this day as approximate",
+                message=f"{event.name}: the source gives {which} as approximate",
                 event_id=event.id,
             )
         )
