@@ -118,10 +118,15 @@ class Patient(BaseModel):
 
     @property
     def bsa_source(self) -> str:
-        """How the BSA was obtained, for a calculation text: ``Mosteller, 62 kg, 168 cm``."""
+        """How the BSA was obtained, for a calculation text: ``Mosteller, 62 kg, 168 cm``.
+
+        Weight and height are shown with every digit the formula used (136.7 lb is 62.006076979 kg), so
+        the BSA can be reproduced by hand from the text; rounded figures would give a different BSA for
+        about one patient in seven entered in lb and in.
+        """
         if self.measured_bsa_m2 is not None:
             return "measured BSA"
-        return f"{self.bsa_formula.label}, {fmt(self.weight_kg, 2)} kg, {fmt(self.height_cm, 1)} cm"
+        return f"{self.bsa_formula.label}, {fmt(self.weight_kg)} kg, {fmt(self.height_cm)} cm"
 
     @computed_field  # type: ignore[prop-decorator]
     @property
