@@ -60,12 +60,25 @@ def parse_sex(text: str | None) -> Sex | None:
 
 
 def parse_bsa(text: str | None) -> Decimal | None:
+    """A measured BSA in m2: ``1.85`` (or ``1.85m2``); anything else says what would be right."""
     if text is None:
         return None
-    value = parse_decimal(text, "BSA")
+    number = text.strip()
+    if number.lower().endswith(("m2", "m²")):
+        number = number[:-2].strip()
     lo, hi = BSA_RANGE
+    try:
+        value = parse_decimal(number, "BSA")
+    except InputError:
+        raise InputError(
+            f"BSA {text!r} is not a number; give a measured BSA in m2, e.g. --bsa 1.85", field="bsa", value=text
+        ) from None
     if not lo < value <= hi:
-        raise InputError(f"BSA {text!r} m2 is implausible; a measured BSA is more than {lo} and at most {hi} m2", field="bsa")
+        raise InputError(
+            f"BSA {text!r} is implausible; a measured BSA is more than {lo} and at most {hi} m2, e.g. --bsa 1.85",
+            field="bsa",
+            value=text,
+        )
     return value
 
 
