@@ -13,7 +13,7 @@ from schedplan.errors import SchedplanError
 
 # Each command lives in schedplan/commands/<name>.py with add_parser(subparsers) and run(args) -> int.
 # Heavy imports (textual, icalendar) happen inside run(), so `schedplan plan` stays fast.
-COMMANDS = ["protocols", "plan", "check"]
+COMMANDS = ["protocols", "plan", "check", "tui", "export", "replan"]
 
 
 class Exit(IntEnum):
@@ -22,8 +22,15 @@ class Exit(IntEnum):
     INTERNAL = 70  # a bug in schedplan (EX_SOFTWARE)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (what is wrong, where to read more), exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(Exit.BAD_INPUT, f"schedplan: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="schedplan",
         description="Conditioning and infusion schedules for transplant and cellular-therapy units.",
     )
@@ -31,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"schedplan.commands.{name}").add_parser(sub)
+    parser.default_command = "tui"  # type: ignore[attr-defined]  # `schedplan` alone opens the terminal UI
     return parser
 
 

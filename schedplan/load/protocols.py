@@ -65,6 +65,8 @@ def find_protocol(name: str) -> LoadedProtocol:
     """A shipped protocol by id (any case), or a YAML file by path."""
     candidate = Path(name).expanduser()
     if candidate.suffix.lower() in (".yaml", ".yml") or "/" in name or candidate.is_file():
+        if candidate.is_dir():
+            raise UnknownProtocolError(f"{name!r} is a folder, not a protocol file; give the path of a .yaml file", name=name)
         if not candidate.is_file():
             raise UnknownProtocolError(f"protocol file {name!r} does not exist", name=name)
         return load_protocol(candidate)

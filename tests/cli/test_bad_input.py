@@ -64,7 +64,6 @@ def test_protocol_path_that_does_not_exist(cli, tmp_path):
     assert_bad_input(cli(*argv(str(missing))), str(missing), "does not exist")
 
 
-@pytest.mark.xfail(strict=True, reason="load/protocols.py find_protocol: a directory is reported as 'does not exist'")
 def test_protocol_path_that_is_a_directory_says_so(cli, tmp_path):
     folder = tmp_path / "protocols.yaml"
     folder.mkdir()
@@ -299,7 +298,6 @@ def test_argparse_errors_exit_2_and_name_what_is_accepted(cli, args, expected):
     assert expected in run.err.strip().splitlines()[-1]
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: argparse prints its usage block before the error line")
 def test_argparse_errors_are_one_line(cli):
     assert_bad_input(cli(*argv(), "--bsa-formula", "meeh"), "mosteller")
 
