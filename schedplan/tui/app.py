@@ -1,0 +1,362 @@
+"""The schedplan Textual app: protocol picker, patient form, calendar, month grid, dose check, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from schedplan.core.schedule import Plan
+from schedplan.core.units import fmt
+from schedplan.errors import SchedplanError
+from schedplan.tui import planning
+from schedplan.tui.dialogs import DayDialog, HelpScreen, PathDialog
+from schedplan.tui.format import WARN
+from schedplan.tui.messages import DayOpened, FormChanged
+from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
+from schedplan.tui.services import OpenedPlan, Services
+from schedplan.tui.widgets.calendar import ScheduleList
+from schedplan.tui.widgets.doses import DoseCheck
+from schedplan.tui.widgets.form import PatientForm
+from schedplan.tui.widgets.month import MonthGrid
+from schedplan.tui.widgets.picker import ProtocolPicker
+
+TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
+
+
+class SchedplanApp(App[None]):
+    """Plan a patient on a protocol; every number comes from core.schedule.plan."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "schedplan"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the plan to a file"),
+        Binding("ctrl+o", "open", "Open", priority=True, tooltip="Open a saved plan file"),
+        Binding("e", "export", "Export iCal"),
+        Binding("c", "copy", "Copy text"),
+        Binding("slash", "pick", "Protocol"),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False, priority=True),
+        Binding("f2", "toggle_form", "Form", show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True),
+        Binding("escape", "leave_form", "Leave form", show=False),
+        Binding("1", "tab('calendar')", "Calendar", show=False),
+        Binding("2", "tab('month')", "Month", show=False),
+        Binding("3", "tab('doses')", "Dose check", show=False),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        entry: ProtocolEntry | None = None,
+        values: FormValues | None = None,
+        today: dt.date | None = None,
+        theme: str = "textual-dark",
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.entry = entry
+        self.initial_values = values
+        self.today = today or planning.today()
+        self.plan: Plan | None = None
+        self.outcome: Outcome | None = None
+        self.theme = theme
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title-bar")
+        with Horizontal(id="main"):
+            with Vertical(id="form-box"):
+                yield PatientForm(self.entry, self.initial_values, id="form")
+            with Vertical(id="views"):
+                yield Static("", id="status")
+                with TabbedContent(id="tabs", initial=TABS["calendar"]):
+                    with TabPane("Calendar", id=TABS["calendar"]):
+                        yield ScheduleList(id="calendar")
+                    with TabPane("Month", id=TABS["month"]):
+                        yield MonthGrid(id="month")
+                    with TabPane("Dose check", id=TABS["doses"]):
+                        yield DoseCheck(id="doses")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._title()
+        self.recalculate()
+        if self.entry is None:
+            self.action_pick(cancellable=False)
+        else:
+            self.query_one(PatientForm).focus_first()
+
+    def _title(self) -> None:
+        bar = self.query_one("#title-bar", Static)
+        if self.entry is None:
+            bar.update(Text("schedplan - no protocol chosen (press / to pick one)"))
+            return
+        p = self.entry.protocol
+        bar.update(Text.assemble(("schedplan ", "bold"), (p.id, "bold"), f"  {p.title}"))
+
+    # --- the plan -----------------------------------------------------------------------------
+
+    @on(FormChanged)
+    def _form_changed(self, event: FormChanged) -> None:
+        event.stop()
+        self.recalculate()
+
+    def recalculate(self) -> Outcome | None:
+        """Read the form, ask the core for a plan, show it (or the reasons, keeping the last plan)."""
+        if self.entry is None:
+            self.outcome = None
+            self._show(None)
+            self._status()
+            return None
+        form = self.query_one(PatientForm)
+        outcome = compute(self.entry, form.values())
+        self.outcome = outcome
+        form.show_errors(outcome.errors)
+        if outcome.plan is not None:
+            self.plan = outcome.plan
+            self._show(outcome.plan)
+        self._status()
+        return outcome
+
+    def _show(self, plan: Plan | None) -> None:
+        protocol = self.entry.protocol if self.entry else None
+        self.query_one(ScheduleList).show(plan, protocol, self.today)
+        self.query_one(MonthGrid).show(plan, self.today)
+        self.query_one(DoseCheck).show(plan)
+
+    def _status(self) -> None:
+        status = self.query_one("#status", Static)
+        out = self.outcome
+        stale = out is not None and not out.ok
+        status.set_class(stale and self.plan is not None, "-stale")
+        status.set_class(bool(self.plan and self.plan.warnings) and not stale, "-warn")
+        if self.entry is None:
+            status.update("No protocol: press / to pick one.")
+            return
+        if out is not None and not out.ok:
+            todo = _todo(self.entry, out)
+            if self.plan is None:
+                status.update(Text(f"To see the schedule: {todo}"))
+            else:
+                status.update(Text(f"✗ STALE - showing the last valid plan. {todo}"))
+            return
+        plan = self.plan
+        assert plan is not None
+        p = plan.patient
+        days = len({e.date for e in plan.events})
+        bsa = f"BSA {fmt(p.bsa_m2)} m2 ({'measured' if p.measured_bsa_m2 is not None else p.bsa_formula.label})"
+        warn = f"  {WARN} {len(plan.warnings)} WARNING{'S' if len(plan.warnings) != 1 else ''} (Dose check)" if plan.warnings else ""
+        status.update(Text(f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}; {days} days with events{warn}"))
+
+    # --- events from the views ----------------------------------------------------------------
+
+    @on(DayOpened)
+    def _open_day(self, event: DayOpened) -> None:
+        event.stop()
+        if self.plan is None:
+            return
+        events = [e for e in self.plan.events if e.date == event.date]
+        label = events[0].label if events else ""
+        if not label and self.entry is not None:
+            from schedplan.tui.format import label_for
+
+            label = label_for(self.entry.protocol, self.plan.anchor_date, event.date)
+        self.push_screen(DayDialog(event.date, events, label))
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_pick(self, cancellable: bool = True) -> None:
+        picker = ProtocolPicker(self.services.protocols, self.services.load_protocol, cancellable=cancellable)
+        self.push_screen(picker, self._picked)
+
+    async def _picked(self, entry: ProtocolEntry | None) -> None:
+        if entry is None:
+            return
+        if entry not in self.services.protocols:
+            self.services.protocols.append(entry)
+        keep = self.query_one(PatientForm).values() if self.entry is not None else FormValues()
+        values = FormValues(
+            weight=keep.weight,
+            weight_unit=keep.weight_unit,
+            height=keep.height,
+            height_unit=keep.height_unit,
+            sex=keep.sex,
+            measured_bsa=keep.measured_bsa,
+        )
+        await self.use(entry, values)
+
+    async def use(self, entry: ProtocolEntry, values: FormValues) -> None:
+        """Switch to a protocol with these form values (a new protocol drops the old plan)."""
+        self.entry = entry
+        self.plan = None
+        box = self.query_one("#form-box")
+        await box.remove_children()
+        form = PatientForm(entry, values, id="form")
+        await box.mount(form)
+        self._title()
+        self.recalculate()
+        form.focus_first()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_form(self) -> None:
+        box = self.query_one("#form-box")
+        box.display = not box.display
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+    def action_leave_form(self) -> None:
+        if self.focused is not None and self.query_one("#form-box") in self.focused.ancestors:
+            self.action_tab(None)
+
+    def action_tab(self, name: str | None) -> None:
+        tabs = self.query_one(TabbedContent)
+        if name is not None:
+            tabs.active = TABS[name]
+        target = {TABS["calendar"]: "#calendar", TABS["month"]: "#month-table", TABS["doses"]: "#dose-table"}
+        self.query_one(target[tabs.active]).focus()
+
+    def _need_plan(self, what: str) -> Plan | None:
+        if self.plan is None:
+            self.notify(f"Nothing to {what} yet: fill in the patient form first.", severity="warning")
+            return None
+        if self.outcome is not None and not self.outcome.ok:
+            self.notify(
+                f"The form has a problem; fix it first - {what} uses the plan on screen, which is STALE.",
+                severity="error",
+            )
+            return None
+        return self.plan
+
+    def _suggest(self, suffix: str) -> str:
+        plan = self.plan
+        assert plan is not None
+        return str(Path.cwd() / f"{plan.protocol.id}-{plan.anchor_date.isoformat()}{suffix}")
+
+    def action_copy(self) -> None:
+        plan = self._need_plan("copy")
+        if plan is None:
+            return
+        text = self.services.render_text(plan)
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied the schedule as text ({text.count(chr(10))} lines) to the clipboard.")
+
+    def action_export(self) -> None:
+        plan = self._need_plan("export")
+        if plan is None:
+            return
+        export = self.services.export_ics
+        if export is None:
+            why = self.services.unavailable.get("export", "the iCal export is not installed")
+            self.notify(f"iCal export is unavailable: {why}", severity="error", timeout=8)
+            return
+
+        def done(path: Path | None) -> None:
+            if path is None:
+                return
+            self._write(export, plan, path, "Export")
+
+        self.push_screen(PathDialog("Export the calendar as iCal (.ics)", self._suggest(".ics"), action="Export"), done)
+
+    def action_save(self) -> None:
+        plan = self._need_plan("save")
+        if plan is None:
+            return
+        save = self.services.save_plan
+        if save is None:
+            why = self.services.unavailable.get("planfile", "plan files are not available")
+            self.notify(f"Saving is unavailable: {why}", severity="error", timeout=8)
+            return
+
+        def done(path: Path | None) -> None:
+            if path is None:
+                return
+            self._write(save, plan, path, "Save")
+
+        current = self.services.plan_path()
+        suggestion = str(current) if current is not None else self._suggest(".json")
+        self.push_screen(PathDialog("Save the plan file", suggestion), done)
+
+    def _write(self, writer, plan: Plan, path: Path, what: str) -> None:
+        assert self.entry is not None
+        try:
+            message = writer(plan, self.query_one(PatientForm).values(), self.entry, path)
+        except (SchedplanError, OSError) as exc:
+            self.notify(f"{what} failed: {exc}", severity="error", timeout=8)
+            return
+        self.notify(message, timeout=6)
+
+    def action_open(self) -> None:
+        opener = self.services.open_plan
+        if opener is None:
+            why = self.services.unavailable.get("planfile", "plan files are not available")
+            self.notify(f"Opening plan files is unavailable: {why}", severity="error", timeout=8)
+            return
+
+        async def done(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                opened = opener(path)
+            except (SchedplanError, OSError) as exc:
+                self.notify(f"Cannot open {path}: {exc}", severity="error", timeout=8)
+                return
+            await self.open_plan(opened)
+
+        self.push_screen(PathDialog("Open a plan file", str(Path.cwd()) + "/", must_exist=True, action="Open"), done)
+
+    async def open_plan(self, opened: OpenedPlan) -> None:
+        await self.use(opened.entry, opened.values)
+        self.notify(f"Opened {opened.path}" + (f" - {opened.note}" if opened.note else ""))
+
+    # --- command palette ----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Export iCal", "Write the calendar to an .ics file (e)", self.action_export)
+        yield SystemCommand("Save plan file", "Save the plan to a file (ctrl+s)", self.action_save)
+        yield SystemCommand("Open plan file", "Open a saved plan (ctrl+o)", self.action_open)
+        yield SystemCommand("Copy schedule as text", "Copy the day-by-day schedule (c)", self.action_copy)
+        yield SystemCommand("Change protocol", "Pick another protocol (/)", self.action_pick)
+        yield SystemCommand("Show all days", "Calendar: every day, or only days with events (a)", self._toggle_all)
+        yield SystemCommand("Hide or show the form", "More room for the views (f2)", self.action_toggle_form)
+        yield SystemCommand("Light or dark theme", "Switch the colours (ctrl+t)", self.action_toggle_theme)
+        yield SystemCommand("Help", "Keys and how to plan a patient (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def _toggle_all(self) -> None:
+        self.query_one(ScheduleList).action_toggle_all()
+
+
+def _todo(entry: ProtocolEntry, out: Outcome) -> str:
+    """What is left to do, in words: the fields with problems, then the ones still empty."""
+    names = {
+        planning.WEIGHT: "weight",
+        planning.HEIGHT: "height",
+        planning.SEX: "sex",
+        planning.BSA: "measured BSA",
+        planning.BSA_FORMULA: "BSA formula",
+        planning.ANCHOR: entry.protocol.anchor.date_label.lower(),
+    }
+    for c in entry.protocol.choices:
+        names[planning.choice_field(c.key)] = c.label.lower()
+    parts = []
+    if out.errors:
+        parts.append("fix " + ", ".join(names.get(f, f) for f in out.errors))
+    if out.missing:
+        parts.append("fill in " + ", ".join(names.get(f, f) for f in out.missing))
+    return "; ".join(parts) + "."

@@ -1,0 +1,148 @@
+"""Modal dialogs with typed results: a file path, a day's events, the help."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from schedplan.core.schedule import PlannedEvent
+from schedplan.tui.format import event_text
+
+
+class PathDialog(ModalScreen[Path | None]):
+    """Ask for a file path. Returns the path, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, suggestion: str, *, must_exist: bool = False, action: str = "Save") -> None:
+        super().__init__()
+        self.title_text = title
+        self.suggestion = suggestion
+        self.must_exist = must_exist
+        self.action_word = action
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(value=self.suggestion, id="path-input")
+            yield Static("", id="path-status", classes="hint")
+            yield Static(f"Enter: {self.action_word}   Esc: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self._check(self.suggestion)
+
+    def _resolve(self, text: str) -> Path:
+        return Path(text.strip()).expanduser()
+
+    def _problem(self, text: str) -> str | None:
+        if not text.strip():
+            return "type a file path"
+        path = self._resolve(text)
+        if self.must_exist:
+            if not path.is_file():
+                return f"no such file: {path}"
+            return None
+        if path.is_dir():
+            return f"{path} is a folder; add a file name"
+        if not path.parent.is_dir():
+            return f"folder {path.parent} does not exist"
+        return None
+
+    def _check(self, text: str) -> None:
+        status = self.query_one("#path-status", Static)
+        problem = self._problem(text)
+        path = self._resolve(text) if text.strip() else None
+        if problem:
+            status.update(Text(f"✗ {problem}"))
+        elif path is not None and not self.must_exist and path.exists():
+            status.update(Text(f"⚠ {path.name} exists and will be replaced"))
+        else:
+            status.update(Text(f"→ {path}"))
+
+    @on(Input.Changed, "#path-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._check(event.value)
+
+    @on(Input.Submitted, "#path-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._problem(event.value) is None:
+            self.dismiss(self._resolve(event.value))
+        else:
+            self.app.bell()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DayDialog(ModalScreen[None]):
+    """The events of one day, each with its dose and how it was calculated."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, date: dt.date, events: list[PlannedEvent], label: str) -> None:
+        super().__init__()
+        self.date = date
+        self.events = events
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog day-dialog"):
+            yield Label(f"{self.label}  {self.date.strftime('%A')} {self.date.isoformat()}", classes="dialog-title")
+            with VerticalScroll():
+                if not self.events:
+                    yield Static("No events on this day.")
+                for e in self.events:
+                    yield Static(Text(f"• {event_text(e)}"), classes="day-event")
+                    if e.dose is not None:
+                        yield Static(Text(f"    {e.dose.calculation}"), classes="hint")
+                    if e.notes:
+                        yield Static(Text(f"    note: {e.notes}"), classes="hint")
+            yield Static("Esc or Enter: close", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+HELP = """\
+How to plan a patient
+  1. Pick the protocol (/ changes it; type to filter).
+  2. Fill in the patient form on the left: weight and height (choose kg/lb,
+     cm/in), sex, the BSA formula or a measured BSA, the day-0 date, and the
+     protocol's choices. A field that cannot be used says why, in place;
+     the views keep the last valid plan, marked STALE, until it is fixed.
+  3. Read the Calendar, the Month grid or the Dose check tab.
+
+Keys
+  Tab / Shift+Tab  move between fields and views     Esc  leave the form
+  ctrl+s  save plan file       ctrl+o  open plan file
+  e       export iCal (.ics)   c       copy schedule as text
+  /       change protocol      ?  F1   this help
+  1 2 3   Calendar, Month, Dose check tabs            f2  hide/show form
+  a       calendar: all days / days with events       t  today  0  day 0
+  [ ]     month grid: previous / next month           Enter  open a day
+  ctrl+t  light / dark theme   ctrl+p  command palette   ctrl+q  quit
+
+Markers
+  ◆ DAY 0   ● TODAY   weekend (Sat, Sun)   ⚠ WARNING   ✗ field problem
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,f1,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog", classes="dialog help-dialog"):
+            yield Label("schedplan - help", classes="dialog-title")
+            yield Static(Text(HELP))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

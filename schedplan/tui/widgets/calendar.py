@@ -1,0 +1,123 @@
+"""The day-by-day calendar: one block per day with its events and doses; every day on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+
+from textual import on
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from schedplan.core.protocol import Protocol
+from schedplan.core.schedule import Plan, PlannedEvent
+from schedplan.tui.format import event_text, label_for
+from schedplan.tui.messages import DayOpened
+
+WEEKEND = (5, 6)
+
+
+def day_block(
+    label: str, date: dt.date, events: list[PlannedEvent], *, today: dt.date, day0: dt.date, width: int = 14
+) -> Content:
+    """The lines of one day: label, weekday, date and markers, then one line per event."""
+    weekend = date.weekday() in WEEKEND
+    head_style = "bold"
+    parts: list[tuple[str, str] | str] = [(f"{label:<{width}}", head_style)]
+    parts.append((date.strftime("%a"), "bold $text-warning" if weekend else "bold"))
+    parts.append((f" {date.isoformat()}", head_style))
+    if weekend:
+        parts.append((" weekend", "$text-warning"))
+    if date == day0:
+        parts.append((" ◆ DAY 0", "bold reverse $accent"))
+    if date == today:
+        parts.append((" ● TODAY", "bold reverse $success"))
+    lines = [Content.assemble(*parts)]
+    if not events:
+        lines.append(Content.styled("   no events", "dim"))
+    for e in events:
+        lines.append(Content.assemble(("   • ", "dim"), event_text(e)))
+    return Content("\n").join(lines)
+
+
+class ScheduleList(OptionList):
+    """The calendar list. Enter on a day opens its events; `a` shows every day between the first and last."""
+
+    BINDINGS = [
+        Binding("a", "toggle_all", "All days", tooltip="Show every day, or only days with events"),
+        Binding("t", "goto_today", "Today", show=False),
+        Binding("0", "goto_day0", "Day 0", show=False),
+    ]
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.all_days = False
+        self.plan: Plan | None = None
+        self.protocol: Protocol | None = None
+        self.today = dt.date.today()
+        self._dates: list[dt.date] = []
+
+    def show(self, plan: Plan | None, protocol: Protocol | None, today: dt.date) -> None:
+        """Redraw for this plan, keeping the highlighted date where it still exists."""
+        keep = self.highlighted_date
+        self.plan, self.protocol, self.today = plan, protocol, today
+        self._redraw(keep)
+
+    @property
+    def highlighted_date(self) -> dt.date | None:
+        if self.highlighted is None or self.highlighted >= len(self._dates):
+            return None
+        return self._dates[self.highlighted]
+
+    def _redraw(self, keep: dt.date | None) -> None:
+        plan, protocol = self.plan, self.protocol
+        options: list[Option] = []
+        self._dates = []
+        if plan is not None and protocol is not None and plan.events:
+            by_date = {d: list(evs) for d, evs in groupby(plan.events, key=lambda e: e.date)}
+            if self.all_days:
+                first, last = plan.events[0].date, plan.events[-1].date
+                dates = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+            else:
+                dates = list(by_date)
+            for d in dates:
+                evs = by_date.get(d, [])
+                label = evs[0].label if evs else label_for(protocol, plan.anchor_date, d)
+                block = day_block(label, d, evs, today=self.today, day0=plan.anchor_date)
+                options.append(Option(block, id=d.isoformat()))
+                self._dates.append(d)
+        self.set_options(options)
+        if self._dates:
+            target = keep if keep in self._dates else None
+            self.highlighted = self._dates.index(target) if target else 0
+
+    def action_toggle_all(self) -> None:
+        self.all_days = not self.all_days
+        self._redraw(self.highlighted_date)
+        self.notify("Showing every day" if self.all_days else "Showing days with events", timeout=2)
+
+    def goto(self, date: dt.date) -> bool:
+        if date in self._dates:
+            self.highlighted = self._dates.index(date)
+            return True
+        later = [d for d in self._dates if d >= date]
+        if later:
+            self.highlighted = self._dates.index(later[0])
+            return True
+        return False
+
+    def action_goto_today(self) -> None:
+        if not self.goto(self.today):
+            self.notify("Today is after the last day of this plan", timeout=3)
+
+    def action_goto_day0(self) -> None:
+        if self.plan is not None:
+            self.goto(self.plan.anchor_date)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(DayOpened(dt.date.fromisoformat(event.option.id)))

@@ -1,0 +1,122 @@
+"""The pharmacist's dose check: warnings first, a row per administration, its calculation, totals per drug."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from schedplan.core.schedule import Plan, PlanWarning
+from schedplan.core.units import fmt
+from schedplan.tui.format import WARN, administrations, duration, totals
+
+COLUMNS = ("Drug", "Day", "Date", "Dose", "Unit", "Prescribed", "Basis", "Route", "Duration")
+_PARENS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")
+
+
+def short_basis(basis: str) -> str:
+    """The basis without its parenthesised detail (kept for the calculation panel): 'BSA 1.845 m2'."""
+    return _PARENS.sub("", basis).strip()
+
+
+def warning_lines(warnings: list[PlanWarning]) -> str:
+    return "\n".join(f"{WARN} WARNING [{w.code}] {w.message}" for w in warnings)
+
+
+class WarningsPanel(Static):
+    """Every warning of the plan, each with the word WARNING and a symbol; hidden when there are none."""
+
+    def show(self, warnings: list[PlanWarning]) -> None:
+        self.display = bool(warnings)
+        self.border_title = f"{WARN} {len(warnings)} WARNING{'S' if len(warnings) != 1 else ''} - read before giving"
+        self.update(Text(warning_lines(warnings)))
+
+
+class DoseCheck(Vertical):
+    """Dose check view. The table's cursor picks the row whose calculation is written out below."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.plan: Plan | None = None
+        self._keys: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield WarningsPanel(id="dose-warnings")
+        table: DataTable = DataTable(id="dose-table", cursor_type="row", fixed_columns=1, zebra_stripes=True)
+        yield table
+        yield Static("", id="dose-calculation")
+        with VerticalScroll(id="dose-totals-box"):
+            yield Static("", id="dose-totals")
+
+    def on_mount(self) -> None:
+        self.query_one("#dose-table", DataTable).add_columns(*COLUMNS)
+        self.query_one(WarningsPanel).display = False
+
+    def show(self, plan: Plan | None) -> None:
+        self.plan = plan
+        table = self.query_one("#dose-table", DataTable)
+        keep = self.selected_key
+        table.clear()
+        self._keys = []
+        self.query_one(WarningsPanel).show(plan.warnings if plan else [])
+        if plan is None:
+            self.query_one("#dose-calculation", Static).update("No plan yet: fill in the patient form.")
+            self.query_one("#dose-totals", Static).update("")
+            return
+        for e in administrations(plan):
+            d = e.dose
+            row = (
+                e.name,
+                e.label,
+                e.date.strftime("%a %Y-%m-%d"),
+                Text(fmt(d.value), style="bold", justify="right") if d else Text(f"{WARN} none", style="bold"),
+                d.unit if d else (e.dose_note or "not stated"),
+                d.prescribed if d else "-",
+                short_basis(d.basis) if d else "-",
+                e.route or f"{WARN} not stated",
+                duration(e.duration_minutes) or "-",
+            )
+            table.add_row(*(c if isinstance(c, Text) else Text(c) for c in row), key=e.key)
+            self._keys.append(e.key)
+        if keep in self._keys:
+            table.move_cursor(row=self._keys.index(keep), animate=False)
+        lines = totals(plan)
+        self.query_one("#dose-totals", Static).update(
+            Text("Course totals (sum of the doses listed)\n" + "\n".join(f"  {t}" for t in lines))
+        )
+        self._describe()
+
+    @property
+    def selected_key(self) -> str | None:
+        table = self.query_one("#dose-table", DataTable)
+        if not self._keys or table.cursor_row >= len(self._keys):
+            return None
+        return self._keys[table.cursor_row]
+
+    def select(self, key: str) -> None:
+        if key in self._keys:
+            self.query_one("#dose-table", DataTable).move_cursor(row=self._keys.index(key), animate=False)
+            self._describe()
+
+    def _describe(self) -> None:
+        box = self.query_one("#dose-calculation", Static)
+        key = self.selected_key
+        e = next((x for x in self.plan.events if x.key == key), None) if self.plan and key else None
+        if e is None:
+            box.update("")
+            return
+        head = f"{e.name}, {e.label} ({e.date.strftime('%a %Y-%m-%d')}): "
+        if e.dose is None:
+            box.update(Text(head + f"{WARN} no calculated dose - {e.dose_note or 'not stated'}"))
+            return
+        d = e.dose
+        box.update(Text(f"{head}{fmt(d.value)} {d.unit}\nHow: {d.calculation}\nBasis: {d.basis}"))
+
+    @on(DataTable.RowHighlighted)
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._describe()
