@@ -6,11 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from schedplan.core.protocol import Protocol, problems_from_validation, semantic_problems
+from schedplan.core.protocol import Protocol, semantic_problems
 from schedplan.errors import Problem, ProtocolInvalid, UnknownProtocolError
-from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
-
-from pydantic import ValidationError
+from schedplan.load.yaml_source import validate_file
 
 
 @dataclass(frozen=True)
@@ -31,20 +29,7 @@ def shipped_dir() -> Path:
 
 def protocol_problems(path: Path) -> tuple[Protocol | None, list[Problem], bytes | None]:
     """Every problem in a protocol file, each placed at file:line:column where that is known."""
-    try:
-        doc, raw = read_yaml(path)
-    except OSError as exc:
-        return None, [Problem(message=f"cannot read the file: {exc.strerror or exc}", source=str(path))], None
-    except YamlSyntaxError as exc:
-        return None, [exc.problem], None
-    if not isinstance(doc.data, dict):
-        return None, [doc.locate(Problem(message="a protocol file is a mapping of keys (id, title, anchor, events ...)"))], raw
-    try:
-        protocol = Protocol.model_validate(doc.data)
-    except ValidationError as exc:
-        return None, [doc.locate(p) for p in problems_from_validation(exc)], raw
-    problems = [doc.locate(p) for p in semantic_problems(protocol)]
-    return (None if problems else protocol), problems, raw
+    return validate_file(path, Protocol, semantic_problems, what="a protocol file is a mapping of keys (id, title, anchor, events ...)")
 
 
 def load_protocol(path: Path) -> LoadedProtocol:

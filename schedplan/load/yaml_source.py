@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from schedplan.core.validation import problems_from_validation
 from schedplan.errors import Problem
+
+M = TypeVar("M", bound=BaseModel)
 
 Loc = tuple[str | int, ...]
 Positions = dict[Loc, tuple[int, int]]
@@ -144,3 +150,30 @@ class YamlSyntaxError(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.render())
         self.problem = problem
+
+
+def validate_file(
+    path: Path,
+    model: type[M],
+    semantic: Callable[[M], list[Problem]] | None = None,
+    *,
+    what: str,
+) -> tuple[M | None, list[Problem], bytes | None]:
+    """Read a YAML file into ``model``: (the object or None, every problem placed in the file, the bytes read).
+
+    ``what`` says what the file should be when it is not a mapping at all.
+    """
+    try:
+        doc, raw = read_yaml(path)
+    except OSError as exc:
+        return None, [Problem(message=f"cannot read the file: {exc.strerror or exc}", source=str(path))], None
+    except YamlSyntaxError as exc:
+        return None, [exc.problem], None
+    if not isinstance(doc.data, dict):
+        return None, [doc.locate(Problem(message=what))], raw
+    try:
+        obj = model.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, [doc.locate(p) for p in problems_from_validation(exc)], raw
+    problems = [doc.locate(p) for p in (semantic(obj) if semantic else [])]
+    return (None if problems else obj), problems, raw
