@@ -1,0 +1,447 @@
+"""A plan as an iCalendar file (RFC 5545), built with the icalendar API: stable UIDs, rule-based VTIMEZONEs.
+
+One VEVENT per planned event; all-day unless it is an administration and a time is given. Each item's
+UID comes from the plan id and its place in the protocol only (see core.changes.item_uid), so an export
+after a replan updates the same items: SEQUENCE and LAST-MODIFIED move only on items whose content
+changed, and items no longer in the plan are written as STATUS:CANCELLED.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from icalendar import Alarm, Calendar, Event
+
+from schedplan import __version__
+from schedplan.core.changes import CalendarItem, item_uid
+from schedplan.core.dates import day_label
+from schedplan.core.protocol import EventKind
+from schedplan.core.schedule import Plan, PlannedEvent
+from schedplan.errors import InputError
+from schedplan.export.text import dose_text
+from schedplan.export.vtimezone import vtimezone
+
+PRODID = f"-//schedplan//schedplan {__version__}//EN"
+AUDIENCES = ("staff", "patient")
+TIMED_KINDS = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)  # what --time applies to
+DEFAULT_TIMED_MINUTES = 30  # DTEND of a timed event whose duration the protocol does not state
+DAY_LABEL_REACH = 30  # day labels continue at most this many days past an event
+CATEGORY = {
+    EventKind.DRUG: "Drug",
+    EventKind.CELL_PRODUCT: "Cell product",
+    EventKind.RADIATION: "Radiation",
+    EventKind.PROCEDURE: "Procedure",
+    EventKind.VISIT: "Visit",
+    EventKind.SAMPLE: "Sample",
+    EventKind.NOTE: "Note",
+}
+DAY_LABEL_CATEGORY = "Day label"
+_TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
+_ALARM_RE = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m(?:in)?)?\s*$", re.IGNORECASE)
+
+
+# --- options typed by a person -------------------------------------------------------------------
+
+
+def parse_time(text: str | None) -> dt.time | None:
+    """``08:00`` -> 08:00; anything else raises InputError."""
+    if text is None:
+        return None
+    m = _TIME_RE.match(text)
+    if m is None:
+        raise InputError(f"time {text!r} is not a time of day; write it as HH:MM, e.g. 08:00", field="time", value=text)
+    return dt.time(int(m.group(1)), int(m.group(2)))
+
+
+def parse_alarm(text: str | None) -> dt.timedelta | None:
+    """How long before each event its reminder fires: ``30m``, ``2h``, ``1d``, ``1h30m``."""
+    if text is None:
+        return None
+    m = _ALARM_RE.match(text)
+    if m is None or not any(m.groups()):
+        raise InputError(
+            f"alarm {text!r} is not a duration; write minutes, hours or days before the event, e.g. 30m, 2h, 1d",
+            field="alarm",
+            value=text,
+        )
+    days, hours, minutes = (int(g) if g else 0 for g in m.groups())
+    delta = dt.timedelta(days=days, hours=hours, minutes=minutes)
+    if delta > dt.timedelta(days=14):
+        raise InputError(f"alarm {text!r} is more than 14 days before the event", field="alarm", value=text)
+    return delta
+
+
+def check_zone(name: str) -> str:
+    """An IANA zone name as given (``Europe/Rome``); a name zoneinfo does not know raises InputError."""
+    text = name.strip()
+    try:
+        if not text or text.startswith("/") or ".." in text:
+            raise ValueError
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        lowered = {z.lower(): z for z in available_timezones()}
+        hint = f"; did you mean {lowered[text.lower()]}?" if text.lower() in lowered else ", e.g. Europe/Rome"
+        raise InputError(f"time zone {name!r} is not a known IANA zone name{hint}", field="tz", value=name) from None
+    return text
+
+
+def local_zone() -> str:
+    """The machine's IANA zone name: $TZ, else /etc/localtime's target, else /etc/timezone, else UTC."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz:
+        try:
+            return check_zone(tz)
+        except InputError:
+            pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return check_zone(target.split("zoneinfo/", 1)[1])
+    except (OSError, InputError):
+        pass
+    try:
+        return check_zone(Path("/etc/timezone").read_text().strip())
+    except (OSError, InputError):
+        return "UTC"
+
+
+@dataclass(frozen=True)
+class IcsOptions:
+    """How a plan is written as a calendar."""
+
+    tz: str = "UTC"  # IANA zone of timed events
+    time: dt.time | None = None  # default administration time; None: every event is all-day
+    day_labels: bool = False  # also one all-day "Day -4" / "C1 D8" item per day
+    alarm: dt.timedelta | None = None  # one DISPLAY reminder this long before each event
+    audience: str = "staff"  # "patient": no doses, no calculations
+    label: str | None = None  # shown in the calendar name only (the user asked for it)
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        tz: str | None = None,
+        time: str | None = None,
+        day_labels: bool = False,
+        alarm: str | None = None,
+        audience: str = "staff",
+        label: str | None = None,
+    ) -> IcsOptions:
+        """Options from text as typed; each bad value raises InputError. ``tz=None`` means the machine's zone."""
+        if audience not in AUDIENCES:
+            raise InputError(f"audience {audience!r} is not accepted; write staff or patient", field="audience")
+        if label is not None and (not label.strip() or any(ord(c) < 32 for c in label)):
+            raise InputError("label must be non-empty text on one line", field="label", value=label)
+        return cls(
+            tz=check_zone(tz) if tz is not None else local_zone(),
+            time=parse_time(time),
+            day_labels=day_labels,
+            alarm=parse_alarm(alarm),
+            audience=audience,
+            label=label.strip() if label else None,
+        )
+
+
+# --- text of each item ---------------------------------------------------------------------------
+
+
+def short_label(e: PlannedEvent) -> str:
+    """``D-4``, ``D0``, ``D+5``, or ``C2 D8``: the day as a phone screen has room for."""
+    if e.cycle is not None:
+        return e.label
+    return "D0" if e.day == 0 else f"D{e.day:+d}"
+
+
+def _title(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def summary(e: PlannedEvent, audience: str = "staff") -> str:
+    """``D-4 Fludarabine 73.8 mg IV``; for patients ``D-4 Fludarabine IV``."""
+    parts = [short_label(e), _title(e.name)]
+    if audience == "staff" and e.dose is not None:
+        parts.append(dose_text(e))
+    if e.route:
+        parts.append(e.route)
+    return " ".join(parts)
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 60 == 0:
+        return f"{minutes // 60} hour{'s' if minutes > 60 else ''}"
+    return f"{minutes} min"
+
+
+def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
+    """Everything about one event a nurse (or, without doses, a patient) needs, one fact a line."""
+    lines = [f"{e.label}: {e.name}"]
+    if audience == "staff":
+        if e.dose is not None:
+            lines.append(f"Dose: {dose_text(e)}")
+            lines.append(f"Prescribed: {e.dose.prescribed} (this administration: {e.dose.per_administration})")
+            lines.append(f"Calculation: {e.dose.calculation}")
+        elif e.dose_note:
+            lines.append(f"Dose: {e.dose_note}")
+    if e.route:
+        lines.append(f"Route: {e.route}" + (f" ({e.route_note})" if e.route_note else ""))
+    if e.duration_minutes:
+        lines.append(f"Duration: {_duration(e.duration_minutes)}")
+    if e.premedication_for:
+        lines.append(f"Given before: {e.premedication_for}")
+    if e.approximate_day:
+        lines.append("The day is approximate (as the protocol gives it).")
+    if audience == "staff" and e.notes:
+        lines.append(f"Notes: {e.notes}")
+    lines.append(f"Protocol: {plan.protocol.id} version {plan.protocol.version}")
+    return "\n".join(lines)
+
+
+def calendar_name(plan: Plan, label: str | None = None) -> str:
+    """``NCT07256210 schedule``, or ``J.D. - NCT07256210 schedule`` when a label was asked for."""
+    name = f"{plan.protocol.id} schedule"
+    return f"{label} - {name}" if label else name
+
+
+# --- the export ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IcsExport:
+    """The file's bytes, and what to remember of each item for the next export of the same plan."""
+
+    data: bytes
+    items: tuple[CalendarItem, ...]
+
+
+@dataclass(frozen=True)
+class _Draft:
+    key: str
+    summary: str
+    date: dt.date
+    event: Event  # without DTSTAMP, SEQUENCE, LAST-MODIFIED
+
+
+def _content_hash(event: Event) -> str:
+    return hashlib.sha256(event.to_ical()).hexdigest()
+
+
+def _event_time(e: PlannedEvent, options: IcsOptions) -> dt.time | None:
+    own = getattr(e, "time", None)  # a protocol time of day, when the model has one
+    if isinstance(own, dt.time):
+        return own
+    return options.time if e.kind in TIMED_KINDS else None
+
+
+def _zoned(date: dt.date, time: dt.time, tz: str) -> dt.datetime:
+    if tz == "UTC":
+        return dt.datetime.combine(date, time, tzinfo=dt.timezone.utc)
+    zone = ZoneInfo(tz)
+    start = dt.datetime.combine(date, time, tzinfo=zone)
+    if start.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
+        raise InputError(
+            f"{time:%H:%M} does not exist on {date.isoformat()} in {tz} (the clocks change that night);"
+            " give another --time",
+            field="time",
+        )
+    return start
+
+
+def _draft_event(e: PlannedEvent, uid: str, plan: Plan, options: IcsOptions) -> tuple[Event, dt.datetime | None]:
+    time = _event_time(e, options)
+    text = summary(e, options.audience)
+    common = {
+        "uid": uid,
+        "summary": text,
+        "description": description(e, plan, options.audience),
+        "categories": [CATEGORY[e.kind]],
+        "stamp": dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),  # replaced; Event.new needs one
+    }
+    if time is None:
+        ev = Event.new(start=e.date, end=e.date + dt.timedelta(days=1), transparency="TRANSPARENT", **common)
+        start = None
+    else:
+        start = _zoned(e.date, time, options.tz)
+        minutes = e.duration_minutes or DEFAULT_TIMED_MINUTES
+        ev = Event.new(start=start, end=start + dt.timedelta(minutes=minutes), **common)
+    if options.alarm is not None:
+        ev.add_component(Alarm.new_display(description=text, trigger=-options.alarm))
+    del ev["DTSTAMP"]
+    return ev, start
+
+
+def _day_offsets(plan: Plan) -> list[dt.date]:
+    """The dates that get a day label: from the first event to the last, up to DAY_LABEL_REACH past each."""
+    dates = sorted({e.date for e in plan.events})
+    out: list[dt.date] = []
+    for i, d in enumerate(dates):
+        until = dates[i + 1] - dt.timedelta(days=1) if i + 1 < len(dates) else d
+        until = min(until, d + dt.timedelta(days=DAY_LABEL_REACH))
+        day = d
+        while day <= until:
+            out.append(day)
+            day += dt.timedelta(days=1)
+    return out
+
+
+def _cycle_days(plan: Plan) -> int | None:
+    for e in plan.events:
+        if e.cycle is not None and e.cycle > 1:
+            return ((e.date - plan.anchor_date).days - (e.day - 1)) // (e.cycle - 1)
+    return None
+
+
+def day_label_for(plan: Plan, date: dt.date) -> tuple[str, str]:
+    """(key, label) of the day label on ``date``: ``day-label/-4`` ``Day -4``, or ``day-label/c2/8`` ``C2 D8``."""
+    offset = (date - plan.anchor_date).days
+    if plan.anchor_type != "cycles":
+        return f"day-label/{offset}", day_label(offset, None)
+    length = _cycle_days(plan)
+    cycle, day = (offset // length + 1, offset % length + 1) if length and offset >= 0 else (1, offset + 1)
+    return f"day-label/c{cycle}/{day}", day_label(day, cycle)
+
+
+def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft], list[dt.datetime]]:
+    drafts: list[_Draft] = []
+    starts: list[dt.datetime] = []
+    if options.day_labels:
+        for date in _day_offsets(plan):
+            key, label = day_label_for(plan, date)
+            ev = Event.new(
+                uid=item_uid(plan_id, key),
+                summary=label,
+                start=date,
+                end=date + dt.timedelta(days=1),
+                transparency="TRANSPARENT",
+                categories=[DAY_LABEL_CATEGORY],
+                description=f"{label} of {plan.protocol.id} (day 0: {plan.anchor_event})"
+                if plan.anchor_type != "cycles"
+                else f"{label} of {plan.protocol.id}",
+                stamp=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),
+            )
+            del ev["DTSTAMP"]
+            drafts.append(_Draft(key=key, summary=label, date=date, event=ev))
+    for e in plan.events:
+        ev, start = _draft_event(e, item_uid(plan_id, e.key), plan, options)
+        if start is not None:
+            starts.append(start)
+        drafts.append(_Draft(key=e.key, summary=summary(e, options.audience), date=e.date, event=ev))
+    return drafts, starts
+
+
+def _cancelled(item: CalendarItem) -> Event:
+    ev = Event.new(
+        uid=item.uid,
+        summary=item.summary,
+        start=item.date,
+        end=item.date + dt.timedelta(days=1),
+        transparency="TRANSPARENT",
+        status="CANCELLED",
+        stamp=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    del ev["DTSTAMP"]
+    return ev
+
+
+def build_ics(
+    plan: Plan,
+    *,
+    plan_id: str | None = None,
+    options: IcsOptions | None = None,
+    items: Iterable[CalendarItem] | None = None,
+    dtstamp: dt.datetime | None = None,
+) -> IcsExport:
+    """The calendar for ``plan``, and the item states a saved plan keeps for the next export.
+
+    ``plan_id``: the saved plan's id (a UUID string); None makes a new one (a one-off export).
+    ``items``: the states from the previous export of the same plan (SavedPlan.items), or None.
+    ``dtstamp``: the DTSTAMP (and LAST-MODIFIED of changed items), UTC; default now. Tests inject it.
+    """
+    options = options or IcsOptions()
+    plan_id = plan_id or str(uuid.uuid4())
+    stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    previous = {i.key: i for i in (items or ())}
+    drafts, starts = _drafts(plan, plan_id, options)
+    current = {d.key for d in drafts}
+    for item in previous.values():
+        if item.key not in current:
+            drafts.append(_Draft(key=item.key, summary=item.summary, date=item.date, event=_cancelled(item)))
+
+    cal = Calendar.new(
+        prodid=PRODID,
+        method="PUBLISH",
+        name=calendar_name(plan, options.label),
+        uid=plan_id,
+    )
+    if starts and options.tz != "UTC":
+        cal.add_component(vtimezone(options.tz, min(starts).date(), max(starts).date()))
+    states: list[CalendarItem] = []
+    for d in drafts:
+        ev = d.event
+        digest = _content_hash(ev)
+        old = previous.get(d.key)
+        cancelled = ev.get("STATUS") == "CANCELLED"
+        if old is None:
+            sequence, modified = 0, None
+        elif old.content_hash == digest and old.cancelled == cancelled:
+            sequence, modified = old.sequence, old.last_modified
+        else:
+            sequence, modified = old.sequence + 1, stamp
+        ev.DTSTAMP = stamp
+        ev.sequence = sequence
+        if modified is not None:
+            ev.last_modified = modified
+        cal.add_component(ev)
+        states.append(
+            CalendarItem(
+                key=d.key,
+                uid=str(ev["UID"]),
+                sequence=sequence,
+                content_hash=digest,
+                last_modified=modified,
+                cancelled=cancelled,
+                summary=d.summary,
+                date=d.date,
+            )
+        )
+    return IcsExport(data=cal.to_ical(), items=tuple(states))
+
+
+def plan_to_ics(
+    plan: Plan,
+    *,
+    plan_id: str | None = None,
+    tz: str | None = None,
+    time: str | None = None,
+    day_labels: bool = False,
+    alarm: str | None = None,
+    audience: str = "staff",
+    label: str | None = None,
+    items: Iterable[CalendarItem] | None = None,
+    dtstamp: dt.datetime | None = None,
+) -> bytes:
+    """The .ics bytes for ``plan`` from options as typed (see IcsOptions.parse and build_ics)."""
+    options = IcsOptions.parse(tz=tz, time=time, day_labels=day_labels, alarm=alarm, audience=audience, label=label)
+    return build_ics(plan, plan_id=plan_id, options=options, items=items, dtstamp=dtstamp).data
+
+
+__all__ = [
+    "IcsExport",
+    "IcsOptions",
+    "build_ics",
+    "calendar_name",
+    "check_zone",
+    "description",
+    "local_zone",
+    "parse_alarm",
+    "parse_time",
+    "plan_to_ics",
+    "summary",
+]
