@@ -1,4 +1,4 @@
-"""`schedplan plan PROTOCOL ...`: calculate a patient's schedule and print it as a table or JSON."""
+"""`schedplan plan PROTOCOL ...`: calculate a patient's schedule; print it as a table, JSON or .ics, or save it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from schedplan.commands.common import add_choice_options, add_patient_options, build_patient, parse_sets
+from schedplan.commands.export import add_ics_options
 
-FORMATS = ["table", "json"]
+FORMATS = ["table", "json", "ics"]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,8 +21,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_patient_options(p)
     p.add_argument("--anchor-date", required=True, help="day 0 (or cycle 1 day 1), YYYY-MM-DD")
     add_choice_options(p)
-    p.add_argument("--format", choices=FORMATS, default="table", help="table (default) or json")
+    p.add_argument("--format", choices=FORMATS, default="table", help="table (default), json, or ics (a calendar)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--no-calculation", action="store_true", help="table: leave out the calculation lines")
+    p.add_argument(
+        "--save",
+        metavar="PLAN.json",
+        help="also save the plan (inputs, schedule, a new plan id) for `replan` and `export`",
+    )
+    add_ics_options(p)
     p.set_defaults(run=run)
 
 
@@ -39,15 +47,69 @@ def make_plan(args: argparse.Namespace):
     return plan(loaded.protocol, patient, anchor, parse_sets(args.set_), sha256=loaded.sha256), loaded
 
 
+def _inputs(args: argparse.Namespace):
+    from schedplan.load.planfile import PlanInputs
+
+    return PlanInputs(
+        weight=args.weight,
+        height=args.height,
+        anchor_date=args.anchor_date.strip(),
+        sex=args.sex,
+        bsa_formula=args.bsa_formula,
+        bsa=args.bsa,
+        choices=parse_sets(args.set_),
+    )
+
+
+def _protocol_ref(args: argparse.Namespace, loaded) -> str:
+    """A shipped protocol by its id; a file by its absolute path (so `replan` finds it from anywhere)."""
+    from schedplan.load.protocols import shipped_dir
+
+    try:
+        if loaded.path.resolve().parent == shipped_dir().resolve():
+            return loaded.protocol.id
+    except OSError:
+        pass
+    return str(loaded.path.resolve())
+
+
 def run(args: argparse.Namespace) -> int:
-    result, _ = make_plan(args)
-    if args.format == "json":
-        from schedplan.export.json_out import render
+    result, loaded = make_plan(args)
+    saved = None
+    if args.save:
+        from schedplan.load.planfile import new_saved_plan
+
+        saved = new_saved_plan(result, protocol_ref=_protocol_ref(args, loaded), inputs=_inputs(args))
+    if args.format == "ics":
+        from schedplan.commands.export import build_options, option_values
+        from schedplan.export.ics import build_ics
+
+        values = option_values(args)
+        exported = build_ics(result, plan_id=saved.plan_id if saved else None, options=build_options(values))
+        data = exported.data
+        if saved is not None:
+            saved = saved.updated(items=exported.items, export_options=values)
     else:
-        from schedplan.export.text import render as text_render
+        if args.format == "json":
+            from schedplan.export.json_out import render
+        else:
+            from schedplan.export.text import render as text_render
 
-        def render(p):  # type: ignore[no-redef]
-            return text_render(p, show_calculation=not args.no_calculation)
+            def render(p):  # type: ignore[no-redef]
+                return text_render(p, show_calculation=not args.no_calculation)
 
-    sys.stdout.write(render(result))
+        data = render(result).encode("utf-8")
+    if args.output:
+        from schedplan.load.planfile import write_atomic
+
+        write_atomic(args.output, data, new_mode=0o600)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if saved is not None:
+        from schedplan.load.planfile import save_plan
+
+        save_plan(args.save, saved)
+        print(f"schedplan: saved {args.save} (plan id {saved.plan_id})", file=sys.stderr)
     return 0
