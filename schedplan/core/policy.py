@@ -1,0 +1,131 @@
+"""A site's dosing policy: dosing-weight rules, BSA cap, maximum doses, rounding, recalculation thresholds.
+
+A unit's rules outlive any protocol, so they live in their own file. No policy means no rule: the
+protocol's dose, exactly. Each rule that changes a dose says so, in order, in the dose's calculation.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from schedplan.core.units import Quantity
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+DrugNames = Annotated[list[str], AfterValidator(lambda v: [n.strip().lower() for n in v])]
+
+
+class DosingWeight(str, Enum):
+    ACTUAL = "actual"
+    IDEAL = "ideal"
+    ADJUSTED = "adjusted"
+    LESSER_OF_ACTUAL_AND_IDEAL = "lesser_of_actual_and_ideal"
+
+
+class WeightRule(_Model):
+    """Which weight a drug is dosed on, and from what degree of overweight the rule applies."""
+
+    drugs: DrugNames = Field(min_length=1, description="generic names, as in the protocols (any case)")
+    weight: DosingWeight
+    adjusted_factor: Decimal = Field(
+        default=Decimal("0.4"), gt=0, le=1, description="adjusted = IBW + factor x (actual - IBW); 0.25 or 0.4"
+    )
+    over_percent_ibw: Decimal | None = Field(
+        default=None, gt=0, description="apply only when actual weight is over this % of IBW (e.g. 120); absent: always"
+    )
+    source: str | None = Field(default=None, description="where the rule comes from")
+
+
+class BsaCap(_Model):
+    """The largest BSA a per-m2 dose is calculated with."""
+
+    max_m2: Decimal = Field(gt=0, le=5)
+    drugs: DrugNames | None = Field(default=None, description="absent: every drug")
+
+
+class MaxDose(_Model):
+    """The largest single dose of a drug, e.g. tocilizumab 800 mg."""
+
+    drug: str
+    max: Decimal = Field(gt=0)
+    unit: Quantity
+
+    @field_validator("drug")
+    @classmethod
+    def _lower_drug(cls, v: str) -> str:
+        return v.strip().lower()
+
+
+class Rounding(_Model):
+    """Round a calculated dose to a step (1 mg, 5 mg, a vial size), unless that changes it too much."""
+
+    drugs: DrugNames | None = Field(default=None, description="absent: every drug given in `unit`")
+    unit: Quantity
+    to: Decimal = Field(gt=0, description="the step, in `unit`: 1, 5, 10, or a vial size")
+    max_change_percent: Decimal = Field(gt=0, le=100, description="past this change, no rounding and a warning")
+
+
+class Obesity(_Model):
+    """When a patient counts as obese for the obesity warning."""
+
+    percent_ibw: Decimal = Field(default=Decimal("120"), gt=100)
+    bmi: Decimal = Field(default=Decimal("30"), gt=0)
+
+
+class SitePolicy(_Model):
+    name: str
+    version: str
+    example: bool = Field(default=False, description="true: a shipped example, not a unit's real policy")
+    country: str | None = Field(default=None, description="ISO country code for public holidays, e.g. IT, US")
+    subdivision: str | None = Field(default=None, description="region for holidays, e.g. NY")
+    obesity: Obesity = Field(default_factory=Obesity)
+    dosing_weight: list[WeightRule] = Field(default_factory=list)
+    bsa_cap: BsaCap | None = None
+    max_dose: list[MaxDose] = Field(default_factory=list)
+    rounding: list[Rounding] = Field(default_factory=list)
+    weight_change_percent: Decimal | None = Field(
+        default=None, gt=0, le=100, description="a weight change past this forces recalculation"
+    )
+    measurement_max_age_days: int | None = Field(default=None, ge=0, description="older measurements are a warning")
+    check_tolerance_percent: Decimal = Field(
+        default=Decimal("0"), ge=0, le=50, description="how far a double-checker's dose may be from ours"
+    )
+    notes: list[str] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, v: object) -> object:
+        return str(v) if isinstance(v, int | Decimal) else v
+
+    @model_validator(mode="after")
+    def _one_rule_each(self) -> SitePolicy:
+        seen: dict[str, int] = {}
+        for i, rule in enumerate(self.dosing_weight):
+            for d in rule.drugs:
+                if d in seen:
+                    raise ValueError(f"{d} has two dosing-weight rules (rules {seen[d] + 1} and {i + 1}); keep one")
+                seen[d] = i
+        return self
+
+    def weight_rule(self, drug: str) -> WeightRule | None:
+        return next((r for r in self.dosing_weight if drug.lower() in r.drugs), None)
+
+    def bsa_cap_for(self, drug: str) -> Decimal | None:
+        cap = self.bsa_cap
+        if cap is None or (cap.drugs is not None and drug.lower() not in cap.drugs):
+            return None
+        return cap.max_m2
+
+    def max_dose_for(self, drug: str, unit: Quantity) -> MaxDose | None:
+        return next((m for m in self.max_dose if m.drug == drug.lower() and m.unit is unit), None)
+
+    def rounding_for(self, drug: str, unit: Quantity) -> Rounding | None:
+        named = next((r for r in self.rounding if r.drugs and drug.lower() in r.drugs and r.unit is unit), None)
+        return named or next((r for r in self.rounding if r.drugs is None and r.unit is unit), None)
