@@ -121,12 +121,17 @@ def calculate(
     # 3. Scale x10^6 and friends to plain counts, then to the reporting precision.
     # Exact rational arithmetic up to here (no rounding of a third); one division at the end.
     exact = _dec(scaled * Fraction(unit.scale))
-    value = quantize(exact, unit.quantity.step)
+    # The unit's reporting step, but never fewer than 3 significant figures: 0.006 mg is not
+    # "0.01 mg", and 0.003 mg is not "0 mg".
+    step = unit.quantity.step
+    if exact != 0:
+        step = min(step, Decimal(1).scaleb(exact.adjusted() - 2))
+    value = quantize(exact, step)
     q = unit.quantity.value
     if unit.exponent:
         steps[-1] += f" = {fmt(exact, 4)} {q}"
     if value != exact:
-        precision = "whole " + q if unit.quantity.step == 1 else f"{fmt(unit.quantity.step)} {q}"
+        precision = "whole " + q if step == 1 else f"{fmt(step)} {q}"
         steps.append(f"rounded to {precision}: {fmt(value)} {q}")
 
     return CalculatedDose(

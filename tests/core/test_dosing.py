@@ -190,6 +190,25 @@ def test_rounding_is_decimal_half_up_where_float_or_half_even_would_differ(amoun
     assert ("half-even" in catches) == (half_even != expected)
 
 
+@pytest.mark.parametrize(
+    "amount, weight, expected, text",
+    [
+        # 0.001 mg/kg x 3 kg = 0.003 mg: to 0.01 mg that read "0 mg"
+        ("0.001", "3", D("0.003"), "= 0.003 mg"),
+        # 0.002 mg/kg x 3 kg = 0.006 mg: to 0.01 mg that read "0.01 mg", two thirds too much
+        ("0.002", "3", D("0.006"), "= 0.006 mg"),
+        # 0.111 mg/kg x 3 kg = 0.333 mg: three significant figures, not 0.33
+        ("0.111", "3", D("0.333"), "= 0.333 mg"),
+        # 0.1 mg/kg x 3.3333 kg = 0.33333 mg -> 0.333 (rounded to 0.001 mg)
+        ("0.1", "3.3333", D("0.333"), "rounded to 0.001 mg: 0.333 mg"),
+    ],
+)
+def test_small_doses_keep_three_significant_figures_and_never_read_as_zero(amount, weight, expected, text):
+    c = calc(dose(amount, "mg/kg"), patient(weight, "50"))
+    assert c.value == expected and c.value != 0
+    assert text in c.calculation
+
+
 def test_no_float_carries_a_dose():
     c = calc(dose("10", "x10^6 cells/kg", per="course", split=["2/3", "1/3"]), patient("70.3", "175"),
              course_days=2, fraction=Fraction(2, 3))
@@ -247,8 +266,10 @@ def reproduce(c: CalculatedDose, scale: int) -> None:
     count = product * scale
     if m["count"] is not None:
         assert _round(count, 4) == _n(m["count"]), main
-    step = {"mg": 2, "g": 3, "mcg": 1, "Gy": 2, "IU": 0, "cells": 0}[c.unit]
-    assert _round(count, step) == c.value, c.calculation
+    places = {"mg": 2, "g": 3, "mcg": 1, "Gy": 2, "IU": 0, "cells": 0}[c.unit]
+    exact = D(count.numerator) / D(count.denominator)
+    places = max(places, 2 - exact.adjusted())  # never fewer than 3 significant figures
+    assert _round(count, places) == c.value, c.calculation
     if steps[-1].startswith("rounded to"):
         assert _n(steps[-1].rsplit(": ", 1)[1].removesuffix(f" {c.unit}")) == c.value, steps[-1]
 
