@@ -8,9 +8,18 @@ from fractions import Fraction
 from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.patient import Patient
+from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
 from schedplan.core.units import Basis, DoseUnit, Per, fmt, quantize
 from schedplan.errors import InputError
+
+
+class RuleAction(BaseModel):
+    """A site-policy rule that acted on one dose: what it did and why."""
+
+    model_config = ConfigDict(frozen=True)
+    rule: str = Field(description="dosing-weight, bsa-cap, max-dose, rounding or rounding-refused")
+    detail: str
 
 
 class CalculatedDose(BaseModel):
@@ -25,6 +34,13 @@ class CalculatedDose(BaseModel):
     basis: str = Field(description="what it was scaled by: 'BSA 1.701 m2 (Mosteller, ...)', 'actual weight 62 kg', 'flat'")
     calculation: str = Field(description="every step, each checkable by hand")
     exact_value: Decimal = Field(description="the value before reporting precision was applied")
+    per_administration_amount: Decimal = Field(description="the number in per_administration (exact to 28 digits)")
+    per_administration_unit: str = Field(description="the unit in per_administration, e.g. g/m2")
+    calculated_value: Decimal = Field(description="the calculated dose before a maximum dose or rounding acted")
+    change_percent: Decimal | None = Field(
+        default=None, description="(value - calculated_value) / calculated_value x 100, where a rule changed it"
+    )
+    rules: list[RuleAction] = Field(default_factory=list, description="each site-policy rule that acted, in order")
 
 
 def prescribed_text(amount: Decimal, unit: DoseUnit, per: Per) -> str:
@@ -67,6 +83,45 @@ def _weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]:
     return adj, f"adjusted body weight (IBW {fmt(ibw)} kg + 0.4 x (actual {fmt(patient.weight_kg)} kg - IBW))"
 
 
+def _percent(part: Decimal, whole: Decimal) -> Decimal:
+    return quantize(part / whole * 100, Decimal("0.1"))
+
+
+def _policy_weight(patient: Patient, rule: WeightRule, drug: str) -> tuple[Decimal, str, RuleAction] | None:
+    """The dosing weight a site rule gives, with what it did; None where the rule does not apply."""
+    ibw = patient.ibw_kg
+    if ibw is None:
+        why = "the patient's sex is not given" if patient.sex is None else "height is under 152.4 cm (Devine IBW undefined)"
+        raise InputError(
+            f"the site policy doses {drug} by a weight rule that needs the ideal body weight, which cannot be calculated: {why}",
+            field="sex" if patient.sex is None else "height",
+        )
+    actual = patient.weight_kg
+    pct = _percent(actual, ibw)
+    if rule.over_percent_ibw is not None and not pct > rule.over_percent_ibw:
+        return None
+    why = f"actual {fmt(actual)} kg is {fmt(pct)}% of IBW {fmt(ibw)} kg" + (
+        f", over {fmt(rule.over_percent_ibw)}%" if rule.over_percent_ibw is not None else ""
+    )
+    source = f" [{rule.source}]" if rule.source else ""
+    if rule.weight is DosingWeight.ACTUAL:
+        return None
+    if rule.weight is DosingWeight.IDEAL:
+        kg, which = ibw, "ideal body weight (Devine)"
+    elif rule.weight is DosingWeight.ADJUSTED:
+        f = rule.adjusted_factor
+        kg = quantize(ibw + f * (actual - ibw), Decimal("0.01"))
+        which = f"adjusted body weight (IBW {fmt(ibw)} kg + {fmt(f)} x (actual {fmt(actual)} kg - IBW))"
+    else:
+        kg = min(actual, ibw)
+        which = f"lesser of actual and ideal weight ({'ideal' if ibw < actual else 'actual'})"
+    return kg, which, RuleAction(rule="dosing-weight", detail=f"{drug} dosed on {which} = {fmt(kg)} kg: {why}{source}")
+
+
+def _round_to(value: Decimal, step: Decimal) -> Decimal:
+    return quantize(value / step, Decimal(1)) * step
+
+
 def calculate(
     dose: Dose,
     amount: Decimal,
@@ -74,14 +129,23 @@ def calculate(
     *,
     course_days: int,
     fraction: Fraction | None = None,
+    policy: SitePolicy | None = None,
+    drug: str = "",
 ) -> CalculatedDose:
     """The dose of one administration.
 
     ``amount`` is the prescribed amount (already resolved from choices); ``course_days`` the number of
     days a per-course amount is divided over; ``fraction`` this day's share of a split course.
+    With a site ``policy``, its rules for ``drug`` act in this order: dosing weight, BSA cap, maximum
+    single dose, rounding; each one that acts is listed in ``rules`` and in the calculation.
     """
     unit = dose.unit
     steps: list[str] = []
+    actions: list[RuleAction] = []
+    rule = policy.weight_rule(drug) if policy is not None and dose.weight is WeightBasis.ACTUAL else None
+    policy_weight = (
+        _policy_weight(patient, rule, drug) if rule is not None and unit.basis is not Basis.FLAT else None
+    )
     prescribed = prescribed_text(amount, unit, dose.per)
     u = str(unit)
 
@@ -103,12 +167,32 @@ def calculate(
 
     # 2. Scale by BSA or weight.
     if unit.basis is Basis.PER_M2:
-        bsa = patient.bsa_m2
+        bsa, source = patient.bsa_m2, patient.bsa_source
+        if policy_weight is not None:
+            kg, which, action = policy_weight
+            if patient.measured_bsa_m2 is not None:
+                action = RuleAction(
+                    rule="dosing-weight",
+                    detail=f"{drug}: the site rule ({which}) was not applied - a measured BSA was given",
+                )
+            else:
+                bsa = patient.bsa_with_weight(kg)
+                source = f"{patient.bsa_formula.label}, {which} {fmt(kg)} kg, {fmt(patient.height_cm)} cm"
+            actions.append(action)
+        cap = policy.bsa_cap_for(drug) if policy is not None else None
+        if cap is not None and bsa > cap:
+            actions.append(RuleAction(rule="bsa-cap", detail=f"BSA {fmt(bsa)} m2 capped at {fmt(cap)} m2 (site policy)"))
+            source = f"capped from {fmt(bsa)} m2 ({source})"
+            bsa = cap
         scaled = this * Fraction(bsa)
-        basis = f"BSA {fmt(bsa)} m2 ({patient.bsa_source})"
-        steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({patient.bsa_source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
+        basis = f"BSA {fmt(bsa)} m2 ({source})"
+        steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
     elif unit.basis is Basis.PER_KG:
-        kg, which = _weight(patient, dose.weight)
+        if policy_weight is not None:
+            kg, which, action = policy_weight
+            actions.append(action)
+        else:
+            kg, which = _weight(patient, dose.weight)
         scaled = this * Fraction(kg)
         basis = f"{which} {fmt(kg)} kg"
         steps.append(f"{shown} {u} x {fmt(kg)} kg ({which}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
@@ -133,6 +217,35 @@ def calculate(
     if value != exact:
         precision = "whole " + q if step == 1 else f"{fmt(step)} {q}"
         steps.append(f"rounded to {precision}: {fmt(value)} {q}")
+    calculated = value
+
+    # 4. Site policy: the maximum single dose, then rounding (refused past its limit).
+    if policy is not None:
+        most = policy.max_dose_for(drug, unit.quantity)
+        if most is not None and value > most.max:
+            action = RuleAction(rule="max-dose", detail=f"{fmt(value)} {q} is over the maximum single dose of {drug}, {fmt(most.max)} {q}: {fmt(most.max)} {q} (site policy)")
+            actions.append(action)
+            steps.append(action.detail)
+            value = most.max
+        rounding = policy.rounding_for(drug, unit.quantity)
+        if rounding is not None:
+            rounded = _round_to(value, rounding.to)
+            if rounded != value:
+                change = abs(rounded - value) / value * 100
+                if change <= rounding.max_change_percent:
+                    action = RuleAction(
+                        rule="rounding",
+                        detail=f"{fmt(value)} {q} rounded to the nearest {fmt(rounding.to)} {q}: {fmt(rounded)} {q} ({fmt(change, 2)}% change, limit {fmt(rounding.max_change_percent)}%)",
+                    )
+                    value = rounded
+                else:
+                    action = RuleAction(
+                        rule="rounding-refused",
+                        detail=f"not rounded: to the nearest {fmt(rounding.to)} {q} would make {fmt(value)} {q} {fmt(rounded)} {q}, a {fmt(change, 2)}% change, over the {fmt(rounding.max_change_percent)}% limit",
+                    )
+                actions.append(action)
+                steps.append(action.detail)
+    change_percent = None if value == calculated else quantize((value - calculated) / calculated * 100, Decimal("0.01"))
 
     return CalculatedDose(
         value=value,
@@ -142,4 +255,9 @@ def calculate(
         basis=basis,
         calculation="; ".join(steps),
         exact_value=exact,
+        per_administration_amount=_dec(this),
+        per_administration_unit=u,
+        calculated_value=calculated,
+        change_percent=change_percent,
+        rules=actions,
     )

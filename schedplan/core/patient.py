@@ -141,3 +141,19 @@ class Patient(BaseModel):
     def adjbw_kg(self) -> Decimal | None:
         """Adjusted body weight, IBW + 0.4 x (actual - IBW); None where IBW is None."""
         return adjusted_body_weight(self.ibw_kg, self.weight_kg)
+
+    @property
+    def bmi(self) -> Decimal:
+        """Body-mass index, kg/m2, to 0.1."""
+        metres = self.height_cm / 100
+        return quantize(self.weight_kg / (metres * metres), Decimal("0.1"))
+
+    @property
+    def percent_ibw(self) -> Decimal | None:
+        """Actual weight as a percentage of the ideal weight, to 0.1 %; None without IBW."""
+        ibw = self.ibw_kg
+        return None if ibw is None else quantize(self.weight_kg / ibw * 100, Decimal("0.1"))
+
+    def bsa_with_weight(self, weight_kg: Decimal) -> Decimal:
+        """The BSA by this patient's formula and height, for another (dosing) weight; rounded like bsa_m2."""
+        return quantize(bsa_formula_value(self.bsa_formula, weight_kg, self.height_cm), BSA_STEP)

@@ -346,6 +346,7 @@ class Event(_Model):
         default=None, description="the event happens only when each named choice has (one of) these values"
     )
     premedication_for: str | None = Field(default=None, description="id of the event this one is given before")
+    outpatient: bool = Field(default=False, description="an outpatient visit: weekends and public holidays are flagged")
     approximate_day: bool | list[int] = Field(
         default=False, description="true, or the list of days, that the source gives as approximate"
     )

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
 from schedplan.core.patient import Patient
+from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import (
     CYCLE_KEY_RE,
     ByChoice,
@@ -23,7 +24,10 @@ from schedplan.core.protocol import (
     Protocol,
     When,
 )
+from schedplan.core.safety import DrugTotal, HolidayLookup, PlanWarning, drug_totals, safety_warnings
 from schedplan.errors import ChoiceError
+
+__all__ = ["Plan", "PlannedEvent", "PlanWarning", "PolicyInfo", "ProtocolInfo", "plan", "resolve_choices"]
 
 ChoiceValue = str | int | Decimal | None
 
@@ -34,16 +38,6 @@ class ProtocolInfo(BaseModel):
     title: str
     version: str
     sha256: str | None = Field(default=None, description="of the protocol file, when it came from one")
-
-
-class PlanWarning(BaseModel):
-    """Something a nurse or pharmacist must see: a code to act on, a message, and the event it concerns."""
-
-    model_config = ConfigDict(frozen=True)
-    code: str
-    message: str
-    event_id: str | None = None
-    date: dt.date | None = None
 
 
 class PlannedEvent(BaseModel):
@@ -65,7 +59,18 @@ class PlannedEvent(BaseModel):
     dose_note: str | None = None
     premedication_for: str | None = None
     approximate_day: bool = False
+    outpatient: bool = False
     notes: str | None = None
+
+
+class PolicyInfo(BaseModel):
+    """The site policy a plan was calculated under."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    version: str
+    example: bool
+    sha256: str | None = None
 
 
 class Plan(BaseModel):
@@ -75,11 +80,14 @@ class Plan(BaseModel):
     protocol: ProtocolInfo
     anchor_type: str
     anchor_event: str
+    cycle_days: int | None = Field(default=None, description="cycle protocols: the cycle length")
+    policy: PolicyInfo | None = Field(default=None, description="None: no site policy, the protocol's doses exactly")
     patient: Patient
     anchor_date: dt.date
     choices: dict[str, ChoiceValue]
     events: list[PlannedEvent]
     warnings: list[PlanWarning]
+    totals: list[DrugTotal] = Field(default_factory=list, description="per drug: the whole plan, then each cycle")
     notes: list[str] = Field(default_factory=list, description="the protocol's notes (what is not on a day)")
 
 
@@ -224,8 +232,15 @@ def plan(
     choices: Mapping[str, str] | None = None,
     *,
     sha256: str | None = None,
+    policy: SitePolicy | None = None,
+    policy_sha256: str | None = None,
+    holidays: HolidayLookup | None = None,
 ) -> Plan:
-    """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols."""
+    """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols.
+
+    ``policy`` is the site's dosing policy (None: none of its rules); ``holidays`` names the public
+    holiday on a date, for the outpatient-visit check.
+    """
     resolved, warnings = resolve_choices(protocol, choices or {})
     anchor = as_pendulum(anchor_date)
     cycles: list[int | None] = (
@@ -254,6 +269,8 @@ def plan(
                         patient,
                         course_days=len(days),
                         fraction=Fraction(split[n]) if split else None,
+                        policy=policy,
+                        drug=event.name,
                     )
                 elif event.dose is not None:
                     dose_note = event.dose_note or "dose not stated"
@@ -278,6 +295,7 @@ def plan(
                             dose=dose,
                             dose_note=dose_note,
                             premedication_for=event.premedication_for,
+                            outpatient=event.outpatient,
                             approximate_day=event.approximate_day is True
                             or (isinstance(event.approximate_day, list) and day in event.approximate_day),
                             notes=event.notes,
@@ -287,15 +305,23 @@ def plan(
         warnings.extend(_event_warnings(event, amount))
     warnings.extend(_patient_warnings(protocol, patient))
     rows.sort(key=lambda r: r[0])
+    events = [r[1] for r in rows]
+    # what a pharmacist must see comes first
+    warnings[:0] = safety_warnings(protocol, patient, events, policy, holidays)
     return Plan(
         protocol=ProtocolInfo(id=protocol.id, title=protocol.title, version=protocol.version, sha256=sha256),
         anchor_type=protocol.anchor.type.value,
         anchor_event=protocol.anchor.event,
+        cycle_days=protocol.anchor.cycle_days,
+        policy=None
+        if policy is None
+        else PolicyInfo(name=policy.name, version=policy.version, example=policy.example, sha256=policy_sha256),
         patient=patient,
         anchor_date=anchor,
         choices=resolved,
-        events=[r[1] for r in rows],
+        events=events,
         warnings=warnings,
+        totals=drug_totals(events, protocol.is_cycles),
         notes=list(protocol.notes),
     )
 

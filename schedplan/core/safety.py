@@ -1,0 +1,171 @@
+"""The checks a pharmacist needs beside each dose: warnings that must be seen, and per-drug totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schedplan.core.patient import Patient
+from schedplan.core.policy import SitePolicy
+from schedplan.core.protocol import EventKind, Protocol
+from schedplan.core.units import Basis, fmt
+
+BSA_HIGH = Decimal("2.2")
+BSA_LOW = Decimal("0.3")
+DEFAULT_OBESE_PERCENT_IBW = Decimal("120")
+DEFAULT_OBESE_BMI = Decimal("30")
+
+HolidayLookup = Callable[[dt.date], "str | None"]
+
+
+class PlanWarning(BaseModel):
+    """Something a nurse or pharmacist must see: a code to act on, a message, and the event it concerns."""
+
+    model_config = ConfigDict(frozen=True)
+    code: str
+    message: str
+    event_id: str | None = None
+    date: dt.date | None = None
+
+
+class DrugTotal(BaseModel):
+    """The sum of one drug's doses over the plan, or over one cycle."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    cycle: int | None = Field(description="None: the whole plan")
+    doses: int
+    total: Decimal = Field(description="sum of the doses given, in `unit`")
+    unit: str
+    calculated_total: Decimal = Field(description="sum of the calculated doses, before caps and rounding")
+    prescribed_total: str = Field(description="sum as prescribed, e.g. '42 g/m2' or '10 mg/kg'")
+
+
+def drug_totals(events: Iterable, cycles: bool) -> list[DrugTotal]:
+    """Per drug (and product, and radiation): the whole plan, then each cycle for cycle protocols."""
+    groups: dict[tuple[str, str, str, int | None], list] = {}
+    for e in events:
+        if e.dose is None:
+            continue
+        keys = [(e.name, e.dose.unit, e.dose.per_administration_unit, None)]
+        if cycles and e.cycle is not None:
+            keys.append((e.name, e.dose.unit, e.dose.per_administration_unit, e.cycle))
+        for key in keys:
+            groups.setdefault(key, []).append(e)
+    out = []
+    for (name, unit, per_unit, cycle), evs in groups.items():
+        prescribed = sum((e.dose.per_administration_amount for e in evs), Decimal(0))
+        out.append(
+            DrugTotal(
+                name=name,
+                cycle=cycle,
+                doses=len(evs),
+                total=sum((e.dose.value for e in evs), Decimal(0)),
+                unit=unit,
+                calculated_total=sum((e.dose.calculated_value for e in evs), Decimal(0)),
+                prescribed_total=f"{fmt(prescribed, 4)} {per_unit}",
+            )
+        )
+    out.sort(key=lambda t: (t.name, -1 if t.cycle is None else t.cycle))
+    return out
+
+
+def is_obese(patient: Patient, policy: SitePolicy | None) -> str | None:
+    """Why the patient counts as obese (actual > 120 % IBW or BMI >= 30, or the policy's thresholds), or None."""
+    pct_limit = policy.obesity.percent_ibw if policy else DEFAULT_OBESE_PERCENT_IBW
+    bmi_limit = policy.obesity.bmi if policy else DEFAULT_OBESE_BMI
+    reasons = []
+    pct = patient.percent_ibw
+    if pct is not None and pct > pct_limit:
+        reasons.append(f"actual weight {fmt(pct)}% of IBW (over {fmt(pct_limit)}%)")
+    if patient.bmi >= bmi_limit:
+        reasons.append(f"BMI {fmt(patient.bmi)} (>= {fmt(bmi_limit)})")
+    return " and ".join(reasons) or None
+
+
+def safety_warnings(
+    protocol: Protocol,
+    patient: Patient,
+    events: list,
+    policy: SitePolicy | None,
+    holidays: HolidayLookup | None,
+) -> list[PlanWarning]:
+    """Warnings from the patient's size, the site policy's rules that acted, course sums and visit dates."""
+    out: list[PlanWarning] = []
+    dosed = [e for e in events if e.dose is not None]
+    scaled = {
+        ev.name for ev in protocol.events if ev.dose is not None and ev.dose.unit.basis is not Basis.FLAT
+    }
+    obese = is_obese(patient, policy)
+    if obese:
+        for name in sorted({e.name for e in dosed if e.name in scaled and e.kind is EventKind.DRUG}):
+            if policy is None or policy.weight_rule(name) is None:
+                out.append(
+                    PlanWarning(
+                        code="obesity-no-dosing-weight-rule",
+                        message=f"{name}: patient is obese ({obese}) and no dosing-weight rule covers {name}; "
+                        "it is dosed on actual weight",
+                        event_id=next(e.event_id for e in dosed if e.name == name),
+                    )
+                )
+    per_m2 = any(ev.dose is not None and ev.dose.unit.basis is Basis.PER_M2 for ev in protocol.events)
+    bsa = patient.bsa_m2
+    if per_m2 and (bsa > BSA_HIGH or bsa < BSA_LOW) and (policy is None or policy.bsa_cap is None):
+        out.append(
+            PlanWarning(
+                code="bsa-out-of-range",
+                message=f"BSA {fmt(bsa)} m2 is {'over ' + fmt(BSA_HIGH) if bsa > BSA_HIGH else 'under ' + fmt(BSA_LOW)} m2"
+                " and no BSA cap is set; check the per-m2 doses",
+            )
+        )
+    for e in dosed:
+        for action in e.dose.rules:
+            if action.rule in ("bsa-cap", "max-dose", "rounding-refused"):
+                out.append(PlanWarning(code=action.rule, message=f"{e.name} {e.label}: {action.detail}", event_id=e.event_id, date=e.date))
+    out.extend(_course_sums(protocol, dosed))
+    for e in events:
+        if not e.outpatient:
+            continue
+        holiday = holidays(e.date) if holidays else None
+        weekend = e.date.weekday() >= 5
+        if holiday or weekend:
+            what = f"a public holiday ({holiday})" if holiday else e.date.strftime("a %A")
+            out.append(
+                PlanWarning(
+                    code="outpatient-on-holiday" if holiday else "outpatient-on-weekend",
+                    message=f"{e.name} ({e.label}, {e.date.isoformat()}) falls on {what}",
+                    event_id=e.event_id,
+                    date=e.date,
+                )
+            )
+    return out
+
+
+def _course_sums(protocol: Protocol, dosed: list) -> list[PlanWarning]:
+    """A per-course dose whose days no longer add up to the course (a maximum or rounding acted)."""
+    out = []
+    courses: dict[tuple[str, int | None], list] = {}
+    for e in dosed:
+        ev = protocol.event(e.event_id)
+        if ev is not None and ev.dose is not None and ev.dose.per.value == "course":
+            courses.setdefault((e.event_id, e.cycle), []).append(e)
+    for (event_id, cycle), evs in courses.items():
+        given = sum((e.dose.value for e in evs), Decimal(0))
+        course = sum((e.dose.exact_value for e in evs), Decimal(0))
+        # each day is reported to its unit's precision; more than that between the two is a real change
+        slack = sum((abs(e.dose.calculated_value - e.dose.exact_value) for e in evs), Decimal(0))
+        if abs(given - course) > slack:
+            unit = evs[0].dose.unit
+            where = f" in cycle {cycle}" if cycle is not None else ""
+            out.append(
+                PlanWarning(
+                    code="course-does-not-add-up",
+                    message=f"{evs[0].name}{where}: the {len(evs)} days add up to {fmt(given)} {unit}, "
+                    f"the course is {fmt(course, 2)} {unit} ({evs[0].dose.prescribed})",
+                    event_id=event_id,
+                )
+            )
+    return out
