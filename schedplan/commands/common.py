@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
+from schedplan.core.dates import parse_date
 from schedplan.core.patient import BSAFormula, Patient, Sex
 from schedplan.core.units import fmt, parse_decimal, parse_height, parse_weight
 from schedplan.errors import InputError
@@ -23,6 +24,29 @@ def add_patient_options(p: argparse.ArgumentParser, *, required: bool = True) ->
         help="BSA formula (default: the protocol's, else mosteller)",
     )
     g.add_argument("--bsa", help="a measured BSA in m2 (e.g. 1.85); replaces the formula")
+
+
+def add_site_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("site policy")
+    g.add_argument(
+        "--site",
+        metavar="FILE",
+        help="the site's dosing policy (YAML); default: site.yaml in the config folder, if there is one."
+        " `--site example-astct-2014` is the shipped example",
+    )
+    g.add_argument(
+        "--measured-on",
+        metavar="YYYY-MM-DD",
+        help="when weight and height were measured (default: today), for the policy's measurement age",
+    )
+
+
+def load_site(site: str | None):
+    """(LoadedPolicy or None, holiday lookup or None) for --site."""
+    from schedplan.load.policy import find_policy, holiday_lookup
+
+    loaded = find_policy(site)
+    return loaded, holiday_lookup(loaded.policy if loaded else None)
 
 
 def add_choice_options(p: argparse.ArgumentParser) -> None:
@@ -90,6 +114,7 @@ def build_patient(
     bsa: str | None = None,
     *,
     protocol_formula: BSAFormula = BSAFormula.MOSTELLER,
+    measured_on: str | None = None,
 ) -> Patient:
     """A Patient from what a person typed; each bad value raises InputError saying what would be right."""
     kg, _ = parse_weight(weight)
@@ -102,8 +127,43 @@ def build_patient(
         measured_bsa_m2=parse_bsa(bsa),
         weight_entered=weight.strip(),
         height_entered=height.strip(),
+        measured_on=parse_date(measured_on, "measurement date") if measured_on else None,
     )
 
 
-def describe_patient_units(kg: Decimal) -> str:
-    return f"{fmt(kg, 2)} kg"
+
+
+def calculate_plan(protocol_ref: str, inputs, *, today=None):
+    """(Plan, LoadedProtocol, LoadedPolicy or None) from a protocol reference and a load.planfile.PlanInputs.
+
+    The one path from what a person typed to a plan, shared by plan, replan, export and verify.
+    """
+    import pendulum
+
+    from schedplan.core.schedule import plan
+    from schedplan.load.protocols import find_protocol
+
+    loaded = find_protocol(protocol_ref)
+    site, holidays = load_site(inputs.site)
+    patient = build_patient(
+        inputs.weight,
+        inputs.height,
+        inputs.sex,
+        inputs.bsa_formula,
+        inputs.bsa,
+        protocol_formula=loaded.protocol.bsa_formula,
+        measured_on=inputs.measured_on,
+    )
+    anchor = parse_date(inputs.anchor_date, "anchor date")
+    result = plan(
+        loaded.protocol,
+        patient,
+        anchor,
+        inputs.choices,
+        sha256=loaded.sha256,
+        policy=site.policy if site else None,
+        policy_sha256=site.sha256 if site else None,
+        holidays=holidays,
+        today=today or pendulum.today().date(),
+    )
+    return result, loaded, site

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from schedplan.commands.common import add_choice_options, add_patient_options, build_patient, parse_sets
+from schedplan.commands.common import (
+    add_choice_options,
+    add_patient_options,
+    add_site_options,
+    calculate_plan,
+    parse_sets,
+)
 from schedplan.commands.export import add_ics_options
 
 FORMATS = ["table", "json", "ics"]
@@ -21,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_patient_options(p)
     p.add_argument("--anchor-date", required=True, help="day 0 (or cycle 1 day 1), YYYY-MM-DD")
     add_choice_options(p)
+    add_site_options(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="table (default), json, or ics (a calendar)")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--no-calculation", action="store_true", help="table: leave out the calculation lines")
@@ -34,17 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def make_plan(args: argparse.Namespace):
-    """The Plan the options describe (shared with other commands)."""
-    from schedplan.core.dates import parse_date
-    from schedplan.core.schedule import plan
-    from schedplan.load.protocols import find_protocol
-
-    loaded = find_protocol(args.protocol)
-    patient = build_patient(
-        args.weight, args.height, args.sex, args.bsa_formula, args.bsa, protocol_formula=loaded.protocol.bsa_formula
-    )
-    anchor = parse_date(args.anchor_date, "anchor date")
-    return plan(loaded.protocol, patient, anchor, parse_sets(args.set_), sha256=loaded.sha256), loaded
+    """(Plan, LoadedProtocol) for the options given (shared with other commands)."""
+    result, loaded, _ = calculate_plan(args.protocol, _inputs(args))
+    return result, loaded
 
 
 def _inputs(args: argparse.Namespace):
@@ -58,7 +57,22 @@ def _inputs(args: argparse.Namespace):
         bsa_formula=args.bsa_formula,
         bsa=args.bsa,
         choices=parse_sets(args.set_),
+        site=_site_ref(args.site),
+        measured_on=args.measured_on.strip() if args.measured_on else None,
     )
+
+
+def _site_ref(site: str | None) -> str | None:
+    """The policy as a saved plan keeps it: a file by its absolute path, the config folder's too."""
+    from pathlib import Path
+
+    from schedplan.load.policy import config_policy_path
+
+    if site is None:
+        default = config_policy_path()
+        return str(default) if default.is_file() else None
+    path = Path(site).expanduser()
+    return str(path.resolve()) if path.is_file() else site
 
 
 def _protocol_ref(args: argparse.Namespace, loaded) -> str:

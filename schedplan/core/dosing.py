@@ -177,7 +177,7 @@ def calculate(
                 )
             else:
                 bsa = patient.bsa_with_weight(kg)
-                source = f"{patient.bsa_formula.label}, {which} {fmt(kg)} kg, {fmt(patient.height_cm)} cm"
+                source = f"{patient.bsa_formula.label}, {which} {fmt(kg)} kg, {fmt(patient.height_cm)} cm; site policy"
             actions.append(action)
         cap = policy.bsa_cap_for(drug) if policy is not None else None
         if cap is not None and bsa > cap:
@@ -190,6 +190,7 @@ def calculate(
     elif unit.basis is Basis.PER_KG:
         if policy_weight is not None:
             kg, which, action = policy_weight
+            which += "; site policy"
             actions.append(action)
         else:
             kg, which = _weight(patient, dose.weight)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, localcontext
 from enum import Enum
 
@@ -107,6 +108,7 @@ class Patient(BaseModel):
     )
     weight_entered: str | None = Field(default=None, description="the weight as the user typed it, e.g. 136.7lb")
     height_entered: str | None = Field(default=None, description="the height as the user typed it, e.g. 66.1in")
+    measured_on: dt.date | None = Field(default=None, description="the date weight and height were measured")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

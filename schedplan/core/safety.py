@@ -92,9 +92,29 @@ def safety_warnings(
     events: list,
     policy: SitePolicy | None,
     holidays: HolidayLookup | None,
+    today: dt.date | None = None,
 ) -> list[PlanWarning]:
-    """Warnings from the patient's size, the site policy's rules that acted, course sums and visit dates."""
+    """Warnings from the patient's size and measurements, the site policy's rules that acted, course sums
+    and visit dates."""
     out: list[PlanWarning] = []
+    if policy is not None and policy.measurement_max_age_days is not None and today is not None:
+        if patient.measured_on is None:
+            out.append(
+                PlanWarning(
+                    code="measurement-date-unknown",
+                    message="the date weight and height were measured is not given; the site policy allows "
+                    f"measurements up to {policy.measurement_max_age_days} days old",
+                )
+            )
+        elif (today - patient.measured_on).days > policy.measurement_max_age_days:
+            age = (today - patient.measured_on).days
+            out.append(
+                PlanWarning(
+                    code="measurement-too-old",
+                    message=f"weight and height were measured {age} days ago ({patient.measured_on.isoformat()}); "
+                    f"the site policy allows {policy.measurement_max_age_days} days: measure again",
+                )
+            )
     dosed = [e for e in events if e.dose is not None]
     scaled = {
         ev.name for ev in protocol.events if ev.dose is not None and ev.dose.unit.basis is not Basis.FLAT
@@ -106,8 +126,7 @@ def safety_warnings(
                 out.append(
                     PlanWarning(
                         code="obesity-no-dosing-weight-rule",
-                        message=f"{name}: patient is obese ({obese}) and no dosing-weight rule covers {name}; "
-                        "it is dosed on actual weight",
+                        message=f"{name}: no dosing-weight rule for an obese patient ({obese}); dosed on actual weight",
                         event_id=next(e.event_id for e in dosed if e.name == name),
                     )
                 )

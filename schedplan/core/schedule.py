@@ -235,11 +235,12 @@ def plan(
     policy: SitePolicy | None = None,
     policy_sha256: str | None = None,
     holidays: HolidayLookup | None = None,
+    today: dt.date | None = None,
 ) -> Plan:
     """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols.
 
     ``policy`` is the site's dosing policy (None: none of its rules); ``holidays`` names the public
-    holiday on a date, for the outpatient-visit check.
+    holiday on a date, for the outpatient-visit check; ``today`` dates the measurement-age check.
     """
     resolved, warnings = resolve_choices(protocol, choices or {})
     anchor = as_pendulum(anchor_date)
@@ -307,7 +308,7 @@ def plan(
     rows.sort(key=lambda r: r[0])
     events = [r[1] for r in rows]
     # what a pharmacist must see comes first
-    warnings[:0] = safety_warnings(protocol, patient, events, policy, holidays)
+    warnings[:0] = safety_warnings(protocol, patient, events, policy, holidays, today)
     return Plan(
         protocol=ProtocolInfo(id=protocol.id, title=protocol.title, version=protocol.version, sha256=sha256),
         anchor_type=protocol.anchor.type.value,

@@ -46,6 +46,9 @@ def dose_dict(dose: CalculatedDose | None) -> dict[str, Any] | None:
         "per_administration": dose.per_administration,
         "basis": dose.basis,
         "calculation": dose.calculation,
+        "calculated_value": dose.calculated_value,
+        "change_percent": dose.change_percent,
+        "rules": [{"rule": r.rule, "detail": r.detail} for r in dose.rules],
     }
 
 
@@ -90,6 +93,16 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
             "adjbw_kg": p.adjbw_kg,
             "weight_entered": p.weight_entered,
             "height_entered": p.height_entered,
+            "measured_on": p.measured_on.isoformat() if p.measured_on else None,
+            "bmi": p.bmi,
+        },
+        "policy": None
+        if plan.policy is None
+        else {
+            "name": plan.policy.name,
+            "version": plan.policy.version,
+            "example": plan.policy.example,
+            "sha256": plan.policy.sha256,
         },
         "anchor_type": plan.anchor_type,
         "anchor_event": plan.anchor_event,
@@ -104,6 +117,18 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
                 "date": w.date.isoformat() if w.date else None,
             }
             for w in plan.warnings
+        ],
+        "totals": [
+            {
+                "name": t.name,
+                "cycle": t.cycle,
+                "doses": t.doses,
+                "total": t.total,
+                "unit": t.unit,
+                "calculated_total": t.calculated_total,
+                "prescribed_total": t.prescribed_total,
+            }
+            for t in plan.totals
         ],
         "notes": list(plan.notes),
     }

@@ -50,6 +50,11 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
     out: list[str] = []
     out.append(f"{plan.protocol.id}  {plan.protocol.title}  (version {plan.protocol.version})")
     out.append(patient_line(plan))
+    if plan.policy is not None:
+        example = " - AN EXAMPLE, not a real unit's policy" if plan.policy.example else ""
+        out.append(f"Site policy: {plan.policy.name} (version {plan.policy.version}){example}")
+    else:
+        out.append("Site policy: none (the protocol's doses exactly: no dosing-weight rule, cap or rounding)")
     day0 = "Cycle 1 day 1" if plan.anchor_type == "cycles" else f"Day 0 ({plan.anchor_event})"
     out.append(f"{day0}: {plan.anchor_date.isoformat()}")
     if plan.choices:
@@ -68,6 +73,21 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
             out.append(f"    {event_line(e)}")
             if show_calculation and e.dose is not None:
                 out.append(f"        {e.dose.calculation}")
+                if e.dose.change_percent is not None:
+                    out.append(
+                        f"        calculated {fmt(e.dose.calculated_value)} {e.dose.unit}, given {fmt(e.dose.value)}"
+                        f" {e.dose.unit} ({e.dose.change_percent:+}% by site policy)"
+                    )
+    if plan.totals:
+        out.append("")
+        out.append("TOTALS (sum of the doses given; as prescribed)")
+        for t in plan.totals:
+            where = f"cycle {t.cycle}" if t.cycle is not None else "whole plan"
+            changed = f" (calculated {fmt(t.calculated_total)})" if t.calculated_total != t.total else ""
+            out.append(
+                f"  {t.name:<24} {where:<11} {t.doses:>3} dose{'s' if t.doses != 1 else ' '}  "
+                f"{fmt(t.total)} {t.unit}{changed}  = {t.prescribed_total}"
+            )
     if plan.notes:
         out.append("")
         out.append("NOTES")

@@ -46,6 +46,8 @@ class PlanInputs:
     bsa_formula: str | None = None  # None: the protocol's
     bsa: str | None = None  # a measured BSA, m2
     choices: dict[str, str] = field(default_factory=dict)  # the --set KEY=VALUE pairs as given
+    site: str | None = None  # the site policy file (absolute path, or a shipped example's name); None: none
+    measured_on: str | None = None  # YYYY-MM-DD: when weight and height were measured; None: not given
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class SavedPlan:
     schedule: dict[str, Any]
     items: tuple[CalendarItem, ...] = ()  # what the last export wrote, item by item
     export_options: dict[str, Any] | None = None  # the options of the last export (tz, time, ...)
+    policy_sha256: str | None = None  # of the site policy file the doses were calculated under
+    checks: tuple[dict[str, Any], ...] = ()  # independent double checks, oldest first; only ever appended to
 
     def updated(self, **changes: Any) -> SavedPlan:
         """A copy with some fields replaced (e.g. ``items=`` after an export)."""
@@ -103,6 +107,7 @@ def new_saved_plan(plan: Plan, *, protocol_ref: str, inputs: PlanInputs, plan_id
         protocol_sha256=plan.protocol.sha256,
         inputs=inputs,
         schedule=plan_dict(plan),
+        policy_sha256=plan.policy.sha256 if plan.policy else None,
     )
 
 
@@ -114,6 +119,7 @@ def with_plan(saved: SavedPlan, plan: Plan, inputs: PlanInputs) -> SavedPlan:
         protocol_sha256=plan.protocol.sha256,
         inputs=inputs,
         schedule=plan_dict(plan),
+        policy_sha256=plan.policy.sha256 if plan.policy else None,
     )
 
 
@@ -139,6 +145,8 @@ class _Inputs(_Model):
     bsa: str | None = None
     anchor_date: dt.date
     choices: dict[str, str] = Field(default_factory=dict)
+    site: str | None = None
+    measured_on: dt.date | None = None
 
 
 class _File(_Model):
@@ -150,6 +158,8 @@ class _File(_Model):
     schedule: dict[str, Any]
     items: list[CalendarItem] = Field(default_factory=list)
     export_options: dict[str, Any] | None = None
+    policy_sha256: str | None = None
+    checks: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def _to_data(saved: SavedPlan) -> dict[str, Any]:
@@ -172,7 +182,10 @@ def _to_data(saved: SavedPlan) -> dict[str, Any]:
             "bsa": i.bsa,
             "anchor_date": i.anchor_date,
             "choices": dict(i.choices),
+            "site": i.site,
+            "measured_on": i.measured_on,
         },
+        "policy_sha256": saved.policy_sha256,
         "schedule": saved.schedule,
         "items": [
             {
@@ -190,6 +203,7 @@ def _to_data(saved: SavedPlan) -> dict[str, Any]:
             for it in saved.items
         ],
         "export_options": saved.export_options,
+        "checks": list(saved.checks),
     }
 
 
@@ -314,10 +328,14 @@ def open_plan(path: str | os.PathLike[str]) -> SavedPlan:
             bsa_formula=model.inputs.bsa_formula,
             bsa=model.inputs.bsa,
             choices=dict(model.inputs.choices),
+            site=model.inputs.site,
+            measured_on=model.inputs.measured_on.isoformat() if model.inputs.measured_on else None,
         ),
         schedule=model.schedule,
         items=tuple(model.items),
         export_options=model.export_options,
+        policy_sha256=model.policy_sha256,
+        checks=tuple(model.checks),
     )
     try:
         saved.snapshot()
