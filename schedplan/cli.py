@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         if default is None:
             parser.print_help()
             return Exit.OK
-        args = parser.parse_args([default, *(argv or sys.argv[1:])])
+        args = parser.parse_args([default, *(sys.argv[1:] if argv is None else argv)])
     try:
         return int(args.run(args))
     except SchedplanError as exc:

@@ -43,12 +43,12 @@ class SchedplanApp(App[None]):
         Binding("ctrl+o", "open", "Open", priority=True, tooltip="Open a saved plan file"),
         Binding("e", "export", "Export iCal"),
         Binding("c", "copy", "Copy text"),
-        Binding("slash", "pick", "Protocol"),
-        Binding("question_mark", "help", "Help"),
+        Binding("slash", "pick", "Protocol", priority=True),
+        Binding("question_mark", "help", "Help", priority=True),
         Binding("f1", "help", "Help", show=False, priority=True),
-        Binding("f2", "toggle_form", "Form", show=False, priority=True),
+        Binding("f2", "toggle_form", "Form", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True),
-        Binding("escape", "leave_form", "Leave form", show=False),
+        Binding("escape", "switch_side", "Form/views", show=False),
         Binding("1", "tab('calendar')", "Calendar", show=False),
         Binding("2", "tab('month')", "Month", show=False),
         Binding("3", "tab('doses')", "Dose check", show=False),
@@ -70,7 +70,14 @@ class SchedplanApp(App[None]):
         self.today = today or planning.today()
         self.plan: Plan | None = None
         self.outcome: Outcome | None = None
+        self._dirty: set[str] = set(TABS.values())
         self.theme = theme
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`/` and `?` work from the form's fields (no field takes them) but not on dialogs or in a path."""
+        if action in ("pick", "help") and len(self.screen_stack) > 1:
+            return False
+        return True
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -91,6 +98,7 @@ class SchedplanApp(App[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.watch(self.screen, "focused", self._focus_moved)
         self._title()
         self.recalculate()
         if self.entry is None:
@@ -124,17 +132,33 @@ class SchedplanApp(App[None]):
         outcome = compute(self.entry, form.values())
         self.outcome = outcome
         form.show_errors(outcome.errors)
-        if outcome.plan is not None:
+        if outcome.plan is not None and outcome.plan != self.plan:
             self.plan = outcome.plan
             self._show(outcome.plan)
         self._status()
         return outcome
 
     def _show(self, plan: Plan | None) -> None:
-        protocol = self.entry.protocol if self.entry else None
-        self.query_one(ScheduleList).show(plan, protocol, self.today)
-        self.query_one(MonthGrid).show(plan, self.today)
-        self.query_one(DoseCheck).show(plan)
+        """Redraw the visible view now; the others when their tab is opened."""
+        self._dirty = set(TABS.values())
+        self._draw(self.query_one(TabbedContent).active)
+
+    def _draw(self, tab: str) -> None:
+        if tab not in self._dirty:
+            return
+        self._dirty.discard(tab)
+        plan, protocol = self.plan, (self.entry.protocol if self.entry else None)
+        if tab == TABS["calendar"]:
+            self.query_one(ScheduleList).show(plan, protocol, self.today)
+        elif tab == TABS["month"]:
+            self.query_one(MonthGrid).show(plan, self.today)
+        elif tab == TABS["doses"]:
+            self.query_one(DoseCheck).show(plan)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._draw(event.pane.id)
 
     def _status(self) -> None:
         status = self.query_one("#status", Static)
@@ -201,6 +225,7 @@ class SchedplanApp(App[None]):
         """Switch to a protocol with these form values (a new protocol drops the old plan)."""
         self.entry = entry
         self.plan = None
+        self._show(None)
         box = self.query_one("#form-box")
         await box.remove_children()
         form = PatientForm(entry, values, id="form")
@@ -213,16 +238,41 @@ class SchedplanApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def _narrow(self) -> bool:
+        return self.screen.has_class("-narrow")
+
+    def _in_form(self, widget) -> bool:
+        return widget is not None and self.query_one("#form-box") in widget.ancestors
+
+    def _focus_moved(self, focused) -> None:
+        """In a narrow terminal the form makes room for the views while they have the focus."""
+        if focused is None or focused.screen is not self.screen:
+            return
+        box = self.query_one("#form-box")
+        if self._in_form(focused):
+            box.display = True
+        elif self._narrow():
+            box.display = False
+
     def action_toggle_form(self) -> None:
         box = self.query_one("#form-box")
-        box.display = not box.display
+        if box.display and self._in_form(self.focused):
+            box.display = False
+            self.action_tab(None)
+        else:
+            box.display = True
+            self.query_one(PatientForm).focus_first()
+
+    def action_switch_side(self) -> None:
+        """Esc: from the form to the views, and back."""
+        if self._in_form(self.focused):
+            self.action_tab(None)
+        else:
+            self.query_one("#form-box").display = True
+            self.query_one(PatientForm).focus_first()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
-
-    def action_leave_form(self) -> None:
-        if self.focused is not None and self.query_one("#form-box") in self.focused.ancestors:
-            self.action_tab(None)
 
     def action_tab(self, name: str | None) -> None:
         tabs = self.query_one(TabbedContent)

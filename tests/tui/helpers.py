@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck
@@ -53,13 +53,21 @@ async def patient(pilot: Pilot, weight: str = "70", height: str = "175", anchor:
     await type_into(pilot, "anchor", anchor)
 
 
-def calendar_text(app) -> str:
-    lst = app.query_one(ScheduleList)
+async def show_tab(pilot: Pilot, tab: str) -> None:
+    """Open a view's tab, as a click on it would (views are drawn when opened)."""
+    pilot.app.query_one(TabbedContent).active = f"tab-{tab}"
+    await pilot.pause()
+
+
+async def calendar_text(pilot: Pilot) -> str:
+    await show_tab(pilot, "calendar")
+    lst = pilot.app.query_one(ScheduleList)
     return "\n".join(lst.get_option_at_index(i).prompt.plain for i in range(lst.option_count))
 
 
-def dose_rows(app) -> list[dict[str, str]]:
-    table = app.query_one(DoseCheck).query_one("#dose-table", DataTable)
+async def dose_rows(pilot: Pilot) -> list[dict[str, str]]:
+    await show_tab(pilot, "doses")
+    table = pilot.app.query_one(DoseCheck).query_one("#dose-table", DataTable)
     names = [str(c.label) for c in table.columns.values()]
     rows = []
     for key in table.rows:

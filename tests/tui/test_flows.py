@@ -19,8 +19,8 @@ def shown(d: dt.date) -> str:
     return f"{d.strftime('%a')} {d.isoformat()}"
 
 
-def rows_for(app, drug: str) -> list[dict[str, str]]:
-    return [r for r in dose_rows(app) if r["Drug"] == drug]
+async def rows_for(pilot, drug: str) -> list[dict[str, str]]:
+    return [r for r in await dose_rows(pilot) if r["Drug"] == drug]
 
 
 async def pick(pilot, text: str) -> None:
@@ -47,7 +47,7 @@ async def test_nk_cell_protocol_from_the_picker(app_factory):
         flu = money(40 * BSA)  # 40 mg/m2/day x BSA
         treo = money(Decimal(42) / 3 * BSA, "0.001")  # 42 g/m2 per course over 3 days
         nk = money(Decimal(10) * 10**6 * 70 * 2 / 3, "1")  # 2/3 of 10 x10^6 cells/kg x 70 kg
-        text = calendar_text(app)
+        text = await calendar_text(pilot)
         assert f"fludarabine {flu} mg IV over 1 h" in text
         assert f"treosulfan {treo} g IV over 2 h" in text
         assert f"NK cell infusion {nk} cells" in text
@@ -56,7 +56,7 @@ async def test_nk_cell_protocol_from_the_picker(app_factory):
 
         await pilot.press("escape", "3")
         assert app.query_one(TabbedContent).active == "tab-doses"
-        day_minus_4 = [r for r in rows_for(app, "fludarabine") if r["Day"] == "Day -4"]
+        day_minus_4 = [r for r in await rows_for(pilot, "fludarabine") if r["Day"] == "Day -4"]
         assert len(day_minus_4) == 1
         row = day_minus_4[0]
         assert (row["Dose"], row["Unit"], row["Prescribed"]) == (flu, "mg", "40 mg/m2/day")
@@ -77,14 +77,14 @@ async def test_nk_cells_mrd_aml(app_factory):
         await patient(pilot, anchor="2027-04-01")
         assert app.plan is not None
         cyclo = money(2 * BSA, "0.001")  # 2 g/m2
-        assert f"cyclophosphamide {cyclo} g (route not stated)" in calendar_text(app)
-        il2 = rows_for(app, "interleukin-2")
+        assert f"cyclophosphamide {cyclo} g (route not stated)" in await calendar_text(pilot)
+        il2 = await rows_for(pilot, "interleukin-2")
         assert [r["Day"] for r in il2] == ["Day +1", "Day +3", "Day +5", "Day +8", "Day +10", "Day +12"]
         assert {r["Dose"] for r in il2} == {"10,000,000"} and il2[0]["Unit"] == "IU"
-        flu = rows_for(app, "fludarabine")
+        flu = await rows_for(pilot, "fludarabine")
         assert [r["Date"] for r in flu] == [shown(dt.date(2027, 3, d)) for d in (27, 28, 29)]
         assert {r["Dose"] for r in flu} == {money(25 * BSA)}
-        nk = rows_for(app, "NK cell infusion")[0]
+        nk = (await rows_for(pilot, "NK cell infusion"))[0]
         assert nk["Dose"].startswith("⚠")  # no calculated dose, said with a symbol and a word
 
 
@@ -95,10 +95,10 @@ async def test_temferon_melphalan_parameter(app_factory):
         assert app.plan is None and "choice-melphalan_dose_mg_m2" in app.outcome.missing
         await type_into(pilot, "choice-melphalan_dose_mg_m2", "200")
         assert app.plan is not None
-        mel = rows_for(app, "melphalan")
+        mel = await rows_for(pilot, "melphalan")
         assert len(mel) == 1 and mel[0]["Day"] == "Day -2" and mel[0]["Dose"] == money(200 * BSA)
         await type_into(pilot, "choice-melphalan_day", "-3")
-        assert rows_for(app, "melphalan")[0]["Date"] == shown(dt.date(2027, 5, 7))
+        assert (await rows_for(pilot, "melphalan"))[0]["Date"] == shown(dt.date(2027, 5, 7))
 
 
 async def test_deferoxamine_cohort_and_cycles(app_factory):
@@ -108,12 +108,12 @@ async def test_deferoxamine_cohort_and_cycles(app_factory):
         await choose(pilot, "choice-cohort", "3")
         await type_into(pilot, "choice-cycles", "3")
         assert app.plan is not None
-        dfo = rows_for(app, "deferoxamine")
+        dfo = await rows_for(pilot, "deferoxamine")
         assert len(dfo) == 8 + 4 + 2  # twice a week, weekly, then every two weeks
         assert {r["Dose"] for r in dfo} == {"60"} and {r["Route"] for r in dfo} == {"IT"}
         c2 = [r for r in dfo if r["Day"] == "C2 D1"][0]
         assert c2["Date"] == shown(dt.date(2027, 3, 1) + dt.timedelta(days=28))
-        assert "C3 D15" in calendar_text(app)
+        assert "C3 D15" in await calendar_text(pilot)
 
 
 async def test_isatuximab_optional_premedication(app_factory):
@@ -121,15 +121,15 @@ async def test_isatuximab_optional_premedication(app_factory):
     async with app.run_test(size=(100, 40)) as pilot:
         await patient(pilot, anchor="2027-03-01")
         assert app.plan is not None  # cycles defaults to 2; premedication doses are optional
-        isa = rows_for(app, "isatuximab")
+        isa = await rows_for(pilot, "isatuximab")
         assert len(isa) == 8 and {r["Dose"] for r in isa} == {money(Decimal(20) * 70)}
         warnings = str(app.query_one("#dose-warnings").render())
         assert "WARNING [dose-not-set]" in warnings and "dexamethasone" in warnings
         await type_into(pilot, "choice-dexamethasone_dose_mg", "20")
-        dex = rows_for(app, "dexamethasone")
+        dex = await rows_for(pilot, "dexamethasone")
         assert {r["Dose"] for r in dex} == {"20"}
         await choose(pilot, "choice-cycles", "1")
-        assert len(rows_for(app, "isatuximab")) == 4
+        assert len(await rows_for(pilot, "isatuximab")) == 4
 
 
 async def test_bad_weight_marks_the_field_and_keeps_the_last_plan(app_factory):
@@ -195,7 +195,8 @@ async def test_all_days_toggle_and_protocol_change(app_factory):
         few = lst.option_count
         await pilot.press("escape", "1", "a")
         assert lst.option_count == 365 + 5 + 1  # day -5 to day +365
-        assert "Sat" in calendar_text(app) and "weekend" in calendar_text(app)
+        text = await calendar_text(pilot)
+        assert "Sat" in text and "weekend" in text
         await pilot.press("slash")
         await pick(pilot, "7256")
         assert app.entry.protocol.id == "NCT07256210"

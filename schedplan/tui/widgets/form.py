@@ -41,6 +41,7 @@ class PatientForm(VerticalScroll):
         self.entry = entry
         self.initial = values or FormValues()
         self._fields: dict[str, Widget] = {}
+        self._last: Widget | None = None
 
     # --- building -----------------------------------------------------------------------------
 
@@ -160,7 +161,10 @@ class PatientForm(VerticalScroll):
             box.display = reason is not None
 
     def focus_first(self) -> None:
-        """Focus the first empty field (or the first field)."""
+        """Focus the field last used, else the first empty field, else the first field."""
+        if self._last is not None and self._last.is_attached:
+            self._last.focus()
+            return
         for w in self._fields.values():
             if isinstance(w, Input) and not w.value.strip():
                 w.focus()
@@ -179,6 +183,10 @@ class PatientForm(VerticalScroll):
     def _changed(self, event: Input.Changed | Select.Changed) -> None:
         event.stop()
         self.post_message(FormChanged())
+
+    def on_descendant_focus(self, event) -> None:
+        if event.widget in self._fields.values():
+            self._last = event.widget
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
