@@ -107,8 +107,9 @@ def same_schedule(saved_schedule: dict[str, Any], plan) -> bool:
     """Whether ``plan`` is the schedule that was saved (the protocol file's hash aside)."""
     from schedplan.export.json_out import plan_dict
 
+    # the events and what they were calculated from; not the warnings, which may depend on today's date
     now = plan_dict(plan)
-    old = dict(saved_schedule)
-    now["protocol"] = {k: v for k, v in now["protocol"].items() if k != "sha256"}
-    old["protocol"] = {k: v for k, v in (old.get("protocol") or {}).items() if k != "sha256"}
-    return now == old
+    keys = ("events", "patient", "choices", "anchor_date", "policy")
+    return {k: now.get(k) for k in keys} == {k: saved_schedule.get(k) for k in keys} and {
+        k: v for k, v in now["protocol"].items() if k != "sha256"
+    } == {k: v for k, v in (saved_schedule.get("protocol") or {}).items() if k != "sha256"}

@@ -6,7 +6,16 @@ import argparse
 import dataclasses
 import sys
 
-from schedplan.commands.common import add_choice_options, add_patient_options, build_patient, parse_sets
+from decimal import Decimal
+
+from schedplan.commands.common import (
+    add_choice_options,
+    add_patient_options,
+    add_site_options,
+    calculate_plan,
+    parse_sets,
+)
+from schedplan.core.units import fmt, quantize
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--anchor-date", help="the new day 0 (or cycle 1 day 1), YYYY-MM-DD")
     add_patient_options(p, required=False)
     add_choice_options(p)
+    add_site_options(p)
     p.add_argument("--dry-run", action="store_true", help="show the changes without writing the plan file")
     p.set_defaults(run=run)
 
@@ -32,21 +42,41 @@ def recalculate(saved, **changes):
     Raises the same errors as `schedplan plan` for bad values, UnknownProtocolError when the protocol
     is gone.
     """
-    from schedplan.core.dates import parse_date
-    from schedplan.core.schedule import plan
-    from schedplan.load.protocols import find_protocol
+    result, inputs, _ = recalculate_with_site(saved, **changes)
+    return result, inputs
 
+
+def recalculate_with_site(saved, **changes):
+    """recalculate(), and the LoadedPolicy (or None) the plan was calculated under."""
     new_choices = changes.pop("choices", None) or {}
     inputs = dataclasses.replace(saved.inputs, **{k: v for k, v in changes.items() if v is not None})
     inputs = dataclasses.replace(inputs, choices={**saved.inputs.choices, **new_choices})
-    loaded = find_protocol(saved.protocol_ref)
-    patient = build_patient(
-        inputs.weight, inputs.height, inputs.sex, inputs.bsa_formula, inputs.bsa,
-        protocol_formula=loaded.protocol.bsa_formula,
-    )
-    anchor = parse_date(inputs.anchor_date, "anchor date")
-    result = plan(loaded.protocol, patient, anchor, inputs.choices, sha256=loaded.sha256)
-    return result, inputs
+    result, _, site = calculate_plan(saved.protocol_ref, inputs)
+    return result, inputs, site
+
+
+def weight_flags(saved, new_plan, policy) -> tuple[list[str], set[str]]:
+    """A weight change since the weight the saved doses were calculated on, against the site policy's
+    recalculation threshold: (lines to show, keys of the doses to flag - those that depend on weight)."""
+    old = Decimal(str(saved.schedule["patient"]["weight_kg"]))
+    new = new_plan.patient.weight_kg
+    if old == new:
+        return [], set()
+    pct = quantize((new - old) / old * 100, Decimal("0.1"))
+    head = f"Weight {fmt(old)} kg -> {fmt(new)} kg ({pct:+}%)"
+    limit = policy.weight_change_percent if policy is not None else None
+    if limit is None:
+        return [f"{head}; the site policy sets no recalculation threshold"], set()
+    if abs(pct) <= limit:
+        return [
+            f"{head}: within the site's {fmt(limit)}% threshold, so the policy does not require recalculation"
+            " (recalculated because --weight was given)"
+        ], set()
+    affected = {e.key for e in new_plan.events if e.dose is not None and e.dose.basis != "flat dose"}
+    return [
+        f"! RECALCULATION REQUIRED - {head}, past the site's {fmt(limit)}% threshold:"
+        f" {len(affected)} dose{'s' if len(affected) != 1 else ''} depend on the weight, each marked ! below"
+    ], affected
 
 
 def _days(n: int) -> str:
@@ -59,8 +89,8 @@ def _dose(value, unit) -> str:
     return "no dose" if value is None else f"{fmt(value)} {unit}"
 
 
-def render_changes(changes) -> str:
-    """core.changes.PlanChanges as text for a person, one change a line."""
+def render_changes(changes, flagged: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    """core.changes.PlanChanges as text for a person, one change a line; ``flagged`` dose keys get a '!'."""
     out: list[str] = []
     if changes.old_anchor != changes.new_anchor:
         shift = (changes.new_anchor - changes.old_anchor).days
@@ -75,8 +105,9 @@ def render_changes(changes) -> str:
         for d in changes.doses:
             pct = d.percent
             tail = f" ({pct:+}%)" if pct is not None else ""
+            mark = "!" if d.key in flagged else " "
             out.append(
-                f"  {d.label:<10} {d.name} {d.date}: {_dose(d.old_value, d.old_unit)} -> {_dose(d.new_value, d.new_unit)}{tail}"
+                f"{mark} {d.label:<10} {d.name} {d.date}: {_dose(d.old_value, d.old_unit)} -> {_dose(d.new_value, d.new_unit)}{tail}"
             )
     if changes.added:
         out.append(f"Added ({len(changes.added)}):")
@@ -92,6 +123,7 @@ def render_changes(changes) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from schedplan.commands.plan import _site_ref
     from schedplan.core.changes import diff, snapshot
     from schedplan.load.planfile import open_plan, save_plan, with_plan
 
@@ -104,8 +136,18 @@ def run(args: argparse.Namespace) -> int:
         "bsa_formula": args.bsa_formula,
         "bsa": args.bsa,
         "choices": parse_sets(args.set_),
+        "site": _site_ref(args.site) if args.site else None,
+        "measured_on": args.measured_on.strip() if args.measured_on else None,
     }
-    new_plan, inputs = recalculate(saved, **changes_in)
+    if args.weight is not None and args.measured_on is None:  # a new weight is not from the old date
+        inputs_measured = dataclasses.replace(saved.inputs, measured_on=None)
+        saved = saved.updated(inputs=inputs_measured)
+    new_plan, inputs, site = recalculate_with_site(saved, **changes_in)
+    if site is not None and saved.policy_sha256 and site.sha256 != saved.policy_sha256:
+        print(
+            f"schedplan: note: the site policy {site.path} changed since the plan was saved; check every change below",
+            file=sys.stderr,
+        )
     if saved.protocol_sha256 and new_plan.protocol.sha256 and saved.protocol_sha256 != new_plan.protocol.sha256:
         print(
             f"schedplan: note: protocol {saved.protocol_ref} changed since the plan was saved"
@@ -113,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     changes = diff(saved.snapshot(), snapshot(new_plan), old_anchor=saved.anchor_date, new_anchor=new_plan.anchor_date)
-    sys.stdout.write(render_changes(changes))
+    lines, flagged = weight_flags(saved, new_plan, site.policy if site else None)
+    sys.stdout.write("".join(line + "\n" for line in lines) + render_changes(changes, flagged))
     if args.dry_run:
         print("schedplan: --dry-run: the plan file was not changed", file=sys.stderr)
         return 0
