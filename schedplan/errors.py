@@ -78,6 +78,7 @@ class ProtocolInvalid(SchedplanError):
 
     problems: list[Problem] = field(default_factory=list)
     source: str | None = None
+    kind: str = "protocol"  # what the file is: "protocol", "site policy"
 
     def __post_init__(self) -> None:
         super().__init__(self.summary())
@@ -86,7 +87,7 @@ class ProtocolInvalid(SchedplanError):
         n = len(self.problems)
         first = self.problems[0].render() if self.problems else "no details"
         more = f" (and {n - 1} more problem{'s' if n > 2 else ''}; run `schedplan check {self.source}`)" if n > 1 else ""
-        return f"invalid protocol: {first}{more}"
+        return f"invalid {self.kind}: {first}{more}"
 
     def __str__(self) -> str:  # dataclass would otherwise replace Exception.__str__
         return self.summary()

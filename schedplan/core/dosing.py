@@ -32,6 +32,9 @@ class CalculatedDose(BaseModel):
     prescribed: str = Field(description="as the protocol states it, e.g. '40 mg/m2/day'")
     per_administration: str = Field(description="the prescribed amount that applies to this one day, e.g. '14 g/m2'")
     basis: str = Field(description="what it was scaled by: 'BSA 1.701 m2 (Mosteller, ...)', 'actual weight 62 kg', 'flat'")
+    scaled_by: str = Field(
+        default="", description="the same without numbers, for a double checker: 'BSA (Mosteller)', 'actual weight'"
+    )
     calculation: str = Field(description="every step, each checkable by hand")
     exact_value: Decimal = Field(description="the value before reporting precision was applied")
     per_administration_amount: Decimal = Field(description="the number in per_administration (exact to 28 digits)")
@@ -186,6 +189,12 @@ def calculate(
             bsa = cap
         scaled = this * Fraction(bsa)
         basis = f"BSA {fmt(bsa)} m2 ({source})"
+        how = "measured BSA" if patient.measured_bsa_m2 is not None else f"BSA by {patient.bsa_formula.label}"
+        if policy_weight is not None and patient.measured_bsa_m2 is None:
+            how += f" with the {policy_weight[1].split(' (')[0]} (site policy)"
+        if cap is not None and bsa == cap:
+            how += f", capped at {fmt(cap)} m2 (site policy)"
+        scaled_by = how
         steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
     elif unit.basis is Basis.PER_KG:
         if policy_weight is not None:
@@ -196,10 +205,12 @@ def calculate(
             kg, which = _weight(patient, dose.weight)
         scaled = this * Fraction(kg)
         basis = f"{which} {fmt(kg)} kg"
+        scaled_by = which.split(" (")[0] + ("; site policy" if policy_weight is not None and "site policy" not in which.split(" (")[0] else "")
         steps.append(f"{shown} {u} x {fmt(kg)} kg ({which}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
     else:
         scaled = this
         basis = "flat dose"
+        scaled_by = "flat dose"
         if not steps:
             steps.append(f"flat dose {_amount(_dec(this))} {u}")
 
@@ -254,6 +265,7 @@ def calculate(
         prescribed=prescribed,
         per_administration=f"{_amount(_dec(this))} {u}",
         basis=basis,
+        scaled_by=scaled_by,
         calculation="; ".join(steps),
         exact_value=exact,
         per_administration_amount=_dec(this),

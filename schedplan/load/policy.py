@@ -54,7 +54,7 @@ def policy_problems(path: Path) -> tuple[SitePolicy | None, list[Problem], bytes
 def load_policy(path: Path) -> LoadedPolicy:
     policy, problems, raw = policy_problems(path)
     if policy is None:
-        raise ProtocolInvalid(problems=problems, source=str(path))
+        raise ProtocolInvalid(problems=problems, source=str(path), kind="site policy")
     assert raw is not None
     return LoadedPolicy(policy=policy, path=path, sha256=hashlib.sha256(raw).hexdigest())
 

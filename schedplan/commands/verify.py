@@ -1,0 +1,185 @@
+"""`schedplan verify PLAN.json`: an independent double check of every calculated dose, recorded in the plan.
+
+The checker is shown what each dose is calculated from (prescribed dose, the patient's measurements,
+the BSA formula or dosing weight, the site's rules) but not our result, enters the dose they worked
+out, and only then sees ours. The record (who, when, result, each mismatch) is appended to the plan
+file; it holds only while the protocol file, the site policy and the inputs are the ones checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+from decimal import Decimal
+
+from schedplan.errors import InputError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "verify",
+        help="double-check every calculated dose of a saved plan and record the check",
+        description="Enter each dose as you worked it out yourself (ours is shown only after your answer);"
+        " the doses are compared within the site policy's tolerance and the check is recorded in the plan file."
+        " Exit status 0: all match; 1: a mismatch; 2: bad input.",
+    )
+    p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
+    p.add_argument("--checker", help="the checker's name or initials (asked for when not given)")
+    p.add_argument(
+        "--answers",
+        metavar="FILE.json",
+        help="the checker's doses as a JSON object {dose id: number}, instead of typing them (ids: --list)",
+    )
+    p.add_argument("--list", action="store_true", help="list the doses to check (id, what it is calculated from)")
+    p.add_argument("--status", action="store_true", help="list the recorded checks and whether each still holds")
+    p.set_defaults(run=run)
+
+
+def inputs_sha256(saved) -> str:
+    """A hash of everything the user typed for the plan (measurements, choices, dates, site)."""
+    i = saved.inputs
+    data = {
+        "weight": i.weight, "height": i.height, "sex": i.sex, "bsa_formula": i.bsa_formula, "bsa": i.bsa,
+        "anchor_date": i.anchor_date, "choices": dict(sorted(i.choices.items())), "site": i.site,
+        "measured_on": i.measured_on,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _current(saved):
+    """(plan, site) recalculated from the saved inputs with the protocol and policy as they are now."""
+    from schedplan.commands.export import same_schedule
+    from schedplan.commands.replan import recalculate_with_site
+
+    plan, _, site = recalculate_with_site(saved)
+    return plan, site, same_schedule(saved.schedule, plan)
+
+
+def _status(saved, plan, site) -> int:
+    from schedplan.core.checks import invalid_reasons
+
+    if not saved.checks:
+        print("no double check recorded")
+        return 0
+    for n, rec in enumerate(saved.checks, 1):
+        reasons = invalid_reasons(
+            rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None,
+            inputs_sha256=inputs_sha256(saved),
+        )
+        state = "holds" if not reasons else "NO LONGER VALID: " + "; ".join(reasons)
+        print(f"{n}. {rec['at']} by {rec['checker']}: {rec['result'].upper()} ({rec['summary']}) - {state}")
+    return 0
+
+
+def _read_answers(path: str) -> dict[str, Decimal]:
+    from schedplan.core.units import parse_decimal
+
+    try:
+        raw = json.loads(open(path, encoding="utf-8").read(), parse_float=Decimal)
+    except OSError as exc:
+        raise InputError(f"cannot read --answers {path!r}: {exc.strerror or exc}", field="answers") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"--answers {path!r} is not JSON ({exc.msg}, line {exc.lineno})", field="answers") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"--answers {path!r}: write an object {{dose id: number}}", field="answers")
+    return {str(k): parse_decimal(str(v), f"answer for {k}") for k, v in raw.items()}
+
+
+def _ask(prompt: str) -> str:
+    print(prompt, end="", flush=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise InputError("the double check was not finished (no more input); nothing was recorded", field="answers")
+    return line.strip()
+
+
+def run(args: argparse.Namespace) -> int:
+    from schedplan.core.checks import compare, doses_to_check, summary
+    from schedplan.core.units import fmt, parse_decimal
+    from schedplan.load.planfile import open_plan, save_plan
+
+    saved = open_plan(args.plan_file)
+    plan, site, same = _current(saved)
+    if args.status:
+        return _status(saved, plan, site)
+    if not same:
+        raise InputError(
+            f"the schedule in {args.plan_file} no longer matches its protocol or site policy as they are now;"
+            f" run `schedplan replan {args.plan_file}` first and check the changes"
+        )
+    doses = doses_to_check(plan, site.policy if site else None)
+    if not doses:
+        raise InputError(f"{args.plan_file} has no calculated dose to check")
+    p = plan.patient
+    sex = p.sex.value if p.sex else "not given"
+    facts = (
+        f"Patient: weight {fmt(p.weight_kg)} kg, height {fmt(p.height_cm)} cm, sex {sex}"
+        + (f", measured BSA {fmt(p.measured_bsa_m2)} m2" if p.measured_bsa_m2 is not None else "")
+    )
+    if args.list:
+        print(facts)
+        for d in doses:
+            rules = f"; site: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
+            print(f"{d.id}: {d.name} {d.prescribed} ({', '.join(d.days)}) - from {d.basis_kind}{rules}; answer in {d.unit}")
+        return 0
+    tolerance = site.policy.check_tolerance_percent if site else Decimal(0)
+    answers = _read_answers(args.answers) if args.answers else None
+    if answers is not None:
+        unknown = sorted(set(answers) - {d.id for d in doses})
+        missing = [d.id for d in doses if d.id not in answers]
+        if unknown or missing:
+            raise InputError(
+                "--answers must give exactly the doses of `schedplan verify --list`"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; not in this plan: {', '.join(unknown)}" if unknown else ""),
+                field="answers",
+            )
+    checker = (args.checker or "").strip()
+    if not checker and answers is None:
+        checker = _ask("Checker's name or initials: ")
+    if not checker:
+        raise InputError("a double check needs the checker's name or initials: --checker 'A.B.'", field="checker")
+
+    if answers is None:
+        print(facts)
+        print(f"Tolerance: {fmt(tolerance)}% (site policy)" if site else "Tolerance: none (exact, at our precision)")
+    results = []
+    for n, d in enumerate(doses, 1):
+        if answers is not None:
+            entered = answers[d.id]
+        else:
+            rules = f"\n   site policy: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
+            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed} on {', '.join(d.days)}, from {d.basis_kind}{rules}")
+            while True:
+                text = _ask(f"   your dose in {d.unit}: ")
+                try:
+                    entered = parse_decimal(text, "dose")
+                    break
+                except InputError as exc:
+                    print(f"   {exc}; type the number only, e.g. 73.8")
+        r = compare(d, entered, tolerance)
+        results.append(r)
+        mark = "match" if r.match else f"MISMATCH ({r.difference_percent:+}%)"
+        print(f"   {d.name} {', '.join(d.days)}: you {fmt(entered)} {d.unit}, schedplan {fmt(d.value)} {d.unit} - {mark}")
+
+    ok = all(r.match for r in results)
+    record = {
+        "checker": checker,
+        "at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "result": "pass" if ok else "fail",
+        "summary": summary(results),
+        "tolerance_percent": tolerance,
+        "doses": [
+            {"id": r.dose.id, "name": r.dose.name, "entered": r.entered, "ours": r.dose.value, "unit": r.dose.unit, "match": r.match}
+            for r in results
+        ],
+        "protocol_sha256": plan.protocol.sha256,
+        "policy_sha256": site.sha256 if site else None,
+        "inputs_sha256": inputs_sha256(saved),
+    }
+    save_plan(args.plan_file, saved.updated(checks=(*saved.checks, record)))
+    print(f"\n{'PASS' if ok else 'FAIL'}: {record['summary']}. Recorded in {args.plan_file} (check {len(saved.checks) + 1}).")
+    return 0 if ok else 1

@@ -1,0 +1,124 @@
+"""Independent double check: the doses a checker must work out, the comparison, and whether a record still holds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schedplan.core.policy import SitePolicy
+from schedplan.core.schedule import Plan
+from schedplan.core.units import Quantity, fmt, quantize
+
+
+class DoseToCheck(BaseModel):
+    """One dose a checker works out: the same event, at the same dose, on one or more days."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str = Field(description="stable within a plan: the event id and the first day's key")
+    name: str
+    days: list[str] = Field(description="day labels, e.g. ['Day -14', 'Day -13']")
+    prescribed: str
+    per_administration: str
+    basis_kind: str = Field(description="what to scale by, without our number: 'BSA (Mosteller)', 'actual weight', 'flat'")
+    unit: str
+    policy_rules: list[str] = Field(default_factory=list, description="the site rules for this drug, not their result")
+    value: Decimal = Field(description="ours: shown only after the checker's answer")
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    dose: DoseToCheck
+    entered: Decimal
+    difference_percent: Decimal
+    match: bool
+
+
+def policy_rules(policy: SitePolicy | None, drug: str, unit: str) -> list[str]:
+    """The site rules a checker must apply to ``drug`` (maximum dose, rounding), as text without results."""
+    if policy is None:
+        return []
+    out = []
+    rule = policy.weight_rule(drug)
+    if rule is not None:
+        weight = rule.weight.value.replace("_", " ") + (
+            f" ({fmt(rule.adjusted_factor)} x the excess)" if rule.weight.value == "adjusted" else ""
+        )
+        when = f" when actual weight is over {fmt(rule.over_percent_ibw)}% of IBW" if rule.over_percent_ibw else ""
+        out.append(f"dosing weight: {weight}{when}")
+    cap = policy.bsa_cap_for(drug)
+    if cap is not None:
+        out.append(f"BSA capped at {fmt(cap)} m2")
+    q = Quantity(unit) if unit in {x.value for x in Quantity} else None
+    most = policy.max_dose_for(drug, q) if q else None
+    if most is not None:
+        out.append(f"maximum single dose {fmt(most.max)} {most.unit.value}")
+    rounding = policy.rounding_for(drug, q) if q else None
+    if rounding is not None:
+        out.append(
+            f"round to the nearest {fmt(rounding.to)} {rounding.unit.value} unless that changes the dose by more than"
+            f" {fmt(rounding.max_change_percent)}%"
+        )
+    return out
+
+
+def doses_to_check(plan: Plan, policy: SitePolicy | None = None) -> list[DoseToCheck]:
+    """Each distinct calculated dose of the plan once, in plan order, with what it is calculated from."""
+    groups: dict[tuple, dict] = {}
+    for e in plan.events:
+        if e.dose is None:
+            continue
+        d = e.dose
+        key = (e.event_id, d.value, d.unit, d.per_administration)
+        if key not in groups:
+            groups[key] = {
+                "id": f"{e.event_id}@{e.key}",
+                "name": e.name,
+                "days": [],
+                "prescribed": d.prescribed,
+                "per_administration": d.per_administration,
+                "basis_kind": d.scaled_by,
+                "unit": d.unit,
+                "policy_rules": policy_rules(policy, e.name, d.unit),
+                "value": d.value,
+            }
+        groups[key]["days"].append(e.label)
+    return [DoseToCheck(**g) for g in groups.values()]
+
+
+def compare(dose: DoseToCheck, entered: Decimal, tolerance_percent: Decimal) -> CheckResult:
+    """The checker's number against ours: a match when within ``tolerance_percent`` of ours.
+
+    With a tolerance of 0, the checker's number is first reported to the same precision as ours
+    (so 73.80 matches 73.8, and 73.84 does not).
+    """
+    ours = dose.value
+    if tolerance_percent == 0:
+        exponent = ours.as_tuple().exponent
+        step = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)
+        match = quantize(entered, step) == ours
+    else:
+        match = abs(entered - ours) <= abs(ours) * tolerance_percent / 100
+    diff = Decimal(0) if ours == 0 else quantize((entered - ours) / ours * 100, Decimal("0.01"))
+    return CheckResult(dose=dose, entered=entered, difference_percent=diff, match=match)
+
+
+def invalid_reasons(record: dict, *, protocol_sha256: str | None, policy_sha256: str | None, inputs_sha256: str) -> list[str]:
+    """Why a recorded double check no longer holds for the plan as it is now (empty: it still holds)."""
+    out = []
+    if record.get("protocol_sha256") != protocol_sha256:
+        out.append("the protocol file changed")
+    if record.get("policy_sha256") != policy_sha256:
+        out.append("the site policy changed" if record.get("policy_sha256") and policy_sha256 else "the site policy is not the same one")
+    if record.get("inputs_sha256") != inputs_sha256:
+        out.append("the patient's inputs or the choices changed")
+    return out
+
+
+def summary(results: list[CheckResult]) -> str:
+    bad = [r for r in results if not r.match]
+    if not bad:
+        return f"all {len(results)} doses match"
+    return f"{len(bad)} of {len(results)} doses do not match: " + ", ".join(
+        f"{r.dose.name} ({fmt(r.entered)} vs {fmt(r.dose.value)} {r.dose.unit})" for r in bad
+    )
