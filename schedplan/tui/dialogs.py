@@ -114,25 +114,27 @@ class DayDialog(ModalScreen[None]):
 
 HELP = """\
 How to plan a patient
-  1. Pick the protocol (/ changes it; type to filter).
-  2. Fill in the patient form on the left: weight and height (choose kg/lb,
-     cm/in), sex, the BSA formula or a measured BSA, the day-0 date, and the
-     protocol's choices. A field that cannot be used says why, in place;
-     the views keep the last valid plan, marked STALE, until it is fixed.
-  3. Read the Calendar, the Month grid or the Dose check tab.
+ 1. Pick the protocol: / changes it; type to filter.
+ 2. Fill in the form: weight and height (kg/lb, cm/in), sex, the
+    BSA formula or a measured BSA, the day-0 date, the choices.
+    A field that cannot be used says why, right under it; the
+    views keep the last valid plan, marked STALE, until fixed.
+ 3. Read the Calendar, the Month grid or the Dose check tab.
 
 Keys
-  Tab / Shift+Tab  move between fields and views     Esc  leave the form
-  ctrl+s  save plan file       ctrl+o  open plan file
-  e       export iCal (.ics)   c       copy schedule as text
-  /       change protocol      ?  F1   this help
-  1 2 3   Calendar, Month, Dose check tabs            f2  hide/show form
-  a       calendar: all days / days with events       t  today  0  day 0
-  [ ]     month grid: previous / next month           Enter  open a day
-  ctrl+t  light / dark theme   ctrl+p  command palette   ctrl+q  quit
+ Tab, Shift+Tab  next / previous    Esc  form <-> views
+ 1 2 3   Calendar, Month, Dose check tabs
+ ctrl+s  save plan file             ctrl+o  open plan file
+ e       export iCal (.ics)         c       copy as text
+ /       change protocol            ? F1    this help
+ f2      show / hide the form       ctrl+t  light / dark
+ a       calendar: every day        t today, 0 day 0
+ [ ]     month grid: prev / next    Enter   open the day
+ ctrl+p  command palette            ctrl+q  quit
 
 Markers
-  ◆ DAY 0   ● TODAY   weekend (Sat, Sun)   ⚠ WARNING   ✗ field problem
+ ◆ DAY 0 (or START)   ● TODAY   Sat Sun weekend
+ ⚠ WARNING            ✗ a field's problem
 """
 
 

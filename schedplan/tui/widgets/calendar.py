@@ -20,7 +20,14 @@ WEEKEND = (5, 6)
 
 
 def day_block(
-    label: str, date: dt.date, events: list[PlannedEvent], *, today: dt.date, day0: dt.date, width: int = 14
+    label: str,
+    date: dt.date,
+    events: list[PlannedEvent],
+    *,
+    today: dt.date,
+    day0: dt.date,
+    day0_word: str = "DAY 0",
+    width: int = 14,
 ) -> Content:
     """The lines of one day: label, weekday, date and markers, then one line per event."""
     weekend = date.weekday() in WEEKEND
@@ -31,7 +38,7 @@ def day_block(
     if weekend:
         parts.append((" weekend", "$text-warning"))
     if date == day0:
-        parts.append((" ◆ DAY 0", "bold reverse $accent"))
+        parts.append((f" ◆ {day0_word}", "bold reverse $accent"))
     if date == today:
         parts.append((" ● TODAY", "bold reverse $success"))
     lines = [Content.assemble(*parts)]
@@ -85,7 +92,8 @@ class ScheduleList(OptionList):
             for d in dates:
                 evs = by_date.get(d, [])
                 label = evs[0].label if evs else label_for(protocol, plan.anchor_date, d)
-                block = day_block(label, d, evs, today=self.today, day0=plan.anchor_date)
+                word = "START (C1 D1)" if protocol.is_cycles else "DAY 0"
+                block = day_block(label, d, evs, today=self.today, day0=plan.anchor_date, day0_word=word)
                 options.append(Option(block, id=d.isoformat()))
                 self._dates.append(d)
         self.set_options(options)

@@ -123,6 +123,8 @@ class MonthGrid(Vertical):
             table.add_row(*(self._cell(d) for d in week))
         n = sum(1 for d in self._by_date if (d.year, d.month) == (self.first.year, self.first.month))
         title.update(f"{self.first.strftime('%B %Y')}  ({n} day{'s' if n != 1 else ''} with events)")
+        start = "cycle 1 day 1" if self.plan is not None and self.plan.anchor_type == "cycles" else "day 0"
+        self.query_one("#month-legend", Static).update(LEGEND.replace("day 0", start))
         target = keep if keep is not None and keep.replace(day=1) == self.first else None
         if target is None:
             days = sorted(d for d in self._by_date if d.replace(day=1) == self.first)
