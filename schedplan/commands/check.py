@@ -1,4 +1,4 @@
-"""`schedplan check FILE.yaml`: every problem in a protocol file, as file:line:column: message."""
+"""`schedplan check FILE.yaml ...`: every problem in a protocol or site policy file, as file:line:column: message."""
 
 from __future__ import annotations
 
@@ -10,23 +10,39 @@ from schedplan.cli import Exit
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="validate protocol files and list every problem")
-    p.add_argument("files", nargs="+", metavar="FILE.yaml")
+    p = sub.add_parser("check", help="validate protocol and site policy files and list every problem")
+    p.add_argument("files", nargs="+", metavar="FILE.yaml", help="protocol files, or site policy files")
     p.set_defaults(run=run)
 
 
+def _is_policy(path: Path) -> bool:
+    """A site policy has no events and names its rules; anything else is checked as a protocol."""
+    from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
+
+    try:
+        doc, _ = read_yaml(path)
+    except (OSError, YamlSyntaxError):
+        return False
+    keys = set(doc.data) if isinstance(doc.data, dict) else set()
+    return "events" not in keys and bool(keys & {"dosing_weight", "bsa_cap", "max_dose", "rounding", "weight_change_percent", "country"})
+
+
 def run(args: argparse.Namespace) -> int:
+    from schedplan.load.policy import policy_problems
     from schedplan.load.protocols import protocol_problems
 
     failed = False
     for name in args.files:
-        protocol, problems, _ = protocol_problems(Path(name))
+        path = Path(name)
+        policy = _is_policy(path)
+        obj, problems, _ = (policy_problems if policy else protocol_problems)(path)
         for problem in problems:
             print(problem.render())
         if problems:
             failed = True
             print(f"{name}: {len(problems)} problem{'s' if len(problems) != 1 else ''}", file=sys.stderr)
+        elif policy:
+            print(f"{name}: ok (site policy {obj.name!r}, version {obj.version})")
         else:
-            assert protocol is not None
-            print(f"{name}: ok ({protocol.id}, {len(protocol.events)} events, {len(protocol.choices)} choices)")
+            print(f"{name}: ok ({obj.id}, {len(obj.events)} events, {len(obj.choices)} choices)")
     return Exit.BAD_INPUT if failed else Exit.OK

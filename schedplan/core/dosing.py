@@ -48,7 +48,7 @@ class CalculatedDose(BaseModel):
 
 def prescribed_text(amount: Decimal, unit: DoseUnit, per: Per) -> str:
     suffix = {Per.DOSE: "", Per.DAY: "/day", Per.COURSE: "/course"}[per]
-    return f"{fmt(amount)} {unit}{suffix}"
+    return f"{fmt(amount)} {unit.display}{suffix}"
 
 
 def _frac(f: Fraction) -> str:
@@ -150,7 +150,7 @@ def calculate(
         _policy_weight(patient, rule, drug) if rule is not None and unit.basis is not Basis.FLAT else None
     )
     prescribed = prescribed_text(amount, unit, dose.per)
-    u = str(unit)
+    u = unit.display
 
     # 1. The amount that applies to this administration, still in the prescribed unit. Where it has
     #    more than 4 decimals (a third of a course), later steps carry it as an expression, so every
@@ -224,18 +224,19 @@ def calculate(
         step = min(step, Decimal(1).scaleb(exact.adjusted() - 2))
     value = quantize(exact, step)
     q = unit.quantity.value
+    word = unit.quantity.word
     if unit.exponent:
-        steps[-1] += f" = {fmt(exact, 4)} {q}"
+        steps[-1] += f" = {fmt(exact, 4)} {word}"
     if value != exact:
-        precision = "whole " + q if step == 1 else f"{fmt(step)} {q}"
-        steps.append(f"rounded to {precision}: {fmt(value)} {q}")
+        precision = "whole " + word if step == 1 else f"{fmt(step)} {word}"
+        steps.append(f"rounded to {precision}: {fmt(value)} {word}")
     calculated = value
 
     # 4. Site policy: the maximum single dose, then rounding (refused past its limit).
     if policy is not None:
         most = policy.max_dose_for(drug, unit.quantity)
         if most is not None and value > most.max:
-            action = RuleAction(rule="max-dose", detail=f"{fmt(value)} {q} is over the maximum single dose of {drug}, {fmt(most.max)} {q}: {fmt(most.max)} {q} (site policy)")
+            action = RuleAction(rule="max-dose", detail=f"{fmt(value)} {word} is over the maximum single dose of {drug}, {fmt(most.max)} {word}: {fmt(most.max)} {word} (site policy)")
             actions.append(action)
             steps.append(action.detail)
             value = most.max
@@ -247,13 +248,13 @@ def calculate(
                 if change <= rounding.max_change_percent:
                     action = RuleAction(
                         rule="rounding",
-                        detail=f"{fmt(value)} {q} rounded to the nearest {fmt(rounding.to)} {q}: {fmt(rounded)} {q} ({fmt(change, 2)}% change, limit {fmt(rounding.max_change_percent)}%)",
+                        detail=f"{fmt(value)} {word} rounded to the nearest {fmt(rounding.to)} {word}: {fmt(rounded)} {word} ({fmt(change, 2)}% change, limit {fmt(rounding.max_change_percent)}%)",
                     )
                     value = rounded
                 else:
                     action = RuleAction(
                         rule="rounding-refused",
-                        detail=f"not rounded: to the nearest {fmt(rounding.to)} {q} would make {fmt(value)} {q} {fmt(rounded)} {q}, a {fmt(change, 2)}% change, over the {fmt(rounding.max_change_percent)}% limit",
+                        detail=f"not rounded: to the nearest {fmt(rounding.to)} {word} would make {fmt(value)} {word} {fmt(rounded)} {word}, a {fmt(change, 2)}% change, over the {fmt(rounding.max_change_percent)}% limit",
                     )
                 actions.append(action)
                 steps.append(action.detail)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import EventKind, Protocol
-from schedplan.core.units import Basis, fmt
+from schedplan.core.units import Basis, dose_display, fmt, quantize
 
 BSA_HIGH = Decimal("2.2")
 BSA_LOW = Decimal("0.3")
@@ -66,7 +66,7 @@ def drug_totals(events: Iterable, cycles: bool) -> list[DrugTotal]:
                 total=sum((e.dose.value for e in evs), Decimal(0)),
                 unit=unit,
                 calculated_total=sum((e.dose.calculated_value for e in evs), Decimal(0)),
-                prescribed_total=f"{fmt(prescribed, 4)} {per_unit}",
+                prescribed_total=f"{fmt(prescribed, 4)} {per_unit}",  # per_unit is already the display unit
             )
         )
     out.sort(key=lambda t: (t.name, -1 if t.cycle is None else t.cycle))
@@ -182,8 +182,8 @@ def _course_sums(protocol: Protocol, dosed: list) -> list[PlanWarning]:
             out.append(
                 PlanWarning(
                     code="course-does-not-add-up",
-                    message=f"{evs[0].name}{where}: the {len(evs)} days add up to {fmt(given)} {unit}, "
-                    f"the course is {fmt(course, 2)} {unit} ({evs[0].dose.prescribed})",
+                    message=f"{evs[0].name}{where}: the {len(evs)} days add up to {dose_display(given, unit)}, "
+                    f"the course is {dose_display(quantize(course, Decimal('0.01')), unit)} ({evs[0].dose.prescribed})",
                     event_id=event_id,
                 )
             )

@@ -27,6 +27,11 @@ class Quantity(str, Enum):
     GY = "Gy"
 
     @property
+    def word(self) -> str:
+        """The unit as ISMP writes it for people: ``units``, never ``IU`` or ``U``; ``mcg``, never ``ug``."""
+        return "units" if self is Quantity.IU else self.value
+
+    @property
     def step(self) -> Decimal:
         """The precision a calculated dose in this quantity is reported to (not a clinical rounding)."""
         return _STEP[self]
@@ -40,6 +45,9 @@ _STEP = {
     Quantity.CELLS: Decimal("1"),
     Quantity.GY: Decimal("0.01"),
 }
+
+
+_BY_VALUE = {q.value for q in Quantity}
 
 
 class Basis(str, Enum):
@@ -102,12 +110,20 @@ class DoseUnit:
 
     @property
     def scaled_quantity(self) -> str:
-        """The quantity with its scale, e.g. ``x10^6 cells``."""
-        return f"x10^{self.exponent} {self.quantity.value}" if self.exponent else self.quantity.value
+        """The quantity with its scale as people read it (ISMP), e.g. ``x 10^6 cells``, ``units``."""
+        return f"x 10^{self.exponent} {self.quantity.word}" if self.exponent else self.quantity.word
 
-    def __str__(self) -> str:
+    @property
+    def display(self) -> str:
+        """The unit as people read it (ISMP): ``mg/m2``, ``x 10^6 cells/kg``, ``x 10^6 units``."""
         suffix = "" if self.basis is Basis.FLAT else f"/{self.basis.value}"
         return f"{self.scaled_quantity}{suffix}"
+
+    def __str__(self) -> str:
+        """The unit as a protocol file writes it (``x10^6 cells/kg``); parse() reads it back."""
+        suffix = "" if self.basis is Basis.FLAT else f"/{self.basis.value}"
+        scale = f"x10^{self.exponent} " if self.exponent else ""
+        return f"{scale}{self.quantity.value}{suffix}"
 
 
 def fmt(value: Decimal, places: int | None = None) -> str:
@@ -121,6 +137,16 @@ def fmt(value: Decimal, places: int | None = None) -> str:
         return f"{int(value):,}"
     text = f"{value.normalize():,f}"
     return text
+
+
+def dose_display(value: Decimal, unit: str) -> str:
+    """A dose as ISMP asks it to be written: ``68.04 mg``, ``0.5 mg`` (never ``.5`` or ``5.0``),
+    ``466.7 x 10^6 cells``, ``10 x 10^6 units`` (never ``IU``), thousands separated."""
+    q = Quantity(unit) if unit in _BY_VALUE else None
+    word = q.word if q is not None else unit
+    if q in (Quantity.CELLS, Quantity.IU) and abs(value) >= 1_000_000:
+        return f"{fmt(value / 1_000_000, 1)} x 10^6 {word}"
+    return f"{fmt(value)} {word}"
 
 
 def quantize(value: Decimal, step: Decimal) -> Decimal:

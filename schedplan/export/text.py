@@ -5,13 +5,13 @@ from __future__ import annotations
 from itertools import groupby
 
 from schedplan.core.schedule import Plan, PlannedEvent
-from schedplan.core.units import fmt
+from schedplan.core.units import dose_display, fmt
 
 
 def dose_text(e: PlannedEvent) -> str:
     """``68.04 mg``, ``413,333,333 cells``, or the reason there is no calculated dose."""
     if e.dose is not None:
-        return f"{fmt(e.dose.value)} {e.dose.unit}"
+        return dose_display(e.dose.value, e.dose.unit)
     return e.dose_note or ""
 
 
@@ -75,18 +75,18 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
                 out.append(f"        {e.dose.calculation}")
                 if e.dose.change_percent is not None:
                     out.append(
-                        f"        calculated {fmt(e.dose.calculated_value)} {e.dose.unit}, given {fmt(e.dose.value)}"
-                        f" {e.dose.unit} ({e.dose.change_percent:+}% by site policy)"
+                        f"        calculated {dose_display(e.dose.calculated_value, e.dose.unit)}, given"
+                        f" {dose_display(e.dose.value, e.dose.unit)} ({e.dose.change_percent:+}% by site policy)"
                     )
     if plan.totals:
         out.append("")
         out.append("TOTALS (sum of the doses given; as prescribed)")
         for t in plan.totals:
             where = f"cycle {t.cycle}" if t.cycle is not None else "whole plan"
-            changed = f" (calculated {fmt(t.calculated_total)})" if t.calculated_total != t.total else ""
+            changed = f" (calculated {dose_display(t.calculated_total, t.unit)})" if t.calculated_total != t.total else ""
             out.append(
                 f"  {t.name:<24} {where:<11} {t.doses:>3} dose{'s' if t.doses != 1 else ' '}  "
-                f"{fmt(t.total)} {t.unit}{changed}  = {t.prescribed_total}"
+                f"{dose_display(t.total, t.unit)}{changed}  = {t.prescribed_total}"
             )
     if plan.notes:
         out.append("")
