@@ -1,17 +1,10 @@
-"""What several commands share: the patient and choice options and turning them into core objects."""
+"""The options several commands share (patient, site policy, choices); parsing lives in schedplan.inputs."""
 
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal
 
-from schedplan.core.dates import parse_date
-from schedplan.core.patient import BSAFormula, Patient, Sex
-from schedplan.core.units import fmt, parse_decimal, parse_height, parse_weight
-from schedplan.errors import InputError
-
-BSA_RANGE = (Decimal("0.1"), Decimal("5"))
-
+from schedplan.core.patient import BSAFormula
 
 def add_patient_options(p: argparse.ArgumentParser, *, required: bool = True) -> None:
     g = p.add_argument_group("patient")
@@ -37,16 +30,8 @@ def add_site_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--measured-on",
         metavar="YYYY-MM-DD",
-        help="when weight and height were measured (default: today), for the policy's measurement age",
+        help="when weight and height were measured for the site policy's measurement-age check (default: not given)",
     )
-
-
-def load_site(site: str | None):
-    """(LoadedPolicy or None, holiday lookup or None) for --site."""
-    from schedplan.load.policy import find_policy, holiday_lookup
-
-    loaded = find_policy(site)
-    return loaded, holiday_lookup(loaded.policy if loaded else None)
 
 
 def add_choice_options(p: argparse.ArgumentParser) -> None:
@@ -58,112 +43,3 @@ def add_choice_options(p: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="a choice or parameter the protocol declares (repeatable), e.g. --set donor=haploidentical",
     )
-
-
-def parse_sets(items: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise InputError(f"--set {item!r}: write it as KEY=VALUE, e.g. --set donor=haploidentical", field="set")
-        key = key.strip()
-        if key in out and out[key] != value.strip():
-            raise InputError(f"--set {key} is given twice ({out[key]!r} and {value.strip()!r}); give it once", field=key)
-        out[key] = value.strip()
-    return out
-
-
-def parse_sex(text: str | None) -> Sex | None:
-    if text is None:
-        return None
-    t = text.strip().upper()
-    aliases = {"M": Sex.MALE, "MALE": Sex.MALE, "F": Sex.FEMALE, "FEMALE": Sex.FEMALE}
-    if t not in aliases:
-        raise InputError(f"sex {text!r} is not accepted; write M or F", field="sex", value=text)
-    return aliases[t]
-
-
-def parse_bsa(text: str | None) -> Decimal | None:
-    """A measured BSA in m2: ``1.85`` (or ``1.85m2``); anything else says what would be right."""
-    if text is None:
-        return None
-    number = text.strip()
-    if number.lower().endswith(("m2", "m²")):
-        number = number[:-2].strip()
-    lo, hi = BSA_RANGE
-    try:
-        value = parse_decimal(number, "BSA")
-    except InputError:
-        raise InputError(
-            f"BSA {text!r} is not a number; give a measured BSA in m2, e.g. --bsa 1.85", field="bsa", value=text
-        ) from None
-    if not lo < value <= hi:
-        raise InputError(
-            f"BSA {text!r} is implausible; a measured BSA is more than {lo} and at most {hi} m2, e.g. --bsa 1.85",
-            field="bsa",
-            value=text,
-        )
-    return value
-
-
-def build_patient(
-    weight: str,
-    height: str,
-    sex: str | None = None,
-    bsa_formula: str | None = None,
-    bsa: str | None = None,
-    *,
-    protocol_formula: BSAFormula = BSAFormula.MOSTELLER,
-    measured_on: str | None = None,
-) -> Patient:
-    """A Patient from what a person typed; each bad value raises InputError saying what would be right."""
-    kg, _ = parse_weight(weight)
-    cm, _ = parse_height(height)
-    return Patient(
-        weight_kg=kg,
-        height_cm=cm,
-        sex=parse_sex(sex),
-        bsa_formula=BSAFormula(bsa_formula) if bsa_formula else protocol_formula,
-        measured_bsa_m2=parse_bsa(bsa),
-        weight_entered=weight.strip(),
-        height_entered=height.strip(),
-        measured_on=parse_date(measured_on, "measurement date") if measured_on else None,
-    )
-
-
-
-
-def calculate_plan(protocol_ref: str, inputs, *, today=None):
-    """(Plan, LoadedProtocol, LoadedPolicy or None) from a protocol reference and a load.planfile.PlanInputs.
-
-    The one path from what a person typed to a plan, shared by plan, replan, export and verify.
-    """
-    import pendulum
-
-    from schedplan.core.schedule import plan
-    from schedplan.load.protocols import find_protocol
-
-    loaded = find_protocol(protocol_ref)
-    site, holidays = load_site(inputs.site)
-    patient = build_patient(
-        inputs.weight,
-        inputs.height,
-        inputs.sex,
-        inputs.bsa_formula,
-        inputs.bsa,
-        protocol_formula=loaded.protocol.bsa_formula,
-        measured_on=inputs.measured_on,
-    )
-    anchor = parse_date(inputs.anchor_date, "anchor date")
-    result = plan(
-        loaded.protocol,
-        patient,
-        anchor,
-        inputs.choices,
-        sha256=loaded.sha256,
-        policy=site.policy if site else None,
-        policy_sha256=site.sha256 if site else None,
-        holidays=holidays,
-        today=today or pendulum.today().date(),
-    )
-    return result, loaded, site

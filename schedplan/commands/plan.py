@@ -5,13 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from schedplan.commands.common import (
-    add_choice_options,
-    add_patient_options,
-    add_site_options,
-    calculate_plan,
-    parse_sets,
-)
+from schedplan.commands.common import add_choice_options, add_patient_options, add_site_options
+from schedplan.inputs import calculate_plan, parse_sets
 from schedplan.commands.export import add_ics_options
 
 FORMATS = ["table", "json", "ics"]

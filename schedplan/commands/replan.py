@@ -8,13 +8,8 @@ import sys
 
 from decimal import Decimal
 
-from schedplan.commands.common import (
-    add_choice_options,
-    add_patient_options,
-    add_site_options,
-    calculate_plan,
-    parse_sets,
-)
+from schedplan.commands.common import add_choice_options, add_patient_options, add_site_options
+from schedplan.inputs import calculate_plan, parse_sets
 from schedplan.core.units import fmt, quantize
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from schedplan.commands.common import build_patient, parse_bsa, parse_sets, parse_sex
+from schedplan.inputs import build_patient, parse_bsa, parse_sets, parse_sex
 from schedplan.core.dates import parse_date
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType, Protocol

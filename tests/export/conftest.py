@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from schedplan.commands.common import build_patient
+from schedplan.inputs import build_patient
 from schedplan.core.schedule import Plan, plan
 from schedplan.load.protocols import load_protocol
 from tests.export.clients import FIXTURES
