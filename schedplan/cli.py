@@ -42,15 +42,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value may start with '-' (a typo such as `--weight -70kg`, or `--set melphalan_day -2`):
+# argparse would take the value for an option and say only "expected one argument".
+_VALUE_OPTIONS = {"--weight", "--height", "--bsa", "--anchor-date", "--measured-on", "--set", "--time", "--alarm", "--label"}
+
+
+def _attach_values(argv: list[str]) -> list[str]:
+    """``--weight -70kg`` -> ``--weight=-70kg``, so the value reaches its own check and message."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if token in _VALUE_OPTIONS and nxt is not None and nxt.startswith("-") and not nxt.startswith("--"):
+            out.append(f"{token}={nxt}")
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = _attach_values(sys.argv[1:] if argv is None else list(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         default = getattr(parser, "default_command", None)
         if default is None:
             parser.print_help()
             return Exit.OK
-        args = parser.parse_args([default, *(sys.argv[1:] if argv is None else argv)])
+        args = parser.parse_args([default, *argv])
     try:
         return int(args.run(args))
     except SchedplanError as exc:
