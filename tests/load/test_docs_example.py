@@ -27,3 +27,17 @@ def test_doc_example_loads_and_plans(tmp_path):
     assert [e.dose.value for e in p.events if e.name == "fludarabine"] == [Decimal("39.53")] * 3
     # level 2 = 20 x10^6 cells/kg total; 2/3 x 20e6 x 60 = 800,000,000 and 1/3 = 400,000,000
     assert [e.dose.value for e in p.events if e.kind.value == "cell_product"] == [Decimal(800_000_000), Decimal(400_000_000)]
+
+
+def test_site_policy_doc_example_loads(tmp_path):
+    from schedplan.load.policy import load_policy
+
+    doc = DOC.parent / "site-policy.md"
+    block = re.search(r"```yaml\n(.*?)```", doc.read_text(), re.S)
+    assert block is not None
+    path = tmp_path / "site.yaml"
+    path.write_text(block.group(1))
+    policy = load_policy(path).policy
+    assert policy.weight_rule("Busulfan").adjusted_factor == Decimal("0.25")
+    assert policy.rounding_for("fludarabine", policy.rounding[0].unit).to == 1  # the named rule wins
+    assert policy.rounding_for("cytarabine", policy.rounding[0].unit).to == 5  # the catch-all
