@@ -69,16 +69,21 @@ def _exact_in(value: Fraction, places: int) -> bool:
     return (value * 10**places).denominator == 1
 
 
-def _weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]:
-    if which is WeightBasis.ACTUAL:
-        return patient.weight_kg, "actual weight"
+def _require_ibw(patient: Patient, needed_for: str) -> Decimal:
+    """The Devine IBW, or an InputError saying why it cannot be calculated and what ``needed_for`` it."""
     ibw = patient.ibw_kg
     if ibw is None:
         why = "the patient's sex is not given" if patient.sex is None else "height is under 152.4 cm (Devine IBW undefined)"
         raise InputError(
-            f"this dose is on {which.value} body weight, which cannot be calculated: {why}",
-            field="sex" if patient.sex is None else "height",
+            f"{needed_for}, which cannot be calculated: {why}", field="sex" if patient.sex is None else "height"
         )
+    return ibw
+
+
+def _weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]:
+    if which is WeightBasis.ACTUAL:
+        return patient.weight_kg, "actual weight"
+    ibw = _require_ibw(patient, f"this dose is on {which.value} body weight")
     if which is WeightBasis.IDEAL:
         return ibw, "ideal body weight (Devine)"
     adj = patient.adjbw_kg
@@ -92,13 +97,7 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
 
 def _policy_weight(patient: Patient, rule: WeightRule, drug: str) -> tuple[Decimal, str, RuleAction] | None:
     """The dosing weight a site rule gives, with what it did; None where the rule does not apply."""
-    ibw = patient.ibw_kg
-    if ibw is None:
-        why = "the patient's sex is not given" if patient.sex is None else "height is under 152.4 cm (Devine IBW undefined)"
-        raise InputError(
-            f"the site policy doses {drug} by a weight rule that needs the ideal body weight, which cannot be calculated: {why}",
-            field="sex" if patient.sex is None else "height",
-        )
+    ibw = _require_ibw(patient, f"the site policy doses {drug} by a weight rule that needs the ideal body weight")
     actual = patient.weight_kg
     pct = _percent(actual, ibw)
     if rule.over_percent_ibw is not None and not pct > rule.over_percent_ibw:

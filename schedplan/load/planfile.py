@@ -97,30 +97,26 @@ def new_plan_id() -> str:
     return str(uuid.uuid4())
 
 
+def _from_plan(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
+    """The SavedPlan fields that come from a calculated plan and its inputs."""
+    return {
+        "protocol_id": plan.protocol.id,
+        "protocol_version": plan.protocol.version,
+        "protocol_sha256": plan.protocol.sha256,
+        "inputs": inputs,
+        "schedule": plan_dict(plan),
+        "policy_sha256": plan.policy.sha256 if plan.policy else None,
+    }
+
+
 def new_saved_plan(plan: Plan, *, protocol_ref: str, inputs: PlanInputs, plan_id: str | None = None) -> SavedPlan:
     """A SavedPlan for a freshly calculated ``plan`` (a new random plan id unless one is given)."""
-    return SavedPlan(
-        plan_id=plan_id or new_plan_id(),
-        protocol_ref=protocol_ref,
-        protocol_id=plan.protocol.id,
-        protocol_version=plan.protocol.version,
-        protocol_sha256=plan.protocol.sha256,
-        inputs=inputs,
-        schedule=plan_dict(plan),
-        policy_sha256=plan.policy.sha256 if plan.policy else None,
-    )
+    return SavedPlan(plan_id=plan_id or new_plan_id(), protocol_ref=protocol_ref, **_from_plan(plan, inputs))
 
 
 def with_plan(saved: SavedPlan, plan: Plan, inputs: PlanInputs) -> SavedPlan:
-    """The saved plan recalculated: same plan id and exported items, new inputs and schedule."""
-    return saved.updated(
-        protocol_id=plan.protocol.id,
-        protocol_version=plan.protocol.version,
-        protocol_sha256=plan.protocol.sha256,
-        inputs=inputs,
-        schedule=plan_dict(plan),
-        policy_sha256=plan.policy.sha256 if plan.policy else None,
-    )
+    """The saved plan recalculated: same plan id, exported items and checks; new inputs and schedule."""
+    return saved.updated(**_from_plan(plan, inputs))
 
 
 # --- the file ------------------------------------------------------------------------------------

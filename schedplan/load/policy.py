@@ -10,6 +10,7 @@ from pathlib import Path
 
 from schedplan.core.policy import SitePolicy
 from schedplan.errors import InputError, Problem, ProtocolInvalid
+from schedplan.load.protocols import bundled_dir
 from schedplan.load.yaml_source import validate_file
 
 CONFIG_NAME = "site.yaml"
@@ -23,9 +24,7 @@ class LoadedPolicy:
 
 
 def shipped_policies_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    installed = here / "_policies"
-    return installed if installed.is_dir() else here.parent / "policies"
+    return bundled_dir("policies")
 
 
 def config_policy_path() -> Path:

@@ -18,13 +18,17 @@ class LoadedProtocol:
     sha256: str
 
 
-def shipped_dir() -> Path:
-    """Where the shipped protocols are: inside an installed wheel, or protocols/ in a checkout."""
+def bundled_dir(name: str) -> Path:
+    """A folder shipped with schedplan (``protocols``, ``policies``): in an installed wheel it is
+    ``schedplan/_<name>``, in a checkout ``<name>/`` beside the package."""
     here = Path(__file__).resolve().parent.parent
-    installed = here / "_protocols"
-    if installed.is_dir():
-        return installed
-    return here.parent / "protocols"
+    installed = here / f"_{name}"
+    return installed if installed.is_dir() else here.parent / name
+
+
+def shipped_dir() -> Path:
+    """Where the shipped protocols are."""
+    return bundled_dir("protocols")
 
 
 def protocol_problems(path: Path) -> tuple[Protocol | None, list[Problem], bytes | None]:
