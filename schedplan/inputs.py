@@ -98,32 +98,42 @@ def calculate_plan(protocol_ref: str, inputs, *, today=None):
 
     The one path from what a person typed to a plan, shared by plan, replan, export and verify.
     """
-    import pendulum
-
-    from schedplan.core.schedule import plan
     from schedplan.load.protocols import find_protocol
 
     loaded = find_protocol(protocol_ref)
     site, holidays = load_site(inputs.site)
+    result = plan_from_inputs(loaded.protocol, inputs, sha256=loaded.sha256, site=site, holidays=holidays, today=today)
+    return result, loaded, site
+
+
+def plan_from_inputs(protocol, inputs, *, sha256=None, site=None, holidays=None, today=None):
+    """The Plan of an already loaded protocol for ``inputs`` (a PlanInputs, or anything with its fields)
+    under an already loaded site policy (a LoadedPolicy, or None: the protocol's doses exactly).
+
+    calculate_plan and the terminal UI both calculate through here, so they give the same plan.
+    """
+    import pendulum
+
+    from schedplan.core.schedule import plan
+
     patient = build_patient(
         inputs.weight,
         inputs.height,
         inputs.sex,
         inputs.bsa_formula,
         inputs.bsa,
-        protocol_formula=loaded.protocol.bsa_formula,
+        protocol_formula=protocol.bsa_formula,
         measured_on=inputs.measured_on,
     )
     anchor = parse_date(inputs.anchor_date, "anchor date")
-    result = plan(
-        loaded.protocol,
+    return plan(
+        protocol,
         patient,
         anchor,
         inputs.choices,
-        sha256=loaded.sha256,
+        sha256=sha256,
         policy=site.policy if site else None,
         policy_sha256=site.sha256 if site else None,
         holidays=holidays,
         today=today or pendulum.today().date(),
     )
-    return result, loaded, site
