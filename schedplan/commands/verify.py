@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import sys
 from decimal import Decimal
@@ -40,13 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def inputs_sha256(saved) -> str:
     """A hash of everything the user typed for the plan (measurements, choices, dates, site)."""
-    i = saved.inputs
-    data = {
-        "weight": i.weight, "height": i.height, "sex": i.sex, "bsa_formula": i.bsa_formula, "bsa": i.bsa,
-        "anchor_date": i.anchor_date, "choices": dict(sorted(i.choices.items())), "site": i.site,
-        "measured_on": i.measured_on,
-    }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    from schedplan.core.checks import inputs_sha256 as of_inputs
+
+    return of_inputs(saved.inputs)
 
 
 def _current(saved):
@@ -97,7 +92,7 @@ def _ask(prompt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.core.checks import compare, doses_to_check, summary
+    from schedplan.core.checks import check_record, compare, doses_to_check
     from schedplan.core.units import fmt, parse_decimal
     from schedplan.load.planfile import open_plan, save_plan
 
@@ -166,20 +161,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"   {d.name} {', '.join(d.days)}: you {fmt(entered)} {d.unit}, schedplan {fmt(d.value)} {d.unit} - {mark}")
 
     ok = all(r.match for r in results)
-    record = {
-        "checker": checker,
-        "at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "result": "pass" if ok else "fail",
-        "summary": summary(results),
-        "tolerance_percent": tolerance,
-        "doses": [
-            {"id": r.dose.id, "name": r.dose.name, "entered": r.entered, "ours": r.dose.value, "unit": r.dose.unit, "match": r.match}
-            for r in results
-        ],
-        "protocol_sha256": plan.protocol.sha256,
-        "policy_sha256": site.sha256 if site else None,
-        "inputs_sha256": inputs_sha256(saved),
-    }
+    record = check_record(
+        checker,
+        results,
+        tolerance_percent=tolerance,
+        protocol_sha256=plan.protocol.sha256,
+        policy_sha256=site.sha256 if site else None,
+        inputs_sha256=inputs_sha256(saved),
+        at=dt.datetime.now(dt.timezone.utc),
+    )
     save_plan(args.plan_file, saved.updated(checks=(*saved.checks, record)))
     print(f"\n{'PASS' if ok else 'FAIL'}: {record['summary']}. Recorded in {args.plan_file} (check {len(saved.checks) + 1}).")
     return 0 if ok else 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -101,6 +104,46 @@ def compare(dose: DoseToCheck, entered: Decimal, tolerance_percent: Decimal) -> 
         match = abs(entered - ours) <= abs(ours) * tolerance_percent / 100
     diff = Decimal(0) if ours == 0 else quantize((entered - ours) / ours * 100, Decimal("0.01"))
     return CheckResult(dose=dose, entered=entered, difference_percent=diff, match=match)
+
+
+def inputs_sha256(inputs) -> str:
+    """A hash of everything the user typed for the plan (measurements, choices, dates, site): the
+    fields of a load.planfile.PlanInputs, or of anything that has them."""
+    i = inputs
+    data = {
+        "weight": i.weight, "height": i.height, "sex": i.sex, "bsa_formula": i.bsa_formula, "bsa": i.bsa,
+        "anchor_date": i.anchor_date, "choices": dict(sorted(i.choices.items())), "site": i.site,
+        "measured_on": i.measured_on,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def check_record(
+    checker: str,
+    results: list[CheckResult],
+    *,
+    tolerance_percent: Decimal,
+    protocol_sha256: str | None,
+    policy_sha256: str | None,
+    inputs_sha256: str,
+    at: dt.datetime,
+) -> dict:
+    """The record of one double check, as a plan file's append-only ``checks`` list keeps it."""
+    ok = all(r.match for r in results)
+    return {
+        "checker": checker,
+        "at": at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "result": "pass" if ok else "fail",
+        "summary": summary(results),
+        "tolerance_percent": tolerance_percent,
+        "doses": [
+            {"id": r.dose.id, "name": r.dose.name, "entered": r.entered, "ours": r.dose.value, "unit": r.dose.unit, "match": r.match}
+            for r in results
+        ],
+        "protocol_sha256": protocol_sha256,
+        "policy_sha256": policy_sha256,
+        "inputs_sha256": inputs_sha256,
+    }
 
 
 def invalid_reasons(record: dict, *, protocol_sha256: str | None, policy_sha256: str | None, inputs_sha256: str) -> list[str]:
