@@ -13,6 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PROTOCOLS = ROOT / "protocols"
 
 
+@pytest.fixture(autouse=True)
+def no_user_site_policy(tmp_path_factory, monkeypatch):
+    """A site.yaml in the machine's config folder would silently apply to every plan: tests get an empty
+    config folder of their own (subprocesses inherit it)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @dataclass(frozen=True)
 class Run:
     """What one run of ``schedplan`` gave: exit status and the two streams."""
