@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # textual is imported only when the UI really runs
     from schedplan.tui.app import SchedplanApp
     from schedplan.tui.planning import ProtocolEntry
-    from schedplan.tui.services import Services
+    from schedplan.tui.services import Services, Site
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +26,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         nargs="?",
         metavar="PLAN_OR_PROTOCOL",
         help="a shipped protocol id, a protocol .yaml, or a saved plan file to open",
+    )
+    p.add_argument(
+        "--site",
+        metavar="FILE",
+        help="the site's dosing policy (YAML) every plan is calculated under; default: site.yaml in the config"
+        " folder, if there is one; a plan file opened uses the policy it names. `--site example-astct-2014` is"
+        " the shipped example",
     )
     p.add_argument("--light", action="store_true", help="start with the light theme")
     p.set_defaults(run=run)
@@ -47,8 +55,21 @@ def _shipped_dir() -> Path:
     return shipped_dir().resolve()
 
 
-def build_services() -> Services:
-    """Connect the app to the protocols, the text export, the iCal export and plan files (where they exist)."""
+def load_site(ref: str | None) -> Site | None:
+    """The site policy named by ``ref`` (--site, or a plan file's inputs.site), as schedplan.inputs.load_site
+    finds it (None: the config folder's site.yaml, if there is one); None when there is no policy."""
+    from schedplan.commands.plan import _site_ref
+    from schedplan.inputs import load_site as find
+    from schedplan.tui.services import Site
+
+    loaded, holidays = find(ref)
+    if loaded is None:
+        return None
+    return Site(policy=loaded.policy, sha256=loaded.sha256, path=loaded.path, ref=_site_ref(ref), holidays=holidays)
+
+
+def build_services(site: str | None = None) -> Services:
+    """Connect the app to the protocols, the site policy, the text export, the iCal export and plan files."""
     from schedplan.export.text import render
     from schedplan.load.protocols import find_protocol, shipped_protocols
     from schedplan.tui.services import Services
@@ -57,6 +78,7 @@ def build_services() -> Services:
         protocols=[_entry(lp) for lp in shipped_protocols()],
         render_text=render,
         load_protocol=lambda name: _entry(find_protocol(name)),
+        site=load_site(site),
     )
     _connect_files(services)
     return services
@@ -74,19 +96,16 @@ class PlanFiles:
         self.saved = None  # load.planfile.SavedPlan
         self.path: Path | None = None
 
-    @staticmethod
-    def inputs(values):
+    def inputs(self, values):
+        """The PlanInputs of the form's values under the site policy in force."""
         from schedplan.load.planfile import PlanInputs
-        from schedplan.tui.planning import with_unit
+        from schedplan.tui.planning import typed
 
+        site = self.services.site
+        t = typed(values, site.ref if site else None)
         return PlanInputs(
-            weight=with_unit(values.weight, values.weight_unit),
-            height=with_unit(values.height, values.height_unit),
-            anchor_date=values.anchor_date.strip(),
-            sex=values.sex,
-            bsa_formula=values.bsa_formula,
-            bsa=values.measured_bsa.strip() or None,
-            choices=dict(values.choices),
+            weight=t.weight, height=t.height, anchor_date=t.anchor_date, sex=t.sex, bsa_formula=t.bsa_formula,
+            bsa=t.bsa, choices=t.choices, site=t.site, measured_on=t.measured_on,
         )
 
     def _document(self, plan, values, entry):
@@ -142,17 +161,83 @@ class PlanFiles:
         height, hunit = _split_unit(i.height, ("cm", "in"), "cm")
         values = FormValues(
             weight=weight, weight_unit=wunit, height=height, height_unit=hunit,
-            sex=i.sex, bsa_formula=i.bsa_formula, measured_bsa=i.bsa or "",
-            anchor_date=i.anchor_date, choices=dict(i.choices),
+            sex=i.sex.strip().upper()[:1] if i.sex else None, bsa_formula=i.bsa_formula, measured_bsa=i.bsa or "",
+            anchor_date=i.anchor_date, choices=dict(i.choices), measured_on=i.measured_on or "",
         )
+        site = load_site(i.site)
         note = None
-        outcome = compute(entry, values)
+        outcome = compute(entry, values, site=site)
         if outcome.plan is None:
             note = "its inputs no longer give a plan: see the marked fields"
         elif not same_schedule(saved.schedule, outcome.plan):
-            note = "the protocol has changed since it was saved: check the schedule, then save (ctrl+s)"
+            note = "the protocol or site policy has changed since it was saved: check the schedule, then save (ctrl+s)"
         self.saved, self.path = saved, path
-        return OpenedPlan(entry=entry, values=values, path=path, note=note)
+        return OpenedPlan(entry=entry, values=values, path=path, note=note, site=site)
+
+    # --- double checks, recorded in the plan file exactly as `schedplan verify` records them ---------------
+
+    def file_holds(self, plan, values) -> bool:
+        """Whether the plan file in use is this plan, from these inputs (what a check is recorded against)."""
+        from schedplan.commands.export import same_schedule
+        from schedplan.core.checks import inputs_sha256
+
+        saved = self.saved
+        return (
+            saved is not None
+            and self.path is not None
+            and saved.protocol_id == plan.protocol.id
+            and same_schedule(saved.schedule, plan)
+            and inputs_sha256(saved.inputs) == inputs_sha256(self.inputs(values))
+        )
+
+    def record_check(self, plan, values, checker: str, results) -> str:
+        """Append the check to the plan file as it is on disk now (append-only, as verify does)."""
+        import datetime as dt
+
+        from schedplan.core.checks import check_record, inputs_sha256
+        from schedplan.errors import PlanFileError
+        from schedplan.load.planfile import open_plan, save_plan
+
+        if not self.file_holds(plan, values):
+            raise PlanFileError("the plan on screen is not the saved one; save it, then check again", path=str(self.path))
+        assert self.path is not None
+        on_disk = open_plan(self.path)
+        if inputs_sha256(on_disk.inputs) != inputs_sha256(self.inputs(values)):
+            raise PlanFileError(f"{self.path} was changed since it was opened or saved here; open it again", path=str(self.path))
+        site = self.services.site
+        record = check_record(
+            checker,
+            results,
+            tolerance_percent=site.policy.check_tolerance_percent if site else Decimal(0),
+            protocol_sha256=plan.protocol.sha256,
+            policy_sha256=site.sha256 if site else None,
+            inputs_sha256=inputs_sha256(on_disk.inputs),
+            at=dt.datetime.now(dt.timezone.utc),
+        )
+        doc = on_disk.updated(checks=(*on_disk.checks, record))
+        save_plan(self.path, doc)
+        self.saved = doc
+        verdict = "PASS" if record["result"] == "pass" else "FAIL"
+        return f"{verdict}: {record['summary']}. Recorded in {self.path} (check {len(doc.checks)})."
+
+    def recorded_checks(self, plan, values):
+        """The checks in the plan file in use, each with why it no longer holds for this plan and these inputs."""
+        from schedplan.core.checks import inputs_sha256, invalid_reasons
+        from schedplan.tui.services import RecordedCheck
+
+        if self.saved is None or self.saved.protocol_id != plan.protocol.id:
+            return []
+        site = self.services.site
+        now = inputs_sha256(self.inputs(values))
+        return [
+            RecordedCheck(
+                record=rec,
+                invalid=invalid_reasons(
+                    rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None, inputs_sha256=now
+                ),
+            )
+            for rec in self.saved.checks
+        ]
 
 
 def _split_unit(text: str, units: tuple[str, ...], default: str) -> tuple[str, str]:
@@ -176,19 +261,24 @@ def _connect_files(services: Services) -> None:
     services.save_plan = files.save
     services.open_plan = files.open
     services.plan_path = lambda: files.path
+    services.file_holds = files.file_holds
+    services.record_check = files.record_check
+    services.recorded_checks = files.recorded_checks
 
 
 def make_app(
     target: str | None = None,
     *,
     services: Services | None = None,
+    site: str | None = None,
     today: dt.date | None = None,
     theme: str = "textual-dark",
 ) -> SchedplanApp:
-    """The app, with its protocols and edges; `target` is a protocol id, a protocol .yaml, or a plan file."""
+    """The app, with its protocols, site policy and edges; `target` is a protocol id, a protocol .yaml, or a
+    plan file (whose inputs name its site policy, which is then the one in force)."""
     from schedplan.tui.app import SchedplanApp
 
-    services = services or build_services()
+    services = services or build_services(site)
     entry = values = None
     if target:
         suffix = Path(target).suffix.lower()
@@ -207,10 +297,15 @@ def make_app(
                 )
             opened = services.open_plan(Path(target))
             entry, values = opened.entry, opened.values
+            services.site = opened.site
     return SchedplanApp(services, entry=entry, values=values, today=today, theme=theme)
 
 
 def run(args: argparse.Namespace) -> int:
-    app = make_app(getattr(args, "target", None), theme="textual-light" if getattr(args, "light", False) else "textual-dark")
+    app = make_app(
+        getattr(args, "target", None),
+        site=getattr(args, "site", None),
+        theme="textual-light" if getattr(args, "light", False) else "textual-dark",
+    )
     app.run()
     return 0

@@ -1,11 +1,10 @@
-"""The schedplan Textual app: protocol picker, patient form, calendar, month grid, dose check, actions."""
+"""The schedplan Textual app: protocol picker, patient form, calendar, month grid, dose check; the actions on
+files and the double check are in tui.actions."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import Path
-
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -16,13 +15,14 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from schedplan.core.schedule import Plan
 from schedplan.core.units import fmt
-from schedplan.errors import SchedplanError
 from schedplan.tui import planning
-from schedplan.tui.dialogs import DayDialog, HelpScreen, PathDialog
-from schedplan.tui.format import WARN
+from schedplan.tui.actions import PlanActions
+from schedplan.tui.check import check_lines
+from schedplan.tui.dialogs import DayDialog, HelpScreen
+from schedplan.tui.format import WARN, policy_line
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
-from schedplan.tui.services import OpenedPlan, Services
+from schedplan.tui.services import Services
 from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck
 from schedplan.tui.widgets.form import PatientForm
@@ -32,7 +32,7 @@ from schedplan.tui.widgets.picker import ProtocolPicker
 TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
 
 
-class SchedplanApp(App[None]):
+class SchedplanApp(PlanActions, App[None]):
     """Plan a patient on a protocol; every number comes from core.schedule.plan."""
 
     CSS_PATH = "app.tcss"
@@ -43,6 +43,7 @@ class SchedplanApp(App[None]):
         Binding("ctrl+o", "open", "Open", priority=True, tooltip="Open a saved plan file"),
         Binding("e", "export", "Export iCal"),
         Binding("c", "copy", "Copy text"),
+        Binding("v", "double_check", "Double check"),
         Binding("slash", "pick", "Protocol", priority=True),
         Binding("question_mark", "help", "Help", priority=True),
         Binding("f1", "help", "Help", show=False, priority=True),
@@ -112,7 +113,12 @@ class SchedplanApp(App[None]):
             bar.update(Text("schedplan - no protocol chosen (press / to pick one)"))
             return
         p = self.entry.protocol
-        bar.update(Text.assemble(("schedplan ", "bold"), (p.id, "bold"), f"  {p.title}"))
+        site = self.services.site
+        if site is None:
+            policy = ("  no site policy ", "")
+        else:
+            policy = (f"  {'EXAMPLE ' if site.policy.example else ''}site policy: {site.policy.name} ", "bold")
+        bar.update(Text.assemble(("schedplan ", "bold"), (p.id, "bold"), policy, f"- {p.title}"))
 
     # --- the plan -----------------------------------------------------------------------------
 
@@ -129,14 +135,31 @@ class SchedplanApp(App[None]):
             self._status()
             return None
         form = self.query_one(PatientForm)
-        outcome = compute(self.entry, form.values())
+        outcome = compute(self.entry, form.values(), site=self.services.site, as_of=self.today)
         self.outcome = outcome
         form.show_errors(outcome.errors)
         if outcome.plan is not None and outcome.plan != self.plan:
             self.plan = outcome.plan
             self._show(outcome.plan)
         self._status()
+        self.refresh_checks()
         return outcome
+
+    def refresh_checks(self) -> None:
+        """The site policy and the recorded double checks (each holds only while the plan and inputs do)."""
+        if self.query_one(TabbedContent).active != TABS["doses"]:
+            return
+        plan = self.plan
+        header = policy_line(plan, self.services.site.policy.name if self.services.site else None)
+        checks = ""
+        if plan is not None and self.entry is not None:
+            recorded = self.services.recorded_checks(plan, self.query_one(PatientForm).values())
+            if recorded:
+                last = check_lines(recorded)[-1].split(". ", 1)[1]
+                checks = f"Double checks recorded: {len(recorded)}; the last {last}"
+            else:
+                checks = "Double check: none recorded - press v to check every dose"
+        self.query_one(DoseCheck).show_header(header, checks)
 
     def _show(self, plan: Plan | None) -> None:
         """Redraw the visible view now; the others when their tab is opened."""
@@ -159,6 +182,8 @@ class SchedplanApp(App[None]):
     def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._draw(event.pane.id)
+        if event.pane.id == TABS["doses"]:
+            self.refresh_checks()
 
     def _status(self) -> None:
         status = self.query_one("#status", Static)
@@ -281,99 +306,6 @@ class SchedplanApp(App[None]):
         target = {TABS["calendar"]: "#calendar", TABS["month"]: "#month-table", TABS["doses"]: "#dose-table"}
         self.query_one(target[tabs.active]).focus()
 
-    def _need_plan(self, what: str) -> Plan | None:
-        if self.plan is None:
-            self.notify(f"Nothing to {what} yet: fill in the patient form first.", severity="warning")
-            return None
-        if self.outcome is not None and not self.outcome.ok:
-            self.notify(
-                f"The form has a problem; fix it first - {what} uses the plan on screen, which is STALE.",
-                severity="error",
-            )
-            return None
-        return self.plan
-
-    def _suggest(self, suffix: str) -> str:
-        plan = self.plan
-        assert plan is not None
-        return str(Path.cwd() / f"{plan.protocol.id}-{plan.anchor_date.isoformat()}{suffix}")
-
-    def action_copy(self) -> None:
-        plan = self._need_plan("copy")
-        if plan is None:
-            return
-        text = self.services.render_text(plan)
-        self.copy_to_clipboard(text)
-        self.notify(f"Copied the schedule as text ({text.count(chr(10))} lines) to the clipboard.")
-
-    def action_export(self) -> None:
-        plan = self._need_plan("export")
-        if plan is None:
-            return
-        export = self.services.export_ics
-        if export is None:
-            why = self.services.unavailable.get("export", "the iCal export is not installed")
-            self.notify(f"iCal export is unavailable: {why}", severity="error", timeout=8)
-            return
-
-        def done(path: Path | None) -> None:
-            if path is None:
-                return
-            self._write(export, plan, path, "Export")
-
-        self.push_screen(PathDialog("Export the calendar as iCal (.ics)", self._suggest(".ics"), action="Export"), done)
-
-    def action_save(self) -> None:
-        plan = self._need_plan("save")
-        if plan is None:
-            return
-        save = self.services.save_plan
-        if save is None:
-            why = self.services.unavailable.get("planfile", "plan files are not available")
-            self.notify(f"Saving is unavailable: {why}", severity="error", timeout=8)
-            return
-
-        def done(path: Path | None) -> None:
-            if path is None:
-                return
-            self._write(save, plan, path, "Save")
-
-        current = self.services.plan_path()
-        suggestion = str(current) if current is not None else self._suggest(".json")
-        self.push_screen(PathDialog("Save the plan file", suggestion), done)
-
-    def _write(self, writer, plan: Plan, path: Path, what: str) -> None:
-        assert self.entry is not None
-        try:
-            message = writer(plan, self.query_one(PatientForm).values(), self.entry, path)
-        except (SchedplanError, OSError) as exc:
-            self.notify(f"{what} failed: {exc}", severity="error", timeout=8)
-            return
-        self.notify(message, timeout=6)
-
-    def action_open(self) -> None:
-        opener = self.services.open_plan
-        if opener is None:
-            why = self.services.unavailable.get("planfile", "plan files are not available")
-            self.notify(f"Opening plan files is unavailable: {why}", severity="error", timeout=8)
-            return
-
-        async def done(path: Path | None) -> None:
-            if path is None:
-                return
-            try:
-                opened = opener(path)
-            except (SchedplanError, OSError) as exc:
-                self.notify(f"Cannot open {path}: {exc}", severity="error", timeout=8)
-                return
-            await self.open_plan(opened)
-
-        self.push_screen(PathDialog("Open a plan file", str(Path.cwd()) + "/", must_exist=True, action="Open"), done)
-
-    async def open_plan(self, opened: OpenedPlan) -> None:
-        await self.use(opened.entry, opened.values)
-        self.notify(f"Opened {opened.path}" + (f" - {opened.note}" if opened.note else ""))
-
     # --- command palette ----------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -381,6 +313,9 @@ class SchedplanApp(App[None]):
         yield SystemCommand("Save plan file", "Save the plan to a file (ctrl+s)", self.action_save)
         yield SystemCommand("Open plan file", "Open a saved plan (ctrl+o)", self.action_open)
         yield SystemCommand("Copy schedule as text", "Copy the day-by-day schedule (c)", self.action_copy)
+        yield SystemCommand(
+            "Double check doses", "Work out every dose yourself; recorded in the plan file (v)", self.action_double_check
+        )
         yield SystemCommand("Change protocol", "Pick another protocol (/)", self.action_pick)
         yield SystemCommand("Show all days", "Calendar: every day, or only days with events (a)", self._toggle_all)
         yield SystemCommand("Hide or show the form", "More room for the views (f2)", self.action_toggle_form)
@@ -400,6 +335,7 @@ def _todo(entry: ProtocolEntry, out: Outcome) -> str:
         planning.SEX: "sex",
         planning.BSA: "measured BSA",
         planning.BSA_FORMULA: "BSA formula",
+        planning.MEASURED: "measurement date",
         planning.ANCHOR: entry.protocol.anchor.date_label.lower(),
     }
     for c in entry.protocol.choices:

@@ -120,12 +120,15 @@ How to plan a patient
     A field that cannot be used says why, right under it; the
     views keep the last valid plan, marked STALE, until fixed.
  3. Read the Calendar, the Month grid or the Dose check tab.
+ 4. A second person presses v: works out every dose without
+    seeing ours, then sees each match or mismatch, signed.
 
 Keys
  Tab, Shift+Tab  next / previous    Esc  form <-> views
  1 2 3   Calendar, Month, Dose check tabs
  ctrl+s  save plan file             ctrl+o  open plan file
  e       export iCal (.ics)         c       copy as text
+ v       double check every dose (recorded in the plan file)
  /       change protocol            ? F1    this help
  f2      show / hide the form       ctrl+t  light / dark
  a       calendar: every day        t today, 0 day 0
@@ -135,6 +138,8 @@ Keys
 Markers
  ◆ DAY 0 (or START)   ● TODAY   Sat Sun weekend
  ⚠ WARNING            ✗ a field's problem
+ Site rules column: wt dosing weight, cap BSA cap, max maximum
+ dose, rnd rounded, rnd✗ rounding refused; then the change %
 """
 
 

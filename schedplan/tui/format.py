@@ -1,15 +1,16 @@
-"""Plain-text pieces the views show: doses, durations, day labels for days without events (no textual)."""
+"""Plain-text pieces the views show: doses (ISMP), durations, day labels, the site policy in force, the rules
+that acted on a dose, per-drug totals (no textual)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from decimal import Decimal
 
 from schedplan.core.dates import day_label
 from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.schedule import Plan, PlannedEvent
-from schedplan.core.units import fmt
+from schedplan.core.dosing import CalculatedDose
+from schedplan.core.units import dose_display, fmt
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
 WARN = "⚠"
@@ -26,10 +27,64 @@ def duration(minutes: int | None) -> str:
 
 
 def dose(e: PlannedEvent) -> str:
-    """``68.04 mg``, or why there is no calculated dose."""
+    """``68.04 mg``, ``466.7 x 10^6 cells`` (ISMP, core.units.dose_display), or why there is no calculated dose."""
     if e.dose is not None:
-        return f"{fmt(e.dose.value)} {e.dose.unit}"
+        return dose_display(e.dose.value, e.dose.unit)
     return e.dose_note or ""
+
+
+def policy_line(plan: Plan | None, site_name: str | None = None) -> str:
+    """The site policy the doses were calculated under, or that there is none."""
+    p = plan.policy if plan is not None else None
+    if p is None and site_name is None:
+        return "No site policy: the protocol's doses exactly"
+    if p is None:
+        return f"Site policy: {site_name}"
+    example = " - EXAMPLE, not a real unit's policy" if p.example else ""
+    return f"Site policy: {p.name} (version {p.version}){example}"
+
+
+# A short mark per site rule, for the table; the detail panel spells each one out.
+RULE_MARKS = {
+    "dosing-weight": "wt",
+    "bsa-cap": "cap",
+    "max-dose": "max",
+    "rounding": "rnd",
+    "rounding-refused": "rnd✗",
+}
+
+
+ALERT_RULES = ("bsa-cap", "max-dose", "rounding-refused")  # each is a plan warning too
+
+
+def rule_marks(d: CalculatedDose) -> str:
+    """``⚠ max -23.08%``: the rules that acted (in order) and the change they made; empty when none acted."""
+    marks = " ".join(RULE_MARKS.get(r.rule, r.rule) for r in d.rules)
+    if any(r.rule in ALERT_RULES for r in d.rules):
+        marks = f"{WARN} {marks}"
+    if d.change_percent is not None:
+        marks += f" {d.change_percent:+}%"
+    return marks.strip()
+
+
+def dose_detail(d: CalculatedDose) -> list[str]:
+    """Every step a pharmacist checks, one line each: prescribed, basis, calculated, given, the rules in order."""
+    lines = [
+        f"Prescribed {d.prescribed} ({d.per_administration} this administration)",
+        f"Basis: {d.basis}",
+        f"Calculated {dose_display(d.calculated_value, d.unit)}"
+        + (
+            f" -> given {dose_display(d.value, d.unit)} ({d.change_percent:+}% by site policy)"
+            if d.change_percent is not None
+            else (" = given" if not d.rules else " - given unchanged")
+        ),
+    ]
+    if d.rules:
+        lines += [f"Rule {n}. {r.rule}: {r.detail}" for n, r in enumerate(d.rules, 1)]
+    else:
+        lines.append("Rules: none acted")
+    lines.append(f"How: {d.calculation}")
+    return lines
 
 
 def event_text(e: PlannedEvent) -> str:
@@ -74,19 +129,18 @@ def administrations(plan: Plan) -> list[PlannedEvent]:
 
 
 def totals(plan: Plan) -> list[str]:
-    """Per drug (and unit): the sum of the doses listed, and how many administrations."""
-    sums: OrderedDict[tuple[str, str], tuple[Decimal, int]] = OrderedDict()
+    """Per drug (core.safety.DrugTotal): the whole plan, then each cycle, beside the total as prescribed."""
+    out = []
+    for t in plan.totals:
+        head = f"{t.name}" if t.cycle is None else f"  cycle {t.cycle}"
+        given = dose_display(t.total, t.unit)
+        line = f"{head}: {given} in {t.doses} dose{'s' if t.doses != 1 else ''} (prescribed {t.prescribed_total})"
+        if t.calculated_total != t.total:
+            line += f"; calculated {dose_display(t.calculated_total, t.unit)} before the site policy"
+        out.append(line)
     uncalculated: OrderedDict[str, int] = OrderedDict()
     for e in administrations(plan):
         if e.dose is None:
             uncalculated[e.name] = uncalculated.get(e.name, 0) + 1
-            continue
-        key = (e.name, e.dose.unit)
-        total, n = sums.get(key, (Decimal(0), 0))
-        sums[key] = (total + e.dose.value, n + 1)
-    out = [
-        f"{name}: {fmt(total)} {unit} in {n} administration{'s' if n != 1 else ''}"
-        for (name, unit), (total, n) in sums.items()
-    ]
     out += [f"{name}: {WARN} no dose calculated ({n} administration{'s' if n != 1 else ''})" for name, n in uncalculated.items()]
     return out

@@ -9,16 +9,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from schedplan.inputs import build_patient, parse_bsa, parse_sets, parse_sex
 from schedplan.core.dates import parse_date
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType, Protocol
-from schedplan.core.schedule import Plan, plan
+from schedplan.core.schedule import Plan
 from schedplan.core.units import parse_height, parse_weight
 from schedplan.errors import ChoiceError, InputError, SchedplanError
+from schedplan.inputs import parse_bsa, parse_sets, parse_sex, plan_from_inputs
 
 # Field ids used by the form, the error map and the tests.
 WEIGHT, HEIGHT, SEX, BSA_FORMULA, BSA, ANCHOR = "weight", "height", "sex", "bsa_formula", "bsa", "anchor"
+MEASURED = "measured_on"
 WEIGHT_UNITS = ("kg", "lb")
 HEIGHT_UNITS = ("cm", "in")
 
@@ -58,6 +59,37 @@ class FormValues:
     measured_bsa: str = ""
     anchor_date: str = ""
     choices: dict[str, str] = field(default_factory=dict)
+    measured_on: str = ""  # YYYY-MM-DD, when weight and height were measured; empty: not given
+
+
+@dataclass(frozen=True)
+class Typed:
+    """The form's values as a plan file's inputs name them (load.planfile.PlanInputs's fields)."""
+
+    weight: str
+    height: str
+    anchor_date: str
+    sex: str | None = None
+    bsa_formula: str | None = None
+    bsa: str | None = None
+    choices: dict[str, str] = field(default_factory=dict)
+    site: str | None = None
+    measured_on: str | None = None
+
+
+def typed(values: FormValues, site_ref: str | None = None) -> Typed:
+    """What a plan file records for these form values (weights and heights with their units)."""
+    return Typed(
+        weight=with_unit(values.weight, values.weight_unit),
+        height=with_unit(values.height, values.height_unit),
+        anchor_date=values.anchor_date.strip(),
+        sex=values.sex,
+        bsa_formula=values.bsa_formula,
+        bsa=values.measured_bsa.strip() or None,
+        choices={k: str(v).strip() for k, v in values.choices.items() if v is not None and str(v).strip()},
+        site=site_ref,
+        measured_on=values.measured_on.strip() or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -99,8 +131,10 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def compute(entry: ProtocolEntry, values: FormValues) -> Outcome:
-    """Check each field, then call core.schedule.plan. Never raises for anything a person can type."""
+def compute(entry: ProtocolEntry, values: FormValues, *, site=None, as_of: dt.date | None = None) -> Outcome:
+    """Check each field, then calculate through schedplan.inputs.plan_from_inputs (as the command line does),
+    under ``site`` (a services.Site; None: no site policy) on the date ``as_of`` (default: today), which dates the
+    measurement-age check. Never raises for anything a person can type."""
     protocol = entry.protocol
     errors: dict[str, str] = {}
     missing: list[str] = []
@@ -123,6 +157,7 @@ def compute(entry: ProtocolEntry, values: FormValues) -> Outcome:
     check(HEIGHT, height, parse_height)
     check(BSA, values.measured_bsa, parse_bsa, required=False)
     check(ANCHOR, values.anchor_date, lambda t: parse_date(t, "anchor date"))
+    check(MEASURED, values.measured_on, lambda t: parse_date(t, "measurement date"), required=False)
     if values.sex is not None:
         check(SEX, values.sex, parse_sex)
     if values.bsa_formula is not None and values.bsa_formula not in {f.value for f in BSAFormula}:
@@ -136,17 +171,15 @@ def compute(entry: ProtocolEntry, values: FormValues) -> Outcome:
         return Outcome(None, errors, tuple(missing))
 
     try:
-        sets = parse_sets([f"{k}={v}" for k, v in raw.items()])
-        patient = build_patient(
-            weight,
-            height,
-            values.sex,
-            values.bsa_formula,
-            values.measured_bsa.strip() or None,
-            protocol_formula=protocol.bsa_formula,
+        parse_sets([f"{k}={v}" for k, v in raw.items()])
+        result = plan_from_inputs(
+            protocol,
+            typed(values),
+            sha256=entry.sha256,
+            site=site,
+            holidays=site.holidays if site is not None else None,
+            today=as_of or today(),
         )
-        anchor = parse_date(values.anchor_date, "anchor date")
-        result = plan(protocol, patient, anchor, sets, sha256=entry.sha256)
     except ChoiceError as exc:
         return Outcome(None, {choice_field(exc.key): str(exc)})
     except InputError as exc:
@@ -158,7 +191,10 @@ def compute(entry: ProtocolEntry, values: FormValues) -> Outcome:
 
 def _field_of(name: str | None) -> str:
     """The form field an InputError names (core says 'weight', 'BSA', 'anchor date', 'sex' ...)."""
-    known = {"weight": WEIGHT, "height": HEIGHT, "sex": SEX, "bsa": BSA, "BSA": BSA, "anchor date": ANCHOR}
+    known = {
+        "weight": WEIGHT, "height": HEIGHT, "sex": SEX, "bsa": BSA, "BSA": BSA, "anchor date": ANCHOR,
+        "measurement date": MEASURED,
+    }
     return known.get(name or "", WEIGHT)
 
 

@@ -1,13 +1,29 @@
-"""What the app is handed by its factory: the protocols and the edges it may use (text, iCal, plan files)."""
+"""What the app is handed by its factory: the protocols, the site policy and the edges it may use (text,
+iCal, plan files, double-check records)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from schedplan.core.checks import CheckResult
+from schedplan.core.policy import SitePolicy
 from schedplan.core.schedule import Plan
 from schedplan.tui.planning import FormValues, ProtocolEntry
+
+
+@dataclass(frozen=True)
+class Site:
+    """The site policy every plan of the app is calculated under (load.policy.LoadedPolicy's fields)."""
+
+    policy: SitePolicy
+    sha256: str
+    path: Path
+    ref: str | None = None  # as a saved plan keeps it (inputs.site): an absolute path or a shipped name
+    holidays: Callable[[dt.date], str | None] | None = None  # the public holiday on a date, if any
 
 
 @dataclass(frozen=True)
@@ -18,21 +34,40 @@ class OpenedPlan:
     values: FormValues
     path: Path
     note: str | None = None
+    site: Site | None = None  # the site policy its inputs name (None: none)
+
+
+@dataclass(frozen=True)
+class RecordedCheck:
+    """A double check recorded in the plan file, and why it no longer holds for the plan on screen."""
+
+    record: dict[str, Any]
+    invalid: list[str]
+
+    @property
+    def holds(self) -> bool:
+        return not self.invalid
 
 
 @dataclass
 class Services:
     """The app's connections to the world outside the core; each is None when not available.
 
-    ``*_unavailable`` says why, so an action can tell the person instead of failing.
+    ``unavailable`` says why, so an action can tell the person instead of failing.
     """
 
     protocols: list[ProtocolEntry]
     render_text: Callable[[Plan], str]
     load_protocol: Callable[[str], ProtocolEntry] | None = None
+    site: Site | None = None  # None: no site policy, the protocol's doses exactly
     # Each of these writes a file and returns a sentence saying what it did.
     export_ics: Callable[[Plan, FormValues, ProtocolEntry, Path], str] | None = None
     save_plan: Callable[[Plan, FormValues, ProtocolEntry, Path], str] | None = None
     open_plan: Callable[[Path], OpenedPlan] | None = None
     plan_path: Callable[[], Path | None] = lambda: None  # the plan file in use, if any
+    # The double check: whether the plan file in use holds exactly this plan and these inputs; append a
+    # check to it (checker, results) and say so; the checks it records, each with why it no longer holds.
+    file_holds: Callable[[Plan, FormValues], bool] = lambda plan, values: False
+    record_check: Callable[[Plan, FormValues, str, list[CheckResult]], str] | None = None
+    recorded_checks: Callable[[Plan, FormValues], list[RecordedCheck]] = lambda plan, values: []
     unavailable: dict[str, str] = field(default_factory=dict)

@@ -43,6 +43,13 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "__init__", init)
 
 
+@pytest.fixture(autouse=True)
+def no_site_config(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No site.yaml from the machine's config folder: a test gives its policy with site=... or none."""
+    missing = tmp_path_factory.mktemp("config") / "site.yaml"
+    monkeypatch.setattr("schedplan.load.policy.config_policy_path", lambda: missing)
+
+
 @pytest.fixture
 def app_factory(tmp_path, monkeypatch):
     """make_app, run from an empty working directory (file dialogs suggest paths there)."""

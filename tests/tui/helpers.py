@@ -53,6 +53,21 @@ async def patient(pilot: Pilot, weight: str = "70", height: str = "175", anchor:
     await type_into(pilot, "anchor", anchor)
 
 
+async def answer_path(pilot: Pilot, path) -> None:
+    """Type a path into the open file dialog and press Enter."""
+    from schedplan.tui.dialogs import PathDialog
+
+    assert isinstance(pilot.app.screen, PathDialog), pilot.app.screen
+    pilot.app.screen.query_one("#path-input").value = str(path)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def text_of(app, selector: str) -> str:
+    """What a Static shows, as plain text."""
+    return str(app.screen.query_one(selector).render())
+
+
 async def show_tab(pilot: Pilot, tab: str) -> None:
     """Open a view's tab, as a click on it would (views are drawn when opened)."""
     pilot.app.query_one(TabbedContent).active = f"tab-{tab}"

@@ -46,11 +46,11 @@ async def test_nk_cell_protocol_from_the_picker(app_factory):
 
         flu = money(40 * BSA)  # 40 mg/m2/day x BSA
         treo = money(Decimal(42) / 3 * BSA, "0.001")  # 42 g/m2 per course over 3 days
-        nk = money(Decimal(10) * 10**6 * 70 * 2 / 3, "1")  # 2/3 of 10 x10^6 cells/kg x 70 kg
+        nk = money(Decimal(10) * 70 * 2 / 3, "0.1")  # 2/3 of 10 x10^6 cells/kg x 70 kg, in millions (ISMP)
         text = await calendar_text(pilot)
         assert f"fludarabine {flu} mg IV over 1 h" in text
         assert f"treosulfan {treo} g IV over 2 h" in text
-        assert f"NK cell infusion {nk} cells" in text
+        assert f"NK cell infusion {nk} x 10^6 cells" in text
         assert "Day -4" in text and shown(dt.date(2027, 3, 11)) in text
         assert "DAY 0" in text and "TODAY" not in text  # 2027-03-10 has no events
 
@@ -59,7 +59,7 @@ async def test_nk_cell_protocol_from_the_picker(app_factory):
         day_minus_4 = [r for r in await rows_for(pilot, "fludarabine") if r["Day"] == "Day -4"]
         assert len(day_minus_4) == 1
         row = day_minus_4[0]
-        assert (row["Dose"], row["Unit"], row["Prescribed"]) == (flu, "mg", "40 mg/m2/day")
+        assert (row["Dose"], row["Site rules"], row["Prescribed"]) == (f"{flu} mg", "", "40 mg/m2/day")
         assert row["Basis"] == f"BSA {BSA} m2" and row["Date"] == shown(dt.date(2027, 3, 11))
         # the calculation of the selected row
         doses = app.query_one("DoseCheck")
@@ -68,7 +68,9 @@ async def test_nk_cell_protocol_from_the_picker(app_factory):
         calc = str(app.query_one("#dose-calculation").render())
         assert f"40 mg/m2 x {BSA} m2 (Mosteller, 70 kg, 175 cm) = {flu} mg" in calc
         totals = str(app.query_one("#dose-totals").render())
-        assert f"fludarabine: {money(4 * Decimal(flu))} mg in 4 administrations" in totals
+        # fludarabine-part1 and -part2 are one drug: 2 + 2 days of 40 mg/m2, summed as prescribed too
+        assert f"fludarabine: {money(4 * Decimal(flu))} mg in 4 doses (prescribed 160 mg/m2)" in totals
+        assert "NK cell infusion: 700 x 10^6 cells in 2 doses (prescribed 10 x 10^6 cells/kg)" in totals
 
 
 async def test_nk_cells_mrd_aml(app_factory):
@@ -80,10 +82,10 @@ async def test_nk_cells_mrd_aml(app_factory):
         assert f"cyclophosphamide {cyclo} g (route not stated)" in await calendar_text(pilot)
         il2 = await rows_for(pilot, "interleukin-2")
         assert [r["Day"] for r in il2] == ["Day +1", "Day +3", "Day +5", "Day +8", "Day +10", "Day +12"]
-        assert {r["Dose"] for r in il2} == {"10,000,000"} and il2[0]["Unit"] == "IU"
+        assert {r["Dose"] for r in il2} == {"10 x 10^6 units"}  # ISMP: 10,000,000 IU, never "IU"
         flu = await rows_for(pilot, "fludarabine")
         assert [r["Date"] for r in flu] == [shown(dt.date(2027, 3, d)) for d in (27, 28, 29)]
-        assert {r["Dose"] for r in flu} == {money(25 * BSA)}
+        assert {r["Dose"] for r in flu} == {f"{money(25 * BSA)} mg"}
         nk = (await rows_for(pilot, "NK cell infusion"))[0]
         assert nk["Dose"].startswith("⚠")  # no calculated dose, said with a symbol and a word
 
@@ -96,7 +98,7 @@ async def test_temferon_melphalan_parameter(app_factory):
         await type_into(pilot, "choice-melphalan_dose_mg_m2", "200")
         assert app.plan is not None
         mel = await rows_for(pilot, "melphalan")
-        assert len(mel) == 1 and mel[0]["Day"] == "Day -2" and mel[0]["Dose"] == money(200 * BSA)
+        assert len(mel) == 1 and mel[0]["Day"] == "Day -2" and mel[0]["Dose"] == f"{money(200 * BSA)} mg"
         await type_into(pilot, "choice-melphalan_day", "-3")
         assert (await rows_for(pilot, "melphalan"))[0]["Date"] == shown(dt.date(2027, 5, 7))
 
@@ -110,7 +112,7 @@ async def test_deferoxamine_cohort_and_cycles(app_factory):
         assert app.plan is not None
         dfo = await rows_for(pilot, "deferoxamine")
         assert len(dfo) == 8 + 4 + 2  # twice a week, weekly, then every two weeks
-        assert {r["Dose"] for r in dfo} == {"60"} and {r["Route"] for r in dfo} == {"IT"}
+        assert {r["Dose"] for r in dfo} == {"60 mg"} and {r["Route"] for r in dfo} == {"IT"}
         c2 = [r for r in dfo if r["Day"] == "C2 D1"][0]
         assert c2["Date"] == shown(dt.date(2027, 3, 1) + dt.timedelta(days=28))
         assert "C3 D15" in await calendar_text(pilot)
@@ -122,12 +124,12 @@ async def test_isatuximab_optional_premedication(app_factory):
         await patient(pilot, anchor="2027-03-01")
         assert app.plan is not None  # cycles defaults to 2; premedication doses are optional
         isa = await rows_for(pilot, "isatuximab")
-        assert len(isa) == 8 and {r["Dose"] for r in isa} == {money(Decimal(20) * 70)}
+        assert len(isa) == 8 and {r["Dose"] for r in isa} == {f"{money(Decimal(20) * 70)} mg"}
         warnings = str(app.query_one("#dose-warnings").render())
         assert "WARNING [dose-not-set]" in warnings and "dexamethasone" in warnings
         await type_into(pilot, "choice-dexamethasone_dose_mg", "20")
         dex = await rows_for(pilot, "dexamethasone")
-        assert {r["Dose"] for r in dex} == {"20"}
+        assert {r["Dose"] for r in dex} == {"20 mg"}
         await choose(pilot, "choice-cycles", "1")
         assert len(await rows_for(pilot, "isatuximab")) == 4
 

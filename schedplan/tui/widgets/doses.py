@@ -1,4 +1,5 @@
-"""The pharmacist's dose check: warnings first, a row per administration, its calculation, totals per drug."""
+"""The pharmacist's dose check: the site policy in force, warnings first, a row per administration with the
+rules that acted, the selected dose worked out step by step, totals per drug as prescribed."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from schedplan.core.schedule import Plan, PlanWarning
-from schedplan.core.units import fmt
-from schedplan.tui.format import WARN, administrations, duration, totals
+from schedplan.tui.format import WARN, administrations, dose, dose_detail, duration, rule_marks, totals
 
-COLUMNS = ("Drug", "Day", "Date", "Dose", "Unit", "Prescribed", "Basis", "Route", "Duration")
+COLUMNS = ("Drug", "Day", "Date", "Dose", "Site rules", "Prescribed", "Basis", "Route", "Duration")
 _PARENS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")
 
 
@@ -45,16 +45,22 @@ class DoseCheck(Vertical):
         self._keys: list[str] = []
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="dose-policy")
         yield WarningsPanel(id="dose-warnings")
         table: DataTable = DataTable(id="dose-table", cursor_type="row", fixed_columns=1, zebra_stripes=True)
         yield table
-        yield Static("", id="dose-calculation")
+        with VerticalScroll(id="dose-calculation-box"):
+            yield Static("", id="dose-calculation")
         with VerticalScroll(id="dose-totals-box"):
             yield Static("", id="dose-totals")
 
     def on_mount(self) -> None:
         self.query_one("#dose-table", DataTable).add_columns(*COLUMNS)
         self.query_one(WarningsPanel).display = False
+
+    def show_header(self, policy: str, checks: str) -> None:
+        """The site policy in force and the double checks recorded, above the warnings."""
+        self.query_one("#dose-policy", Static).update(Text.assemble((policy, "bold"), f"\n{checks}" if checks else ""))
 
     def show(self, plan: Plan | None) -> None:
         self.plan = plan
@@ -73,9 +79,9 @@ class DoseCheck(Vertical):
                 e.name,
                 e.label,
                 e.date.strftime("%a %Y-%m-%d"),
-                Text(fmt(d.value), style="bold", justify="right") if d else Text(f"{WARN} none", style="bold"),
-                d.unit if d else (e.dose_note or "not stated"),
-                d.prescribed if d else "-",
+                Text(dose(e), style="bold", justify="right") if d else Text(f"{WARN} none", style="bold"),
+                Text(rule_marks(d), style="bold") if d else "",
+                d.prescribed if d else (e.dose_note or "not stated"),
                 short_basis(d.basis) if d else "-",
                 e.route or f"{WARN} not stated",
                 duration(e.duration_minutes) or "-",
@@ -86,7 +92,7 @@ class DoseCheck(Vertical):
             table.move_cursor(row=self._keys.index(keep), animate=False)
         lines = totals(plan)
         self.query_one("#dose-totals", Static).update(
-            Text("Course totals (sum of the doses listed)\n" + "\n".join(f"  {t}" for t in lines))
+            Text("Totals per drug (whole plan, then each cycle)\n" + "\n".join(f"  {t}" for t in lines))
         )
         self._describe()
 
@@ -113,8 +119,7 @@ class DoseCheck(Vertical):
         if e.dose is None:
             box.update(Text(head + f"{WARN} no calculated dose - {e.dose_note or 'not stated'}"))
             return
-        d = e.dose
-        box.update(Text(f"{head}{fmt(d.value)} {d.unit}\nHow: {d.calculation}\nBasis: {d.basis}"))
+        box.update(Text("\n".join([head + dose(e), *dose_detail(e.dose)])))
 
     @on(DataTable.RowHighlighted)
     def _row(self, event: DataTable.RowHighlighted) -> None:

@@ -17,6 +17,7 @@ from schedplan.tui.planning import (
     BSA_FORMULA,
     HEIGHT,
     HEIGHT_UNITS,
+    MEASURED,
     SEX,
     WEIGHT,
     WEIGHT_UNITS,
@@ -71,6 +72,9 @@ class PatientForm(VerticalScroll):
         yield Label("Measured BSA, m2 (replaces the formula)", classes="field-label")
         yield self._input(BSA, v.measured_bsa, "optional, e.g. 1.85")
         yield FieldError(id=f"err-{BSA}")
+        yield Label("Measured on (weight, height)", classes="field-label")
+        yield self._input(MEASURED, v.measured_on, "optional, YYYY-MM-DD")
+        yield FieldError(id=f"err-{MEASURED}")
         yield Label(p.anchor.date_label, classes="field-label")
         yield self._input(ANCHOR, v.anchor_date, "YYYY-MM-DD")
         yield FieldError(id=f"err-{ANCHOR}")
@@ -128,7 +132,7 @@ class PatientForm(VerticalScroll):
         return str(w.value)
 
     def values(self) -> FormValues:
-        """The form as typed."""
+        """The form as typed (the BSA formula None when it is the protocol's)."""
         choices: dict[str, str] = {}
         if self.entry is not None:
             for c in self.entry.protocol.choices:
@@ -136,16 +140,20 @@ class PatientForm(VerticalScroll):
                 got = self._sel(fid) if c.type is ChoiceType.ENUM else self._text(fid)
                 if got is not None and got.strip():
                     choices[c.key] = got
+        formula = self._sel(BSA_FORMULA)
+        if self.entry is not None and formula == self.entry.protocol.bsa_formula.value:
+            formula = None  # the protocol's own, as a plan made on the command line without --bsa-formula
         return FormValues(
             weight=self._text(WEIGHT),
             weight_unit=self._sel("weight_unit") or "kg",
             height=self._text(HEIGHT),
             height_unit=self._sel("height_unit") or "cm",
             sex=self._sel(SEX),
-            bsa_formula=self._sel(BSA_FORMULA),
+            bsa_formula=formula,
             measured_bsa=self._text(BSA),
             anchor_date=self._text(ANCHOR),
             choices=choices,
+            measured_on=self._text(MEASURED),
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
