@@ -118,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
         print(facts)
         for d in doses:
             rules = f"; site: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
-            print(f"{d.id}: {d.name} {d.prescribed} ({', '.join(d.days)}) - from {d.basis_kind}{rules}; answer in {d.unit}")
+            share = f", {d.share} each day" if d.share else ""
+            print(f"{d.id}: {d.name} {d.prescribed}{share} ({', '.join(d.days)}) - from {d.basis_kind}{rules}; answer in {d.unit}")
         return 0
     tolerance = site.policy.check_tolerance_percent if site else Decimal(0)
     answers = _read_answers(args.answers) if args.answers else None
@@ -147,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
             entered = answers[d.id]
         else:
             rules = f"\n   site policy: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
-            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed} on {', '.join(d.days)}, from {d.basis_kind}{rules}")
+            share = f", {d.share} each day" if d.share else ""
+            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed}{share} on {', '.join(d.days)}, from {d.basis_kind}{rules}")
             while True:
                 text = _ask(f"   your dose in {d.unit}: ")
                 try:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.policy import SitePolicy
 from schedplan.core.schedule import Plan
-from schedplan.core.units import Quantity, fmt, quantize
+from schedplan.core.units import Basis, Quantity, fmt, quantize
 
 
 class DoseToCheck(BaseModel):
@@ -23,6 +23,7 @@ class DoseToCheck(BaseModel):
     days: list[str] = Field(description="day labels, e.g. ['Day -14', 'Day -13']")
     prescribed: str
     per_administration: str
+    share: str | None = Field(default=None, description="this day's part of a course, e.g. '2/3 of the course'")
     basis_kind: str = Field(description="what to scale by, without our number: 'BSA (Mosteller)', 'actual weight', 'flat'")
     unit: str
     policy_rules: list[str] = Field(default_factory=list, description="the site rules for this drug, not their result")
@@ -37,12 +38,14 @@ class CheckResult(BaseModel):
     match: bool
 
 
-def policy_rules(policy: SitePolicy | None, drug: str, unit: str) -> list[str]:
+def policy_rules(policy: SitePolicy | None, drug: str, unit: str, basis: Basis | None = None) -> list[str]:
     """The site rules a checker must apply to ``drug`` (maximum dose, rounding), as text without results."""
     if policy is None:
         return []
     out = []
     rule = policy.weight_rule(drug)
+    if rule is not None and basis is not None and not rule.acts_on(basis):
+        rule = None
     if rule is not None:
         weight = rule.weight.value.replace("_", " ") + (
             f" ({fmt(rule.adjusted_factor)} x the excess)" if rule.weight.value == "adjusted" else ""
@@ -54,15 +57,22 @@ def policy_rules(policy: SitePolicy | None, drug: str, unit: str) -> list[str]:
         out.append(f"BSA capped at {fmt(cap)} m2")
     q = Quantity(unit) if unit in {x.value for x in Quantity} else None
     most = policy.max_dose_for(drug, q) if q else None
-    if most is not None:
-        out.append(f"maximum single dose {fmt(most.max)} {most.unit.value}")
+    if most is not None and q is not None:
+        out.append(f"maximum single dose {fmt(most)} {q.word}")
     rounding = policy.rounding_for(drug, q) if q else None
-    if rounding is not None:
+    if rounding is not None and q is not None:
+        to, limit = rounding
         out.append(
-            f"round to the nearest {fmt(rounding.to)} {rounding.unit.value} unless that changes the dose by more than"
-            f" {fmt(rounding.max_change_percent)}%"
+            f"round to the nearest {fmt(to)} {q.word} (never above a maximum) unless that changes the dose by"
+            f" more than {fmt(limit)}%"
         )
     return out
+
+
+def _basis(per_administration_unit: str) -> Basis:
+    if per_administration_unit.endswith("/m2"):
+        return Basis.PER_M2
+    return Basis.PER_KG if per_administration_unit.endswith("/kg") else Basis.FLAT
 
 
 def doses_to_check(plan: Plan, policy: SitePolicy | None = None) -> list[DoseToCheck]:
@@ -82,7 +92,8 @@ def doses_to_check(plan: Plan, policy: SitePolicy | None = None) -> list[DoseToC
                 "per_administration": d.per_administration,
                 "basis_kind": d.scaled_by,
                 "unit": d.unit,
-                "policy_rules": policy_rules(policy, e.name, d.unit),
+                "policy_rules": policy_rules(policy, e.name, d.unit, _basis(d.per_administration_unit)),
+                "share": d.share,
                 "value": d.value,
             }
         groups[key]["days"].append(e.label)
@@ -96,6 +107,9 @@ def compare(dose: DoseToCheck, entered: Decimal, tolerance_percent: Decimal) -> 
     (so 73.80 matches 73.8, and 73.84 does not).
     """
     ours = dose.value
+    if not entered.is_finite() or abs(entered) > abs(ours) * 1000 + 1:
+        # far off (or a typo of a thousand times): a mismatch, without arithmetic that could overflow
+        return CheckResult(dose=dose, entered=entered, difference_percent=Decimal("99999.99"), match=False)
     if tolerance_percent == 0:
         exponent = ours.as_tuple().exponent
         step = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)

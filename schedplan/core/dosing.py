@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,6 +44,7 @@ class CalculatedDose(BaseModel):
         default=None, description="(value - calculated_value) / calculated_value x 100, where a rule changed it"
     )
     rules: list[RuleAction] = Field(default_factory=list, description="each site-policy rule that acted, in order")
+    share: str | None = Field(default=None, description="this day's part of a course: '2/3 of the course', '1/3 ...'")
 
 
 def prescribed_text(amount: Decimal, unit: DoseUnit, per: Per) -> str:
@@ -97,7 +98,16 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
 
 def _policy_weight(patient: Patient, rule: WeightRule, drug: str) -> tuple[Decimal, str, RuleAction] | None:
     """The dosing weight a site rule gives, with what it did; None where the rule does not apply."""
-    ibw = _require_ibw(patient, f"the site policy doses {drug} by a weight rule that needs the ideal body weight")
+    if patient.sex is not None and patient.ibw_kg is None:
+        # Devine is not defined under 152.4 cm (children): the rule cannot be evaluated, and is not guessed
+        return patient.weight_kg, "actual weight", RuleAction(
+            rule="dosing-weight-not-evaluated",
+            detail=f"{drug}: the site's dosing-weight rule needs the ideal body weight, which Devine does not define"
+            " under 152.4 cm; dosed on actual weight - check it against the unit's rule for children",
+        )
+    ibw = _require_ibw(
+        patient, f"the site policy doses {drug} by a weight rule that needs the ideal body weight (give --sex M or F)"
+    )
     actual = patient.weight_kg
     pct = _percent(actual, ibw)
     if rule.over_percent_ibw is not None and not pct > rule.over_percent_ibw:
@@ -124,6 +134,10 @@ def _round_to(value: Decimal, step: Decimal) -> Decimal:
     return quantize(value / step, Decimal(1)) * step
 
 
+def _round_down(value: Decimal, step: Decimal) -> Decimal:
+    return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
+
+
 def calculate(
     dose: Dose,
     amount: Decimal,
@@ -145,9 +159,7 @@ def calculate(
     steps: list[str] = []
     actions: list[RuleAction] = []
     rule = policy.weight_rule(drug) if policy is not None and dose.weight is WeightBasis.ACTUAL else None
-    policy_weight = (
-        _policy_weight(patient, rule, drug) if rule is not None and unit.basis is not Basis.FLAT else None
-    )
+    policy_weight = _policy_weight(patient, rule, drug) if rule is not None and rule.acts_on(unit.basis) else None
     prescribed = prescribed_text(amount, unit, dose.per)
     u = unit.display
 
@@ -170,6 +182,9 @@ def calculate(
     # 2. Scale by BSA or weight.
     if unit.basis is Basis.PER_M2:
         bsa, source = patient.bsa_m2, patient.bsa_source
+        if policy_weight is not None and policy_weight[2].rule != "dosing-weight":
+            actions.append(policy_weight[2])  # the rule could not be evaluated: BSA on actual weight
+            policy_weight = None
         if policy_weight is not None:
             kg, which, action = policy_weight
             if patient.measured_bsa_m2 is not None:
@@ -196,7 +211,10 @@ def calculate(
         scaled_by = how
         steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
     elif unit.basis is Basis.PER_KG:
-        if policy_weight is not None:
+        if policy_weight is not None and policy_weight[2].rule != "dosing-weight":
+            kg, which, action = policy_weight  # not evaluated: actual weight, and say so
+            actions.append(action)
+        elif policy_weight is not None:
             kg, which, action = policy_weight
             which += "; site policy"
             actions.append(action)
@@ -231,29 +249,39 @@ def calculate(
         steps.append(f"rounded to {precision}: {fmt(value)} {word}")
     calculated = value
 
-    # 4. Site policy: the maximum single dose, then rounding (refused past its limit).
+    # 4. Site policy: the maximum single dose, then rounding (refused past its limit, never above the maximum).
     if policy is not None:
         most = policy.max_dose_for(drug, unit.quantity)
-        if most is not None and value > most.max:
-            action = RuleAction(rule="max-dose", detail=f"{fmt(value)} {word} is over the maximum single dose of {drug}, {fmt(most.max)} {word}: {fmt(most.max)} {word} (site policy)")
+        if most is not None and value > most:
+            action = RuleAction(
+                rule="max-dose",
+                detail=f"{fmt(value)} {word} is over the maximum single dose of {drug}, {fmt(most)} {word}:"
+                f" {fmt(most)} {word} (site policy)",
+            )
             actions.append(action)
             steps.append(action.detail)
-            value = most.max
+            value = most
         rounding = policy.rounding_for(drug, unit.quantity)
         if rounding is not None:
-            rounded = _round_to(value, rounding.to)
+            to, limit = rounding
+            rounded = _round_to(value, to)
+            if most is not None and rounded > most:
+                rounded = _round_down(value, to)  # rounding never goes over the maximum
             if rounded != value:
                 change = abs(rounded - value) / value * 100
-                if change <= rounding.max_change_percent:
+                if rounded > 0 and change <= limit:
                     action = RuleAction(
                         rule="rounding",
-                        detail=f"{fmt(value)} {word} rounded to the nearest {fmt(rounding.to)} {word}: {fmt(rounded)} {word} ({fmt(change, 2)}% change, limit {fmt(rounding.max_change_percent)}%)",
+                        detail=f"{fmt(value)} {word} rounded to the nearest {fmt(to)} {word}"
+                        f"{' at or under the maximum' if most is not None and rounded < _round_to(value, to) else ''}:"
+                        f" {fmt(rounded)} {word} ({fmt(change, 2)}% change, limit {fmt(limit)}%)",
                     )
                     value = rounded
                 else:
                     action = RuleAction(
                         rule="rounding-refused",
-                        detail=f"not rounded: to the nearest {fmt(rounding.to)} {word} would make {fmt(value)} {word} {fmt(rounded)} {word}, a {fmt(change, 2)}% change, over the {fmt(rounding.max_change_percent)}% limit",
+                        detail=f"not rounded: to the nearest {fmt(to)} {word} would make {fmt(value)} {word}"
+                        f" {fmt(rounded)} {word}, a {fmt(change, 2)}% change, over the {fmt(limit)}% limit",
                     )
                 actions.append(action)
                 steps.append(action.detail)
@@ -273,4 +301,11 @@ def calculate(
         calculated_value=calculated,
         change_percent=change_percent,
         rules=actions,
+        share=(
+            f"{_frac(fraction)} of the course"
+            if dose.per is Per.COURSE and fraction is not None
+            else f"1/{course_days} of the course ({course_days} days)"
+            if dose.per is Per.COURSE and course_days > 1
+            else None
+        ),
     )

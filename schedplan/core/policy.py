@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from schedplan.core.units import Quantity
+from schedplan.core.units import Basis, Quantity
 
 
 class _Model(BaseModel):
@@ -29,6 +29,11 @@ class DosingWeight(str, Enum):
     LESSER_OF_ACTUAL_AND_IDEAL = "lesser_of_actual_and_ideal"
 
 
+class DoseBasis(str, Enum):
+    PER_KG = "per_kg"
+    PER_M2 = "per_m2"
+
+
 class WeightRule(_Model):
     """Which weight a drug is dosed on, and from what degree of overweight the rule applies."""
 
@@ -40,7 +45,18 @@ class WeightRule(_Model):
     over_percent_ibw: Decimal | None = Field(
         default=None, gt=0, description="apply only when actual weight is over this % of IBW (e.g. 120); absent: always"
     )
+    applies_to: list[DoseBasis] = Field(
+        default_factory=lambda: [DoseBasis.PER_KG],
+        min_length=1,
+        description="which doses the rule acts on: per_kg (default) and/or per_m2 (the BSA is then calculated"
+        " with the dosing weight). A rule written for mg/kg dosing must not change an mg/m2 dose",
+    )
     source: str | None = Field(default=None, description="where the rule comes from")
+
+    def acts_on(self, basis: Basis) -> bool:
+        return (basis is Basis.PER_KG and DoseBasis.PER_KG in self.applies_to) or (
+            basis is Basis.PER_M2 and DoseBasis.PER_M2 in self.applies_to
+        )
 
 
 class BsaCap(_Model):
@@ -123,9 +139,34 @@ class SitePolicy(_Model):
             return None
         return cap.max_m2
 
-    def max_dose_for(self, drug: str, unit: Quantity) -> MaxDose | None:
-        return next((m for m in self.max_dose if m.drug == drug.lower() and m.unit is unit), None)
+    def max_dose_for(self, drug: str, unit: Quantity) -> Decimal | None:
+        """The maximum single dose of ``drug`` in ``unit`` (converted: 0.8 g is 800 mg), or None."""
+        for m in self.max_dose:
+            if m.drug == drug.lower():
+                converted = convert(m.max, m.unit, unit)
+                if converted is not None:
+                    return converted
+        return None
 
-    def rounding_for(self, drug: str, unit: Quantity) -> Rounding | None:
-        named = next((r for r in self.rounding if r.drugs and drug.lower() in r.drugs and r.unit is unit), None)
-        return named or next((r for r in self.rounding if r.drugs is None and r.unit is unit), None)
+    def rounding_for(self, drug: str, unit: Quantity) -> tuple[Decimal, Decimal] | None:
+        """(step in ``unit``, largest change %) of the rounding rule for ``drug``: a rule naming it first,
+        then one for every drug; a step in another mass unit is converted (5 mg is 0.005 g)."""
+        named = [r for r in self.rounding if r.drugs and drug.lower() in r.drugs]
+        general = [r for r in self.rounding if r.drugs is None]
+        for r in named + general:
+            step = convert(r.to, r.unit, unit)
+            if step is not None:
+                return step, r.max_change_percent
+        return None
+
+
+_MASS_IN_MG = {Quantity.MCG: Decimal("0.001"), Quantity.MG: Decimal(1), Quantity.G: Decimal(1000)}
+
+
+def convert(value: Decimal, from_unit: Quantity, to_unit: Quantity) -> Decimal | None:
+    """``value`` in ``from_unit`` expressed in ``to_unit``; None when they measure different things."""
+    if from_unit is to_unit:
+        return value
+    if from_unit in _MASS_IN_MG and to_unit in _MASS_IN_MG:
+        return value * _MASS_IN_MG[from_unit] / _MASS_IN_MG[to_unit]
+    return None

@@ -534,6 +534,21 @@ def semantic_problems(p: Protocol) -> list[Problem]:
                         f"values must give an amount for each value of {c.key} ({c.accepted()}), no more, no less",
                         *base, "dose", "amount", "values",
                     )
+        if e.dose is not None and e.dose.split is not None:
+            n = len(e.dose.split)
+            counts: list[int] = []
+            if isinstance(w.day, ChoiceRef):
+                counts = [1]
+            elif w.same_as is not None and (target := p.event(w.same_as)) is not None:
+                target_days = target.when.literal_days()
+                counts = [len(target_days)] if target_days is not None else [
+                    len(sub.literal_days() or []) for sub in (target.when.by_cycle or {}).values()
+                ]
+            elif w.by_cycle is not None:
+                counts = [len(sub.literal_days() or []) for sub in w.by_cycle.values()]
+            if any(c != n for c in counts):
+                add(f"split has {n} fractions, but the event is given on {' or '.join(str(c) for c in sorted(set(counts)))}"
+                    " day(s): give one fraction per day", *base, "dose", "split")
         if e.kind is EventKind.DRUG and e.dose is None and e.dose_note is None:
             add("a drug needs a dose, or a dose_note saying why there is none (e.g. 'not stated')", *base)
     return problems

@@ -17,6 +17,7 @@ BSA_HIGH = Decimal("2.2")
 BSA_LOW = Decimal("0.3")
 DEFAULT_OBESE_PERCENT_IBW = Decimal("120")
 DEFAULT_OBESE_BMI = Decimal("30")
+MEASURED_BSA_TOLERANCE = Decimal("10")  # % a measured BSA may differ from the formula's before a warning
 
 HolidayLookup = Callable[[dt.date], "str | None"]
 
@@ -116,13 +117,15 @@ def safety_warnings(
                 )
             )
     dosed = [e for e in events if e.dose is not None]
-    scaled = {
-        ev.name for ev in protocol.events if ev.dose is not None and ev.dose.unit.basis is not Basis.FLAT
-    }
+    bases: dict[str, set[Basis]] = {}
+    for ev in protocol.events:
+        if ev.dose is not None and ev.dose.unit.basis is not Basis.FLAT:
+            bases.setdefault(ev.name, set()).add(ev.dose.unit.basis)
     obese = is_obese(patient, policy)
     if obese:
-        for name in sorted({e.name for e in dosed if e.name in scaled and e.kind is EventKind.DRUG}):
-            if policy is None or policy.weight_rule(name) is None:
+        for name in sorted({e.name for e in dosed if e.name in bases and e.kind is EventKind.DRUG}):
+            rule = policy.weight_rule(name) if policy is not None else None
+            if rule is None or not all(rule.acts_on(b) for b in bases[name]):
                 out.append(
                     PlanWarning(
                         code="obesity-no-dosing-weight-rule",
@@ -130,19 +133,35 @@ def safety_warnings(
                         event_id=next(e.event_id for e in dosed if e.name == name),
                     )
                 )
-    per_m2 = any(ev.dose is not None and ev.dose.unit.basis is Basis.PER_M2 for ev in protocol.events)
     bsa = patient.bsa_m2
-    if per_m2 and (bsa > BSA_HIGH or bsa < BSA_LOW) and (policy is None or policy.bsa_cap is None):
+    uncapped = sorted(
+        {e.name for e in dosed if Basis.PER_M2 in bases.get(e.name, set())}
+        - {n for n in bases if policy is not None and policy.bsa_cap_for(n) is not None}
+    )
+    if uncapped and (bsa > BSA_HIGH or bsa < BSA_LOW):
         out.append(
             PlanWarning(
                 code="bsa-out-of-range",
                 message=f"BSA {fmt(bsa)} m2 is {'over ' + fmt(BSA_HIGH) if bsa > BSA_HIGH else 'under ' + fmt(BSA_LOW)} m2"
-                " and no BSA cap is set; check the per-m2 doses",
+                f" and no BSA cap covers {', '.join(uncapped)}; check those per-m2 doses",
             )
         )
+    if patient.measured_bsa_m2 is not None and any(Basis.PER_M2 in b for b in bases.values()):
+        formula = patient.bsa_with_weight(patient.weight_kg)  # the formula's BSA for the same patient
+        diff = (patient.measured_bsa_m2 - formula) / formula * 100
+        if abs(diff) > MEASURED_BSA_TOLERANCE:
+            out.append(
+                PlanWarning(
+                    code="measured-bsa-differs",
+                    message=f"the measured BSA {fmt(patient.measured_bsa_m2)} m2 is {fmt(abs(diff), 0)}%"
+                    f" {'above' if diff > 0 else 'below'} the {patient.bsa_formula.label} BSA for"
+                    f" {fmt(patient.weight_kg)} kg and {fmt(patient.height_cm)} cm ({fmt(formula)} m2):"
+                    " check the measurement and the weight and height",
+                )
+            )
     for e in dosed:
         for action in e.dose.rules:
-            if action.rule in ("bsa-cap", "max-dose", "rounding-refused"):
+            if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated"):
                 out.append(PlanWarning(code=action.rule, message=f"{e.name} {e.label}: {action.detail}", event_id=e.event_id, date=e.date))
     out.extend(_course_sums(protocol, dosed))
     for e in events:

@@ -25,7 +25,7 @@ from schedplan.core.protocol import (
     When,
 )
 from schedplan.core.safety import DrugTotal, HolidayLookup, PlanWarning, drug_totals, safety_warnings
-from schedplan.errors import ChoiceError
+from schedplan.errors import ChoiceError, Problem, ProtocolInvalid
 
 __all__ = ["Plan", "PlannedEvent", "PlanWarning", "PolicyInfo", "ProtocolInfo", "plan", "resolve_choices"]
 
@@ -264,6 +264,11 @@ def plan(
                 dose_note = event.dose_note
                 if event.dose is not None and amount is not None:
                     split = event.dose.split
+                    if split and len(split) != len(days):  # semantic_problems refuses this; never guess
+                        raise ProtocolInvalid(
+                            problems=[Problem(message=f"{event.id}: split has {len(split)} fractions for {len(days)} days")],
+                            source=protocol.id,
+                        )
                     dose = calculate(
                         event.dose,
                         amount,

@@ -120,3 +120,17 @@ def test_a_changed_protocol_file_invalidates_a_recorded_check(tmp_path):
     r = sp("replan", str(plan_file), "--weight", "71kg")
     assert r.returncode == 0
     assert "the patient's inputs or the choices changed" in sp("verify", str(plan_file), "--status").stdout
+
+
+def test_a_huge_answer_is_a_mismatch_not_a_crash(saved, tmp_path):
+    bad = tmp_path / "huge.json"
+    bad.write_text(json.dumps(answers_for(saved, {"thiotepa@thiotepa/1": "1e30"})))
+    r = sp("verify", str(saved), "--checker", "G.H.", "--answers", str(bad))
+    assert r.returncode == 1 and "internal error" not in r.stderr
+    assert "thiotepa Day -14, Day -13: you 1,000,000,000,000,000,000,000,000,000,000 mg" in r.stdout
+
+
+def test_the_checker_is_told_each_days_share_of_a_course(saved):
+    listing = sp("verify", str(saved), "--list").stdout
+    assert "NK cell infusion 10 x 10^6 cells/kg/course, 2/3 of the course each day (Day -12)" in listing
+    assert "busulfan 12 mg/kg/course, 1/3 of the course (3 days) each day (Day -4, Day -3, Day -2)" in listing

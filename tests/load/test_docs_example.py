@@ -39,5 +39,5 @@ def test_site_policy_doc_example_loads(tmp_path):
     path.write_text(block.group(1))
     policy = load_policy(path).policy
     assert policy.weight_rule("Busulfan").adjusted_factor == Decimal("0.25")
-    assert policy.rounding_for("fludarabine", policy.rounding[0].unit).to == 1  # the named rule wins
-    assert policy.rounding_for("cytarabine", policy.rounding[0].unit).to == 5  # the catch-all
+    assert policy.rounding_for("fludarabine", policy.rounding[0].unit)[0] == 1  # the named rule wins
+    assert policy.rounding_for("cytarabine", policy.rounding[0].unit)[0] == 5  # the catch-all

@@ -166,3 +166,26 @@ def test_shipped_protocol_found_by_id_in_any_case_and_by_path():
     by_id = find_protocol("nct07256210")
     by_path = find_protocol(str(by_id.path))
     assert by_id.protocol == by_path.protocol and by_id.sha256 == by_path.sha256
+
+
+def test_split_count_is_checked_when_the_days_come_from_a_choice_by_cycle_or_same_as(tmp_path):
+    # regression: these passed `check`; planning then gave 2/3 of a course, or crashed with IndexError
+    path = tmp_path / "split.yaml"
+    path.write_text(
+        HEAD.replace("type: day0", "type: cycles\n  cycle_days: 28\n  cycles: 2")
+        + textwrap.dedent(
+            """\
+            choices:
+              - {key: nk_day, label: Day, type: integer, min: 1, max: 10}
+            events:
+              - {id: a, kind: cell_product, name: a, when: {day: {choice: nk_day}}, dose: {amount: 1, unit: mg/kg, per: course, split: [2/3, 1/3]}}
+              - {id: b, kind: cell_product, name: b, when: {by_cycle: {1: {days: [1, 2]}, 2+: {days: [1]}}}, dose: {amount: 1, unit: mg/kg, per: course, split: [2/3, 1/3]}}
+              - {id: c, kind: drug, name: c, when: {same_as: b}, dose: {amount: 1, unit: mg/kg, per: course, split: [1/2, 1/2]}}
+            """
+        )
+    )
+    lines = rendered(path)
+    assert len(lines) == 3
+    assert "split has 2 fractions, but the event is given on 1 day(s)" in lines[0] and "events.0.dose.split" in lines[0]
+    assert "given on 1 or 2 day(s)" in lines[1] and "events.1.dose.split" in lines[1]
+    assert "given on 1 or 2 day(s)" in lines[2] and "events.2.dose.split" in lines[2]

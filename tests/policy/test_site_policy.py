@@ -61,14 +61,15 @@ def test_obese_patient_under_the_example_policy():
     assert [e.dose.value for e in bu] == [D("341.4")] * 3  # 4 mg/kg x 85.35 kg (ABW25)
     assert bu[0].dose.rules[0].rule == "dosing-weight"
     assert "85.35 kg" in bu[0].dose.calculation and "0.25" in bu[0].dose.calculation
+    # the example's cyclophosphamide rule is for mg/kg dosing (ASTCT 2014): this 500 mg/m2 dose stays on the
+    # BSA of the actual weight, 500 x 2.514 = 1257 mg, and the obesity warning says no rule covers it
     cy = by_name(p, "cyclophosphamide")[0]
-    assert cy.dose.value == D("925.5")  # 500 mg/m2 x 1.851 m2 (BSA on IBW 70.46 kg)
-    assert "1.851 m2" in cy.dose.calculation and cy.dose.rules[0].rule == "dosing-weight"
+    assert cy.dose.value == D("1257") and cy.dose.rules == []
     flu = by_name(p, "fludarabine")[0]
     assert flu.dose.value == D("100.56") and flu.dose.rules == []  # 40 x 2.514: no rule for fludarabine
     obesity = {w.event_id for w in p.warnings if w.code == "obesity-no-dosing-weight-rule"}
-    assert {"fludarabine-part1", "thiotepa", "tocilizumab", "abatacept"} <= obesity
-    assert "busulfan" not in obesity and "cyclophosphamide" not in obesity
+    assert {"fludarabine-part1", "thiotepa", "tocilizumab", "abatacept", "cyclophosphamide"} <= obesity
+    assert "busulfan" not in obesity
     # tocilizumab 8 mg/kg x 130 kg = 1040 mg, over the example's 800 mg maximum single dose
     toc = by_name(p, "tocilizumab")[0]
     assert (toc.dose.calculated_value, toc.dose.value) == (D("1040"), D("800"))
@@ -183,3 +184,70 @@ def test_two_weight_rules_for_one_drug_are_refused():
             name="x", version="1",
             dosing_weight=[{"drugs": ["busulfan"], "weight": "ideal"}, {"drugs": ["Busulfan"], "weight": "adjusted"}],
         )
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_cyclophosphamide_per_kg_on_the_lesser_of_actual_and_ideal():
+    # 60 mg/kg x min(130, 70.46) = 60 x 70.46 = 4227.6 mg a day
+    protocol = find_protocol(str(FIXTURES / "cy-per-kg.yaml")).protocol
+    patient = Patient(weight_kg=D(130), height_cm=D(175), sex=Sex.MALE)
+    p = plan(protocol, patient, dt.date(2027, 3, 15), {}, policy=example())
+    assert [e.dose.value for e in p.events] == [D("4227.6"), D("4227.6")]
+    assert p.events[0].dose.rules[0].rule == "dosing-weight" and "lesser of actual and ideal" in p.events[0].dose.basis
+    assert not [w for w in p.warnings if w.code == "obesity-no-dosing-weight-rule"]
+
+
+def test_a_rule_may_be_written_for_per_m2_doses_too():
+    # applies_to per_m2: the BSA is calculated with the dosing weight, sqrt(70.46 x 175 / 3600) = 1.851 m2
+    policy = SitePolicy(
+        name="m2", version="1",
+        dosing_weight=[{"drugs": ["cyclophosphamide"], "weight": "lesser_of_actual_and_ideal", "over_percent_ibw": 120,
+                        "applies_to": ["per_kg", "per_m2"]}],
+    )
+    cy = by_name(nk_plan(policy=policy), "cyclophosphamide")[0]
+    assert cy.dose.value == D("925.5") and "1.851 m2" in cy.dose.calculation  # 500 x 1.851
+
+
+def test_maximum_and_rounding_in_other_mass_units_are_converted():
+    # tocilizumab 8 mg/kg x 130 kg = 1040 mg; a maximum of 0.8 g is 800 mg
+    policy = SitePolicy(name="g", version="1", max_dose=[{"drug": "Tocilizumab", "max": "0.8", "unit": "g"}])
+    assert by_name(nk_plan(policy=policy), "tocilizumab")[0].dose.value == D("800")
+    # treosulfan 14 g/m2 x 1.845 = 25.83 g; rounding to 500 mg = 0.5 g gives 26 g (0.66 %)
+    policy = SitePolicy(name="r", version="1", rounding=[{"drugs": ["treosulfan"], "unit": "mg", "to": 500, "max_change_percent": 5}])
+    treo = by_name(nk_plan(weight="70", policy=policy, conditioning="treosulfan"), "treosulfan")[0]
+    assert (treo.dose.value, treo.dose.unit) == (D("26.0"), "g")
+
+
+def test_rounding_never_goes_above_the_maximum():
+    # 1040 mg -> maximum 803 mg; to the nearest 5 mg would be 805, over the maximum: 800 (0.37 %) instead
+    policy = SitePolicy(
+        name="x", version="1", max_dose=[{"drug": "tocilizumab", "max": 803, "unit": "mg"}],
+        rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}],
+    )
+    toc = by_name(nk_plan(policy=policy), "tocilizumab")[0]
+    assert toc.dose.value == D("800") and [r.rule for r in toc.dose.rules] == ["max-dose", "rounding"]
+
+
+def test_a_cap_for_some_drugs_leaves_the_others_warned():
+    policy = SitePolicy(name="cap", version="1", bsa_cap={"max_m2": 2, "drugs": ["fludarabine"]})
+    (w,) = [w for w in nk_plan(policy=policy, conditioning="treosulfan").warnings if w.code == "bsa-out-of-range"]
+    assert "cyclophosphamide, treosulfan" in w.message and "fludarabine" not in w.message
+
+
+def test_measured_bsa_far_from_the_formula_is_warned():
+    # 20 kg, 110 cm: Mosteller sqrt(20 x 110 / 3600) = 0.782 m2; a measured 2.0 m2 is 156 % above
+    p = nk_plan(weight="20", height="110", measured_bsa_m2=D("2.0"), conditioning="tbi")
+    (w,) = [w for w in p.warnings if w.code == "measured-bsa-differs"]
+    assert "0.782 m2" in w.message and "156% above" in w.message
+    ok = nk_plan(weight="20", height="110", measured_bsa_m2=D("0.80"), conditioning="tbi")  # 2.3 % off
+    assert not [w for w in ok.warnings if w.code == "measured-bsa-differs"]
+
+
+def test_a_child_under_the_example_policy_is_planned_on_actual_weight_and_told_why():
+    # 20 kg, 110 cm: Devine IBW is not defined under 152.4 cm, so the busulfan rule cannot be evaluated
+    p = nk_plan(weight="20", height="110", policy=example())
+    bu = by_name(p, "busulfan")[0]
+    assert bu.dose.value == D("80")  # 4 mg/kg x 20 kg
+    assert bu.dose.rules[0].rule == "dosing-weight-not-evaluated"
