@@ -89,8 +89,23 @@ def build_patient(
         measured_bsa_m2=parse_bsa(bsa),
         weight_entered=weight.strip(),
         height_entered=height.strip(),
-        measured_on=parse_date(measured_on, "measurement date") if measured_on else None,
+        measured_on=_measured_on(measured_on),
     )
+
+
+def _measured_on(text: str | None):
+    if not text:
+        return None
+    import pendulum
+
+    day = parse_date(text, "measurement date")
+    if day > pendulum.today().date():
+        raise InputError(
+            f"measurement date {text!r} is in the future; give the day weight and height were measured",
+            field="measured_on",
+            value=text,
+        )
+    return day
 
 
 def calculate_plan(protocol_ref: str, inputs, *, today=None):

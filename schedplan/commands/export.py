@@ -73,7 +73,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from schedplan.commands.replan import recalculate
     from schedplan.export.ics import build_ics
-    from schedplan.load.planfile import open_plan, save_plan, write_atomic
+    from schedplan.load.planfile import check_writable, open_plan, save_plan, write_atomic
 
     saved = open_plan(args.plan_file)
     if not str(args.ics).strip():
@@ -88,8 +88,11 @@ def run(args: argparse.Namespace) -> int:
     values = option_values(args, saved.export_options)
     options = build_options(values)
     result = build_ics(plan, plan_id=saved.plan_id, options=options, items=saved.items)
-    write_atomic(args.ics, result.data, new_mode=0o600)
+    check_writable(args.ics)
+    check_writable(args.plan_file)
+    # the plan first: it records the SEQUENCE numbers the calendar file is about to carry
     save_plan(args.plan_file, saved.updated(items=result.items, export_options=values))
+    write_atomic(args.ics, result.data, new_mode=0o600)
     changed = sum(
         1 for new in result.items if (old := {i.key: i for i in saved.items}.get(new.key)) and old.sequence != new.sequence
     )

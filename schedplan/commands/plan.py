@@ -83,6 +83,13 @@ def _protocol_ref(args: argparse.Namespace, loaded) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.save is not None or args.output is not None:
+        from schedplan.load.planfile import check_writable
+
+        # both destinations are checked before anything is written or printed: never half the job
+        for path in (args.save, args.output):
+            if path is not None:
+                check_writable(path)
     result, loaded = make_plan(args)
     saved = None
     if args.save:
@@ -108,7 +115,13 @@ def run(args: argparse.Namespace) -> int:
                 return text_render(p, show_calculation=not args.no_calculation)
 
         data = render(result).encode("utf-8")
-    if args.output:
+    if saved is not None:
+        # the plan first: an .ics whose plan id was never saved would give duplicates on the next export
+        from schedplan.load.planfile import save_plan
+
+        save_plan(args.save, saved)
+        print(f"schedplan: saved {args.save} (plan id {saved.plan_id})", file=sys.stderr)
+    if args.output is not None:
         from schedplan.load.planfile import write_atomic
 
         write_atomic(args.output, data, new_mode=0o600)
@@ -116,9 +129,4 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    if saved is not None:
-        from schedplan.load.planfile import save_plan
-
-        save_plan(args.save, saved)
-        print(f"schedplan: saved {args.save} (plan id {saved.plan_id})", file=sys.stderr)
     return 0

@@ -42,5 +42,7 @@ def run(args: argparse.Namespace) -> int:
         for c in p.choices:
             flag = "required" if c.required else (f"default {c.default}" if c.default is not None else "optional")
             print(f"    --set {c.key}=  {c.accepted()}  [{flag}]  {c.label}")
+            for value, text in (c.value_labels or {}).items():
+                print(f"        {value}: {text}")
         print()
     return 0

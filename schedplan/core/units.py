@@ -193,7 +193,15 @@ def _parse_measure(text: str, what: str, units: dict[str, Decimal], example: str
             field=what,
             value=text,
         )
-    number = Decimal(m.group("num").replace(",", "."))
+    raw = m.group("num")
+    if re.fullmatch(r"[+-]?\d{1,3},\d{3}", raw):
+        raise InputError(
+            f"{what} {text!r} is ambiguous: is the comma a decimal point or a thousands separator?"
+            f" Write it without a thousands separator and with a point for decimals (e.g. {example})",
+            field=what,
+            value=text,
+        )
+    number = Decimal(raw.replace(",", "."))
     return number * units[unit], unit
 
 

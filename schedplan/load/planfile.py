@@ -208,22 +208,39 @@ def plan_file_text(saved: SavedPlan) -> str:
     return dumps(_to_data(saved)) + "\n"
 
 
+def check_writable(path: str | os.PathLike[str]) -> Path:
+    """The real file ``path`` names (through a symbolic link, so a synced calendar behind a link is the one
+    updated), after checking it can be written: a regular file or none yet, in a folder that exists and
+    can be written. Raises PlanFileError saying what is wrong; writes nothing."""
+    name = str(path)
+    if not name.strip():
+        raise PlanFileError("the file name is empty; give a path, e.g. plan.json", path=name)
+    target = Path(os.path.realpath(Path(path).expanduser()))
+    if target.exists() and not target.is_file():
+        what = "a directory" if target.is_dir() else "not a regular file (a device, pipe or socket)"
+        raise PlanFileError(f"cannot write {name!r}: it is {what}", path=name)
+    directory = target.parent
+    if not directory.is_dir():
+        raise PlanFileError(f"cannot write {name!r}: the folder {str(directory)!r} does not exist", path=name)
+    if not os.access(directory, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise PlanFileError(f"cannot write {name!r}: permission denied", path=name)
+    return target
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, new_mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one, never half.
 
     A temporary file in the same directory is written, flushed to disk, given the old file's
     permissions (``new_mode`` for a new file) and renamed over ``path``. Raises PlanFileError.
     """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    target = check_writable(path)
+    directory = target.parent
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = new_mode
     except OSError as exc:
-        raise PlanFileError(f"cannot write {str(target)!r}: {exc.strerror or exc}", path=str(target)) from None
-    if target.is_dir():
-        raise PlanFileError(f"cannot write {str(target)!r}: it is a directory", path=str(target))
+        raise PlanFileError(f"cannot write {str(path)!r}: {exc.strerror or exc}", path=str(path)) from None
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
