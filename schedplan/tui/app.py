@@ -17,8 +17,8 @@ from schedplan.core.schedule import Plan
 from schedplan.core.units import fmt
 from schedplan.tui import planning
 from schedplan.tui.actions import PlanActions
-from schedplan.tui.check import check_lines
-from schedplan.tui.dialogs import DayDialog, HelpScreen
+from schedplan.tui.check import DoubleCheckScreen, check_lines
+from schedplan.tui.dialogs import DayDialog, HelpScreen, PathDialog
 from schedplan.tui.format import WARN, policy_line
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
@@ -75,8 +75,11 @@ class SchedplanApp(PlanActions, App[None]):
         self.theme = theme
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` and `?` work from the form's fields (no field takes them) but not on dialogs or in a path."""
+        """`/` and `?` work from the form's fields (no field takes them) but not on dialogs or in a path; nothing
+        saves, opens or checks over a file dialog or a double check in progress."""
         if action in ("pick", "help") and len(self.screen_stack) > 1:
+            return False
+        if action in ("save", "open", "double_check") and isinstance(self.screen, (PathDialog, DoubleCheckScreen)):
             return False
         return True
 
@@ -135,7 +138,12 @@ class SchedplanApp(PlanActions, App[None]):
             self._status()
             return None
         form = self.query_one(PatientForm)
-        outcome = compute(self.entry, form.values(), site=self.services.site, as_of=self.today)
+        try:
+            outcome = compute(self.entry, form.values(), site=self.services.site, as_of=self.today)
+        except Exception as exc:  # a bug, not a typo: keep the person's work and the last plan, and say so
+            why = f"schedplan could not calculate this plan - a bug, please report it ({type(exc).__name__}: {exc})"
+            self.notify(why, severity="error", timeout=15)
+            outcome = Outcome(None, {"calculation": why})
         self.outcome = outcome
         form.show_errors(outcome.errors)
         if outcome.plan is not None and outcome.plan != self.plan:
@@ -336,6 +344,7 @@ def _todo(entry: ProtocolEntry, out: Outcome) -> str:
         planning.BSA: "measured BSA",
         planning.BSA_FORMULA: "BSA formula",
         planning.MEASURED: "measurement date",
+        "calculation": "the calculation (an internal error, see the message)",
         planning.ANCHOR: entry.protocol.anchor.date_label.lower(),
     }
     for c in entry.protocol.choices:

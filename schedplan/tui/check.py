@@ -146,7 +146,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
             rules = "; ".join(d.policy_rules) if d.policy_rules else "none for this drug"
             lines = [
                 f"Prescribed: {d.prescribed}  ({d.per_administration} each administration)",
-                f"Given on: {', '.join(d.days)}",
+                f"Given on: {', '.join(d.days)}" + (f"  (each: {d.share})" if getattr(d, "share", None) else ""),
                 f"Calculated from: {d.basis_kind}",
                 f"Site rules: {rules}",
                 patient_facts(self.patient),

@@ -2,8 +2,8 @@
 prescribed, and the double check recorded in the plan file as `schedplan verify` records it.
 
 Every number is worked out here by hand for an obese man, 130 kg, 175 cm, under the shipped ASTCT 2014
-example policy (busulfan on adjusted body weight 25 %, cyclophosphamide on the lesser of actual and ideal
-weight, tocilizumab at most 800 mg).
+example policy (busulfan on adjusted body weight 25 %, tocilizumab at most 800 mg; its cyclophosphamide rule is
+for mg/kg doses, and this protocol gives cyclophosphamide per m2).
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ BUSULFAN = Decimal(12) / 3 * ABW25  # 12 mg/kg/course over 3 days = 4 mg/kg x 85
 TOCILIZUMAB = 8 * KG  # 1,040 mg, over the policy's 800 mg maximum
 CHANGE = two((800 - TOCILIZUMAB) / TOCILIZUMAB * 100)  # -23.08 %
 BSA = mosteller("130", "175")  # 2.514 m2
-BSA_IBW = mosteller(str(IBW), "175")  # cyclophosphamide: BSA on the lesser of actual and ideal = IBW
 
 # What a careful checker works out, by dose id (the ids `schedplan verify --list` shows)
 BY_HAND = {
     "fludarabine-part1@fludarabine-part1/1": money(40 * BSA),  # 100.56
     "thiotepa@thiotepa/1": money(Decimal(10) / 2 * KG),  # 650
-    "cyclophosphamide@cyclophosphamide/1": money(500 * BSA_IBW),  # 925.5
+    # 500 mg/m2 x 2.514 m2: the policy's cyclophosphamide rule is written for mg/kg doses, so it does not act
+    "cyclophosphamide@cyclophosphamide/1": money(500 * BSA).replace(",", ""),  # 1257
     "nk-cells@nk-cells/1": "866.7 x 10^6",  # 10 x 10^6 cells/kg x 2/3 x 130 kg, within the 1 % tolerance
     "fludarabine-part2@fludarabine-part2/1": money(40 * BSA),
     "busulfan@busulfan/1": money(BUSULFAN),
@@ -100,10 +100,11 @@ async def test_obese_patient_under_the_example_policy(app_factory):
         # warnings first: the maximum that acted, and the measurement date the policy asks for
         warnings = text_of(app, "#dose-warnings")
         assert "WARNING [max-dose] tocilizumab" in warnings and "[measurement-date-unknown]" in warnings
-        await type_into(pilot, "measured_on", "2027-01-01")  # 68 days before today (2027-03-10), over 30
-        assert str(app.plan.patient.measured_on) == "2027-01-01"
+        # 129 days before the app's today, 2027-03-10 (Nov 29 + Dec 31 + Jan 31 + Feb 28 + 10), over 30
+        await type_into(pilot, "measured_on", "2026-11-01")
+        assert str(app.plan.patient.measured_on) == "2026-11-01"
         await show_tab(pilot, "doses")
-        assert "[measurement-too-old] weight and height were measured 68 days ago" in text_of(app, "#dose-warnings")
+        assert "[measurement-too-old] weight and height were measured 129 days ago" in text_of(app, "#dose-warnings")
         await type_into(pilot, "measured_on", "2027-02-30")
         assert "February 2027 has 28 days" in text_of(app, "#err-measured_on")
 
@@ -182,13 +183,13 @@ async def test_a_plan_file_brings_its_site_policy_and_bad_answers_are_refused(ap
     assert main([
         "plan", "NCT07256210", "--weight", "130kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
         "--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=1",
-        "--site", SITE, "--measured-on", "2027-03-01", "--save", str(plan_file),
+        "--site", SITE, "--measured-on", "2026-11-01", "--save", str(plan_file),
     ]) == 0
     app = app_factory(str(plan_file))  # no --site: the plan file names its policy
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.plan.policy is not None and app.plan.policy.example
-        assert app.query_one("#f-measured_on").value == "2027-03-01"
+        assert app.query_one("#f-measured_on").value == "2026-11-01"
         assert next(e for e in app.plan.events if e.name == "busulfan").dose.value == Decimal("341.4")
         await pilot.press("escape", "v")  # the plan on screen is the saved one: the check starts at once
         await pilot.pause()
