@@ -14,12 +14,31 @@ from schedplan.errors import InputError
 BSA_RANGE = (Decimal("0.1"), Decimal("5"))
 
 
-def load_site(site: str | None):
-    """(LoadedPolicy or None, holiday lookup or None) for --site."""
+def load_site(site: str | None, *, config_default: bool = False):
+    """(LoadedPolicy or None, holiday lookup or None) for a site policy reference.
+
+    None means no policy - except with ``config_default``, for a new plan, where None means the config
+    folder's site.yaml if there is one. A saved plan records the policy it was made with (None: none),
+    so recalculating it never picks up a policy that appeared on the machine later.
+    """
     from schedplan.load.policy import find_policy, holiday_lookup
 
-    loaded = find_policy(site)
+    loaded = find_policy(site) if site is not None or config_default else None
     return loaded, holiday_lookup(loaded.policy if loaded else None)
+
+
+def site_ref(site: str | None) -> str | None:
+    """The policy of a new plan as its inputs keep it: a file by its absolute path; without --site, the
+    config folder's site.yaml if there is one (by its path), else None (no policy)."""
+    from pathlib import Path
+
+    from schedplan.load.policy import config_policy_path
+
+    if site is None:
+        default = config_policy_path()
+        return str(default) if default.is_file() else None
+    path = Path(site).expanduser()
+    return str(path.resolve()) if path.is_file() else site
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:
@@ -93,13 +112,13 @@ def build_patient(
     )
 
 
-def _measured_on(text: str | None):
+def _measured_on(text: str | None, today=None):
     if not text:
         return None
     import pendulum
 
     day = parse_date(text, "measurement date")
-    if day > pendulum.today().date():
+    if day > (today or pendulum.today().date()):
         raise InputError(
             f"measurement date {text!r} is in the future; give the day weight and height were measured",
             field="measured_on",

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from schedplan.commands.common import add_choice_options, add_patient_options, add_site_options
-from schedplan.inputs import calculate_plan, parse_sets
+from schedplan.inputs import calculate_plan, parse_sets, site_ref
 from schedplan.commands.export import add_ics_options
 
 FORMATS = ["table", "json", "ics"]
@@ -52,22 +52,9 @@ def _inputs(args: argparse.Namespace):
         bsa_formula=args.bsa_formula,
         bsa=args.bsa,
         choices=parse_sets(args.set_),
-        site=_site_ref(args.site),
+        site=site_ref(args.site),
         measured_on=args.measured_on.strip() if args.measured_on else None,
     )
-
-
-def _site_ref(site: str | None) -> str | None:
-    """The policy as a saved plan keeps it: a file by its absolute path, the config folder's too."""
-    from pathlib import Path
-
-    from schedplan.load.policy import config_policy_path
-
-    if site is None:
-        default = config_policy_path()
-        return str(default) if default.is_file() else None
-    path = Path(site).expanduser()
-    return str(path.resolve()) if path.is_file() else site
 
 
 def _protocol_ref(args: argparse.Namespace, loaded) -> str:

@@ -118,7 +118,7 @@ def render_changes(changes, flagged: set[str] = frozenset()) -> str:  # type: ig
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.commands.plan import _site_ref
+    from schedplan.inputs import site_ref
     from schedplan.core.changes import diff, snapshot
     from schedplan.load.planfile import open_plan, save_plan, with_plan
 
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         "bsa_formula": args.bsa_formula,
         "bsa": args.bsa,
         "choices": parse_sets(args.set_),
-        "site": _site_ref(args.site) if args.site else None,
+        "site": site_ref(args.site) if args.site else None,
         "measured_on": args.measured_on.strip() if args.measured_on else None,
     }
     if args.weight is not None and args.measured_on is None:  # a new weight is not from the old date

@@ -55,17 +55,18 @@ def _shipped_dir() -> Path:
     return shipped_dir().resolve()
 
 
-def load_site(ref: str | None) -> Site | None:
+def load_site(ref: str | None, *, config_default: bool = False) -> Site | None:
     """The site policy named by ``ref`` (--site, or a plan file's inputs.site), as schedplan.inputs.load_site
-    finds it (None: the config folder's site.yaml, if there is one); None when there is no policy."""
-    from schedplan.commands.plan import _site_ref
+    finds it (with ``config_default``, for a new session, None means the config folder's site.yaml if there
+    is one; for a plan file None means none); None when there is no policy."""
+    from schedplan.inputs import site_ref
     from schedplan.inputs import load_site as find
     from schedplan.tui.services import Site
 
-    loaded, holidays = find(ref)
+    loaded, holidays = find(ref, config_default=config_default)
     if loaded is None:
         return None
-    return Site(policy=loaded.policy, sha256=loaded.sha256, path=loaded.path, ref=_site_ref(ref), holidays=holidays)
+    return Site(policy=loaded.policy, sha256=loaded.sha256, path=loaded.path, ref=site_ref(ref), holidays=holidays)
 
 
 def build_services(site: str | None = None) -> Services:
@@ -78,7 +79,7 @@ def build_services(site: str | None = None) -> Services:
         protocols=[_entry(lp) for lp in shipped_protocols()],
         render_text=render,
         load_protocol=lambda name: _entry(find_protocol(name)),
-        site=load_site(site),
+        site=load_site(site, config_default=True),
     )
     _connect_files(services)
     return services

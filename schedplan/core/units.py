@@ -155,7 +155,15 @@ def quantize(value: Decimal, step: Decimal) -> Decimal:
 
 
 def parse_decimal(text: str, what: str) -> Decimal:
-    """A plain decimal number typed by a person; never goes through float."""
+    """A plain decimal number typed by a person; never goes through float. A comma is a decimal point
+    (``1,85``), but ``1,040`` is refused: it could as well be one thousand and forty."""
+    if isinstance(text, str) and re.fullmatch(r"\s*[+-]?\d{1,3},\d{3}\s*", text):
+        raise InputError(
+            f"{what} {text!r} is ambiguous: is the comma a decimal point or a thousands separator?"
+            " Write it with no thousands separator and a point for decimals",
+            field=what,
+            value=text,
+        )
     try:
         value = Decimal(text.strip().replace(",", "."))
     except (InvalidOperation, AttributeError):

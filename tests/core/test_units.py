@@ -264,3 +264,12 @@ def test_leap_days_are_real_dates(text, date):
 def test_every_real_date_round_trips(date):
     parsed = parse_date(date.isoformat())
     assert (parsed.year, parsed.month, parsed.day) == (date.year, date.month, date.day)
+
+
+def test_a_comma_before_three_digits_is_ambiguous_not_a_decimal_point():
+    # regression: a checker's "1,040" (mg) was read as 1.04
+    from schedplan.core.units import parse_decimal
+
+    with pytest.raises(InputError, match="ambiguous"):
+        parse_decimal("1,040", "dose")
+    assert parse_decimal("1,85", "BSA") == D("1.85")  # a decimal comma is still fine
