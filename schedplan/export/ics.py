@@ -194,6 +194,8 @@ def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
         lines.append(f"Route: {e.route}" + (f" ({e.route_note})" if e.route_note else ""))
     if e.duration_minutes:
         lines.append(f"Duration: {_duration(e.duration_minutes)}")
+    elif e.kind.value in ("drug", "cell_product", "radiation"):
+        lines.append(f"Duration: not stated in the protocol (a timed entry is shown as {DEFAULT_TIMED_MINUTES} min)")
     if e.premedication_for:
         lines.append(f"Given before: {e.premedication_for}")
     if e.approximate_day:
