@@ -247,3 +247,23 @@ def test_nested_group():
     assert one(c, labs(dlco=51, fev1=60, oxygen_saturation=96)).status is Status.MET
     assert one(c, labs(dlco=51, fev1=60, oxygen_saturation=95)).status is Status.NOT_MET
     assert one(c, labs(dlco=51, fev1=60)).status is Status.NOT_CHECKED
+
+
+def test_the_eligibility_example_in_the_protocol_format_doc_is_valid():
+    import re
+    from pathlib import Path
+
+    from pydantic import TypeAdapter
+
+    from schedplan.core.eligibility import Criteria
+    from schedplan.load.yaml_source import parse_yaml
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol-format.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(eligibility:.*?)```", doc, re.S)
+    assert block is not None
+    criteria = TypeAdapter(Criteria).validate_python(parse_yaml(block.group(1), "doc").data["eligibility"])
+    assert [c.id for c in criteria] == ["age", "performance", "renal"]
+    # the doc's renal example for a man of 40 with creatinine 0.8 mg/dL (ULN 1.2): 0.67 x ULN, eGFR 114.7
+    f = evaluate(criteria, labs(birth=dt.date(1987, 3, 15), creatinine=LabValue(value=D("0.8"), uln=D("1.2"))),
+                 ADULT, ON)
+    assert [x.status for x in f] == [Status.MET, Status.NOT_CHECKED, Status.MET]
