@@ -182,6 +182,12 @@ class Finding(BaseModel):
         return text
 
 
+def _show(value: Decimal) -> str:
+    """A value as typed, or to 4 decimals when it came from a conversion (97 umol/L = 1.0973 mg/dL)."""
+    exponent = value.as_tuple().exponent
+    return fmt(value) if isinstance(exponent, int) and exponent >= -4 else fmt(value, 4)
+
+
 def _age_words(age: int) -> str:
     return f"{age} years ({'a child' if age < ADULT_AGE else 'an adult'})"
 
@@ -249,7 +255,7 @@ def _value(limit: Limit, ctx: _Context) -> tuple[Decimal | None, str]:
     lab = ctx.factors.get(m)
     if lab is None:
         return None, f"{m.label}: not given"
-    shown = f"{m.label} {fmt(lab.value)}{' ' + m.unit if m.unit else ''}"
+    shown = f"{m.label} {_show(lab.value)}{' ' + m.unit if m.unit else ''}"
     if lab.entered and lab.entered.strip() != f"{fmt(lab.value)} {m.unit}":
         shown += f" (entered {lab.entered})"
     if limit.scale is Scale.ULN:

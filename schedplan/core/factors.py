@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schedplan.core.renal import age_years
+from schedplan.core.renal import Creatinine, age_years
 
 
 class Measure(StrEnum):
@@ -86,6 +86,18 @@ class LabValue(BaseModel):
     uln: Decimal | None = Field(default=None, gt=0, description="upper limit of normal, same unit")
     entered: str | None = Field(default=None, description="as typed, e.g. '97 umol/L'")
     measured_on: dt.date | None = None
+
+    @classmethod
+    def of_creatinine(
+        cls, creatinine: Creatinine, *, uln: Creatinine | None = None, measured_on: dt.date | None = None
+    ) -> LabValue:
+        """A serum creatinine (from parse_creatinine) as a value in mg/dL, keeping what was typed."""
+        return cls(
+            value=creatinine.mg_dl,
+            uln=None if uln is None else uln.mg_dl,
+            entered=creatinine.entered,
+            measured_on=measured_on,
+        )
 
 
 class PatientFactors(BaseModel):

@@ -267,3 +267,15 @@ def test_the_eligibility_example_in_the_protocol_format_doc_is_valid():
     f = evaluate(criteria, labs(birth=dt.date(1987, 3, 15), creatinine=LabValue(value=D("0.8"), uln=D("1.2"))),
                  ADULT, ON)
     assert [x.status for x in f] == [Status.MET, Status.NOT_CHECKED, Status.MET]
+
+
+def test_a_creatinine_typed_in_umol_is_compared_in_mg_per_dl_and_shown_as_typed():
+    from schedplan.core.renal import parse_creatinine
+
+    value = LabValue.of_creatinine(parse_creatinine("150 umol/L"), uln=parse_creatinine("106 umol/L"))
+    # 150 / 106 = 1.415 x ULN (the 88.4 cancels); 150 / 88.4 = 1.6968 mg/dL, less than 2 mg/dL
+    f = one(crit(check={"measure": "creatinine", "at_most": "1.5", "scale": "uln"}),
+            labs(creatinine=value))
+    assert f.status is Status.MET and "(entered 150 umol/L) = 1.42 x ULN" in f.detail
+    f = one(crit(check={"measure": "creatinine", "less_than": 2}), labs(creatinine=value))
+    assert f.status is Status.MET and f.detail.startswith("serum creatinine 1.6968 mg/dL (entered 150 umol/L)")
