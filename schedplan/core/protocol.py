@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from schedplan.core.eligibility import Criteria
 from schedplan.core.patient import BSAFormula
 from schedplan.core.units import Basis, DoseUnit, Per
 from schedplan.core.validation import problems_from_validation
@@ -412,6 +413,9 @@ class Protocol(_Model):
     anchor: Anchor
     choices: list[Choice] = Field(default_factory=list)
     events: list[Event] = Field(min_length=1)
+    eligibility: Criteria = Field(
+        default_factory=list, description="the record's eligibility criteria as checks (core/eligibility.py)"
+    )
 
     @field_validator("version", mode="before")
     @classmethod

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
+from schedplan.core.eligibility import evaluate as evaluate_eligibility
+from schedplan.core.factors import PatientFactors
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import (
@@ -236,11 +238,14 @@ def plan(
     policy_sha256: str | None = None,
     holidays: HolidayLookup | None = None,
     today: dt.date | None = None,
+    factors: PatientFactors | None = None,
 ) -> Plan:
     """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols.
 
     ``policy`` is the site's dosing policy (None: none of its rules); ``holidays`` names the public
     holiday on a date, for the outpatient-visit check; ``today`` dates the measurement-age check.
+    ``factors`` (birth date, creatinine, ALT ...): the protocol's eligibility criteria are checked against them
+    and each criterion not met or not checked is a warning; None (not even empty factors) skips the check.
     """
     resolved, warnings = resolve_choices(protocol, choices or {})
     anchor = as_pendulum(anchor_date)
@@ -310,6 +315,7 @@ def plan(
                 )
         warnings.extend(_event_warnings(event, amount))
     warnings.extend(_patient_warnings(protocol, patient))
+    warnings.extend(_eligibility_warnings(protocol, patient, factors, min((r[1].date for r in rows), default=anchor)))
     rows.sort(key=lambda r: r[0])
     events = [r[1] for r in rows]
     # what a pharmacist must see comes first
@@ -383,4 +389,17 @@ def _patient_warnings(protocol: Protocol, patient: Patient) -> list[PlanWarning]
             code="ibw-not-calculated",
             message=f"ideal and adjusted body weight not calculated ({why})",
         )
+    ]
+
+
+def _eligibility_warnings(
+    protocol: Protocol, patient: Patient, factors: PatientFactors | None, first_day: dt.date
+) -> list[PlanWarning]:
+    """Each eligibility criterion not met or not checked, age counted on the plan's first day."""
+    if factors is None:
+        return []
+    return [
+        PlanWarning(code=f.code, message=f.message)
+        for f in evaluate_eligibility(protocol.eligibility, factors, patient, first_day)
+        if f.code is not None
     ]
