@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
+from schedplan.core.limits import Override, apply_overrides, limit_breaches
+from schedplan.core.marks import event_assumed, frequency_note, mark_warnings, protocol_mark_warnings
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import (
@@ -61,6 +63,13 @@ class PlannedEvent(BaseModel):
     approximate_day: bool = False
     outpatient: bool = False
     notes: str | None = None
+    assumed: dict[str, str] = Field(
+        default_factory=dict, description="field -> why: values that are the protocol's reading, not the record's"
+    )
+    frequency: str | None = Field(
+        default=None, description="set when the dose is a daily total whose frequency the record does not state"
+    )
+    overrides: list[Override] = Field(default_factory=list, description="limits passed by the user, with the reason")
 
 
 class PolicyInfo(BaseModel):
@@ -236,11 +245,14 @@ def plan(
     policy_sha256: str | None = None,
     holidays: HolidayLookup | None = None,
     today: dt.date | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> Plan:
     """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols.
 
     ``policy`` is the site's dosing policy (None: none of its rules); ``holidays`` names the public
     holiday on a date, for the outpatient-visit check; ``today`` dates the measurement-age check.
+    ``overrides`` maps a limit's code to the user's reason: a limit the plan is outside of stops it
+    (InputError) unless overridden here, and an override is recorded with each dose it concerns.
     """
     resolved, warnings = resolve_choices(protocol, choices or {})
     anchor = as_pendulum(anchor_date)
@@ -255,6 +267,7 @@ def plan(
         if not _applies(event, resolved):
             continue
         amount = _amount(event, resolved) if event.dose is not None else None
+        assumed = event_assumed(protocol, event, patient)
         for cycle in cycles:
             days = _when_days(protocol, event.when, cycle, resolved)
             for n, day in enumerate(days):
@@ -305,13 +318,20 @@ def plan(
                             approximate_day=event.approximate_day is True
                             or (isinstance(event.approximate_day, list) and day in event.approximate_day),
                             notes=event.notes,
+                            assumed=assumed,
+                            frequency=frequency_note(event),
                         ),
                     )
                 )
         warnings.extend(_event_warnings(event, amount))
+        warnings.extend(mark_warnings(protocol, event))
+    warnings.extend(protocol_mark_warnings(protocol, patient))
     warnings.extend(_patient_warnings(protocol, patient))
     rows.sort(key=lambda r: r[0])
-    events = [r[1] for r in rows]
+    events, overridden = apply_overrides(
+        [r[1] for r in rows], limit_breaches(protocol, [r[1] for r in rows], patient, policy), overrides or {}
+    )
+    warnings[:0] = overridden
     # what a pharmacist must see comes first
     warnings[:0] = safety_warnings(protocol, patient, events, policy, holidays, today)
     return Plan(
