@@ -45,7 +45,9 @@ def add_override_options(p: argparse.ArgumentParser) -> None:
         help="pass a limit that stops the plan (its code is in the message, e.g. dose-limit:tocilizumab);"
         " each needs a --reason, and both are recorded with the dose",
     )
-    g.add_argument("--reason", dest="reason", action="append", default=[], metavar="TEXT", help="why, for each --override")
+    g.add_argument(
+        "--reason", dest="reason", action="append", default=[], metavar="TEXT", help="why, for each --override"
+    )
 
 
 def parse_overrides(codes: list[str], reasons: list[str]) -> dict[str, str]:

@@ -101,7 +101,9 @@ def _dose_breaches(protocol: Protocol, events: Iterable, patient: Patient) -> li
         if code in found:
             found[code] = found[code].model_copy(update={"keys": (*found[code].keys, e.key)})
         else:
-            found[code] = Breach(code=code, limit=broken[0], source=broken[1], keys=(e.key,), where=f"{e.name} {e.label}")
+            found[code] = Breach(
+                code=code, limit=broken[0], source=broken[1], keys=(e.key,), where=f"{e.name} {e.label}"
+            )
     return list(found.values())
 
 

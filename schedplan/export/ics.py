@@ -168,9 +168,11 @@ def summary(e: PlannedEvent, audience: str = "staff") -> str:
     """``D-4 Fludarabine 73.8 mg IV``; for patients ``D-4 Fludarabine IV``."""
     parts = [short_label(e), _title(e.name)]
     if audience == "staff" and e.dose is not None:
-        parts.append(dose_text(e))
+        parts.append(dose_text(e) + (" daily total" if e.frequency else ""))
     if e.route:
         parts.append(e.route)
+    if audience == "staff" and e.overrides:
+        parts.append("(LIMIT OVERRIDDEN)")
     return " ".join(parts)
 
 

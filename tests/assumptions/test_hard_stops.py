@@ -11,7 +11,7 @@ import pytest
 
 from schedplan.cli import main
 from schedplan.errors import InputError
-from schedplan.export.ics import description
+from schedplan.export.ics import description, summary
 from schedplan.export.text import render
 
 NK = ["NCT07256210", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
@@ -92,6 +92,7 @@ def test_override_shows_in_the_table_and_the_calendar(make_plan):
     toc = next(e for e in p.events if e.event_id == "tocilizumab")
     assert "OVERRIDDEN dose-limit:tocilizumab: 1,200 mg is over the maximum of 800 mg" in description(toc, p)
     assert "reason: PI agreed" in description(toc, p)
+    assert summary(toc) == "D-1 Tocilizumab 1,200 mg IV (LIMIT OVERRIDDEN)"
     assert "[OVERRIDDEN: dose-limit:tocilizumab]" in render(p)
 
 
