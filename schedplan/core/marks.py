@@ -56,8 +56,9 @@ def mark_warnings(protocol: Protocol, event: Event) -> list[PlanWarning]:
 
 def protocol_mark_warnings(protocol: Protocol, patient: Patient) -> list[PlanWarning]:
     """Warnings for the protocol's own assumed values: the cycle length, the number of cycles, the BSA formula."""
+    words = {"cycle_days": f"cycle length ({protocol.anchor.cycle_days} days)", "cycles": "number of cycles"}
     out = [
-        PlanWarning(code="assumed", message=f"the {field.value.replace('_', ' ')} is the protocol's reading,"
+        PlanWarning(code="assumed", message=f"the {words[field.value]} is the protocol's reading,"
                     f" not the record's - {why}")
         for field, why in protocol.anchor.assumed.items()
     ]
