@@ -170,4 +170,5 @@ def plan_from_inputs(protocol, inputs, *, sha256=None, site=None, holidays=None,
         policy_sha256=site.sha256 if site else None,
         holidays=holidays,
         today=today or pendulum.today().date(),
+        overrides=getattr(inputs, "overrides", None) or {},
     )

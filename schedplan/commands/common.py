@@ -34,6 +34,40 @@ def add_site_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_override_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("limits")
+    g.add_argument(
+        "--override",
+        dest="override",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="pass a limit that stops the plan (its code is in the message, e.g. dose-limit:tocilizumab);"
+        " each needs a --reason, and both are recorded with the dose",
+    )
+    g.add_argument(
+        "--reason", dest="reason", action="append", default=[], metavar="TEXT", help="why, for each --override"
+    )
+
+
+def parse_overrides(codes: list[str], reasons: list[str]) -> dict[str, str]:
+    """{code: reason} from ``--override CODE --reason TEXT`` pairs, in the order given."""
+    from schedplan.errors import InputError
+
+    if len(codes) != len(reasons):
+        raise InputError(
+            f"{len(codes)} --override and {len(reasons)} --reason given: give one --reason TEXT after each"
+            " --override CODE, e.g. --override dose-limit:tocilizumab --reason 'per haematologist, 2027-03-10'",
+            field="override",
+        )
+    out: dict[str, str] = {}
+    for code, reason in zip(codes, reasons, strict=True):
+        if not code.strip() or not reason.strip():
+            raise InputError("--override and --reason must not be empty: say which limit and why", field="override")
+        out[code.strip()] = reason.strip()
+    return out
+
+
 def add_choice_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--set",

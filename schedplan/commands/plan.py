@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from schedplan.commands.common import add_choice_options, add_patient_options, add_site_options
+from schedplan.commands.common import (
+    add_choice_options,
+    add_override_options,
+    add_patient_options,
+    add_site_options,
+    parse_overrides,
+)
 from schedplan.inputs import calculate_plan, parse_sets, site_ref
 from schedplan.commands.export import add_ics_options
 
@@ -23,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--anchor-date", required=True, help="day 0 (or cycle 1 day 1), YYYY-MM-DD")
     add_choice_options(p)
     add_site_options(p)
+    add_override_options(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="table (default), json, or ics (a calendar)")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--no-calculation", action="store_true", help="table: leave out the calculation lines")
@@ -54,6 +61,7 @@ def _inputs(args: argparse.Namespace):
         choices=parse_sets(args.set_),
         site=site_ref(args.site),
         measured_on=args.measured_on.strip() if args.measured_on else None,
+        overrides=parse_overrides(args.override, args.reason),
     )
 
 

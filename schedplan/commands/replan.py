@@ -8,7 +8,13 @@ import sys
 
 from decimal import Decimal
 
-from schedplan.commands.common import add_choice_options, add_patient_options, add_site_options
+from schedplan.commands.common import (
+    add_choice_options,
+    add_override_options,
+    add_patient_options,
+    add_site_options,
+    parse_overrides,
+)
 from schedplan.inputs import calculate_plan, parse_sets
 from schedplan.core.units import fmt, quantize
 
@@ -26,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_patient_options(p, required=False)
     add_choice_options(p)
     add_site_options(p)
+    add_override_options(p)
     p.add_argument("--dry-run", action="store_true", help="show the changes without writing the plan file")
     p.set_defaults(run=run)
 
@@ -44,8 +51,10 @@ def recalculate(saved, **changes):
 def recalculate_with_site(saved, **changes):
     """recalculate(), and the LoadedPolicy (or None) the plan was calculated under."""
     new_choices = changes.pop("choices", None) or {}
+    new_overrides = changes.pop("overrides", None) or {}
     inputs = dataclasses.replace(saved.inputs, **{k: v for k, v in changes.items() if v is not None})
     inputs = dataclasses.replace(inputs, choices={**saved.inputs.choices, **new_choices})
+    inputs = dataclasses.replace(inputs, overrides={**saved.inputs.overrides, **new_overrides})
     result, _, site = calculate_plan(saved.protocol_ref, inputs)
     return result, inputs, site
 
@@ -133,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         "choices": parse_sets(args.set_),
         "site": site_ref(args.site) if args.site else None,
         "measured_on": args.measured_on.strip() if args.measured_on else None,
+        "overrides": parse_overrides(args.override, args.reason),
     }
     if args.weight is not None and args.measured_on is None:  # a new weight is not from the old date
         inputs_measured = dataclasses.replace(saved.inputs, measured_on=None)

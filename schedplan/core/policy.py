@@ -110,6 +110,10 @@ class SitePolicy(_Model):
         default=None, gt=0, le=100, description="a weight change past this forces recalculation"
     )
     measurement_max_age_days: int | None = Field(default=None, ge=0, description="older measurements are a warning")
+    measured_bsa_max_difference_percent: Decimal = Field(
+        default=Decimal("10"), gt=0, le=100,
+        description="a measured BSA further than this from the formula's stops the plan unless overridden",
+    )
     check_tolerance_percent: Decimal = Field(
         default=Decimal("0"), ge=0, le=50, description="how far a double-checker's dose may be from ours"
     )

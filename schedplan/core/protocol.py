@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -71,6 +72,61 @@ def _parse_fraction(v: Any) -> Any:
 FractionField = Annotated[Fraction, BeforeValidator(_parse_fraction), PlainSerializer(str, return_type=str)]
 
 
+# --- what the record does not state: assumed values, frequency, limits ---------------------------------
+
+
+class AssumedField(str, Enum):
+    """An event's field whose value is the protocol author's reading, not the record's."""
+
+    DAYS = "days"
+    ROUTE = "route"
+    FREQUENCY = "frequency"
+    DURATION = "duration"
+    DOSE = "dose"
+
+
+class AnchorAssumedField(str, Enum):
+    CYCLE_DAYS = "cycle_days"
+    CYCLES = "cycles"
+
+
+class ProtocolAssumedField(str, Enum):
+    BSA_FORMULA = "bsa_formula"
+
+
+def _reasons(v: dict[Any, str]) -> dict[Any, str]:
+    for key, why in v.items():
+        if not why.strip():
+            raise ValueError(f"assumed {getattr(key, 'value', key)}: say why the value is a reading, not the record's")
+    return v
+
+
+class Frequency(str, Enum):
+    """How often a day's amount is given, where that is not once: ``not_stated``, the record does not say."""
+
+    NOT_STATED = "not_stated"
+
+
+FREQUENCY_NOT_STATED = "frequency not stated in the record - per local protocol"
+
+
+class DoseLimit(_Model):
+    """A hard limit on one administration: outside it a plan stops unless the user overrides it with a reason."""
+
+    max: Decimal | None = Field(default=None, gt=0, description="the largest dose, in `unit`")
+    min: Decimal | None = Field(default=None, gt=0, description="the smallest plausible dose, in `unit`")
+    unit: UnitField = Field(description="mg, g, mcg (a flat limit), mg/kg (x actual weight), mg/m2 (x BSA) ...")
+    source: str = Field(min_length=1, description="where the limit comes from: a label, a guideline, the record")
+
+    @model_validator(mode="after")
+    def _shape(self) -> DoseLimit:
+        if self.max is None and self.min is None:
+            raise ValueError("a limit needs max, min or both")
+        if self.max is not None and self.min is not None and self.min > self.max:
+            raise ValueError(f"limit min {self.min} is more than its max {self.max}")
+        return self
+
+
 class AnchorType(str, Enum):
     DAY0 = "day0"
     CYCLES = "cycles"
@@ -99,6 +155,9 @@ class Anchor(_Model):
     cycles: int | ChoiceRef | None = Field(
         default=None, description="number of cycles: a fixed number, or {choice: KEY} when the user must choose"
     )
+    assumed: Annotated[dict[AnchorAssumedField, str], AfterValidator(_reasons)] = Field(
+        default_factory=dict, description="cycle_days / cycles -> why the value is the author's reading"
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Anchor:
@@ -111,6 +170,8 @@ class Anchor(_Model):
                 raise ValueError("cycles must be at least 1")
         elif self.cycle_days is not None or self.cycles is not None:
             raise ValueError("cycle_days and cycles belong only to a cycles anchor")
+        if self.assumed and self.type is not AnchorType.CYCLES:
+            raise ValueError("assumed cycle_days / cycles belong only to a cycles anchor")
         return self
 
 
@@ -353,6 +414,13 @@ class Event(_Model):
     )
     notes: str | None = None
     source: str | None = Field(default=None, description="the sentence of the study record this comes from")
+    assumed: Annotated[dict[AssumedField, str], AfterValidator(_reasons)] = Field(
+        default_factory=dict, description="field -> why its value is the protocol author's reading, not the record's"
+    )
+    frequency: Frequency | None = Field(
+        default=None, description="not_stated: each day's amount is a daily total; the record gives no frequency"
+    )
+    limits: list[DoseLimit] = Field(default_factory=list, description="hard limits on each administration")
 
     @field_validator("id")
     @classmethod
@@ -383,7 +451,31 @@ class Event(_Model):
             days = self.when.literal_days()
             if days is not None and len(days) != len(self.dose.split):
                 raise ValueError(f"split has {len(self.dose.split)} fractions for {len(days)} days")
+        self._check_marks()
         return self
+
+    def _check_marks(self) -> None:
+        """assumed names only values the event has; frequency and limits need a dose in a matching unit."""
+        has = {
+            AssumedField.ROUTE: self.route is not None,
+            AssumedField.DURATION: self.duration_minutes is not None,
+            AssumedField.DOSE: self.dose is not None,
+            AssumedField.FREQUENCY: self.dose is not None,
+            AssumedField.DAYS: True,
+        }
+        for key in self.assumed:
+            if not has[key]:
+                raise ValueError(f"assumed {key.value}: the event states no {key.value} to be assumed")
+        if self.frequency is not None and self.dose is None:
+            raise ValueError("frequency belongs to an event with a dose")
+        if self.limits and self.dose is None:
+            raise ValueError("limits belong to an event with a dose")
+        for lim in self.limits:
+            assert self.dose is not None
+            same = lim.unit.quantity is self.dose.unit.quantity and lim.unit.exponent == self.dose.unit.exponent
+            masses = {"mg", "g", "mcg"}
+            if not same and not (lim.unit.quantity.value in masses and self.dose.unit.quantity.value in masses):
+                raise ValueError(f"limit in {lim.unit.display} cannot be compared with a dose in {self.dose.unit.display}")
 
     @property
     def routes(self) -> list[Route]:
@@ -410,6 +502,9 @@ class Protocol(_Model):
     source: Source
     bsa_formula: BSAFormula = Field(default=BSAFormula.MOSTELLER, description="the BSA formula the protocol uses")
     notes: list[str] = Field(default_factory=list, description="what the record says that is not on a day")
+    assumed: Annotated[dict[ProtocolAssumedField, str], AfterValidator(_reasons)] = Field(
+        default_factory=dict, description="bsa_formula -> why it is the author's choice (the record states none)"
+    )
     anchor: Anchor
     choices: list[Choice] = Field(default_factory=list)
     events: list[Event] = Field(min_length=1)

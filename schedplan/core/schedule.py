@@ -4,34 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.choices import ChoiceValue, resolve_choices
 from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
 from schedplan.core.eligibility import evaluate as evaluate_eligibility
 from schedplan.core.factors import PatientFactors
+from schedplan.core.limits import Override, apply_overrides, limit_breaches
+from schedplan.core.marks import event_assumed, frequency_note, mark_warnings, protocol_mark_warnings
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import (
     CYCLE_KEY_RE,
     ByChoice,
-    Choice,
     ChoiceRef,
-    ChoiceType,
     Event,
     EventKind,
     Protocol,
     When,
 )
 from schedplan.core.safety import DrugTotal, HolidayLookup, PlanWarning, drug_totals, safety_warnings
-from schedplan.errors import ChoiceError, Problem, ProtocolInvalid
+from schedplan.errors import Problem, ProtocolInvalid
 
 __all__ = ["Plan", "PlannedEvent", "PlanWarning", "PolicyInfo", "ProtocolInfo", "plan", "resolve_choices"]
-
-ChoiceValue = str | int | Decimal | None
 
 
 class ProtocolInfo(BaseModel):
@@ -63,6 +62,13 @@ class PlannedEvent(BaseModel):
     approximate_day: bool = False
     outpatient: bool = False
     notes: str | None = None
+    assumed: dict[str, str] = Field(
+        default_factory=dict, description="field -> why: values that are the protocol's reading, not the record's"
+    )
+    frequency: str | None = Field(
+        default=None, description="set when the dose is a daily total whose frequency the record does not state"
+    )
+    overrides: list[Override] = Field(default_factory=list, description="limits passed by the user, with the reason")
 
 
 class PolicyInfo(BaseModel):
@@ -91,84 +97,6 @@ class Plan(BaseModel):
     warnings: list[PlanWarning]
     totals: list[DrugTotal] = Field(default_factory=list, description="per drug: the whole plan, then each cycle")
     notes: list[str] = Field(default_factory=list, description="the protocol's notes (what is not on a day)")
-
-
-# --- choices -----------------------------------------------------------------------------------
-
-
-def _parse_choice(c: Choice, raw: str) -> ChoiceValue:
-    text = raw.strip()
-    if c.type is ChoiceType.ENUM:
-        values = c.values or []
-        if text in values:
-            return text
-        folded = {v.lower(): v for v in values}
-        if text.lower() in folded:
-            return folded[text.lower()]
-        raise ChoiceError(
-            f"{c.key} {raw!r} is not accepted; accepted values: {c.accepted()}",
-            key=c.key,
-            value=raw,
-            accepted=tuple(values),
-        )
-    try:
-        number = Decimal(text)
-        if not number.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ChoiceError(f"{c.key} {raw!r} is not a number; accepted: {c.accepted()}", key=c.key, value=raw) from None
-    if c.type is ChoiceType.INTEGER and number != number.to_integral_value():
-        raise ChoiceError(f"{c.key} {raw!r} is not a whole number; accepted: {c.accepted()}", key=c.key, value=raw)
-    if (c.min is not None and number < c.min) or (c.max is not None and number > c.max):
-        raise ChoiceError(f"{c.key} {raw} is out of range; accepted: {c.accepted()}", key=c.key, value=raw)
-    return int(number) if c.type is ChoiceType.INTEGER else number
-
-
-def resolve_choices(protocol: Protocol, raw: Mapping[str, str]) -> tuple[dict[str, ChoiceValue], list[PlanWarning]]:
-    """The user's ``--set`` values checked against the protocol, defaults filled in.
-
-    Raises ChoiceError for an undeclared key, a value not accepted, or required choices left unset
-    (all of those listed in one message, each with its accepted values).
-    """
-    declared = {c.key for c in protocol.choices}
-    for key in raw:
-        if key not in declared:
-            known = ", ".join(c.key for c in protocol.choices) or "none"
-            raise ChoiceError(
-                f"{protocol.id} declares no choice {key!r}; its choices are: {known}",
-                key=key,
-                value=raw[key],
-                accepted=tuple(c.key for c in protocol.choices),
-            )
-    resolved: dict[str, ChoiceValue] = {}
-    warnings: list[PlanWarning] = []
-    missing: list[Choice] = []
-    for c in protocol.choices:
-        if c.key in raw:
-            resolved[c.key] = _parse_choice(c, raw[c.key])
-        elif c.default is not None:
-            resolved[c.key] = _parse_choice(c, str(c.default))
-            warnings.append(
-                PlanWarning(
-                    code="default-choice",
-                    message=f"{c.key} not set: using the protocol's default {c.default}"
-                    + (f" ({c.help})" if c.help else ""),
-                )
-            )
-        elif c.optional:
-            resolved[c.key] = None
-        else:
-            missing.append(c)
-    if missing:
-        parts = "; ".join(f"{c.key} ({c.accepted()})" for c in missing)
-        first = missing[0]
-        raise ChoiceError(
-            f"{protocol.id} needs {'this choice' if len(missing) == 1 else 'these choices'}: {parts}"
-            f" - set each with --set KEY=VALUE, e.g. --set {first.key}={(first.values or ['VALUE'])[0]}",
-            key=first.key,
-            accepted=tuple(first.values or ()),
-        )
-    return resolved, warnings
 
 
 # --- days ----------------------------------------------------------------------------------------
@@ -239,6 +167,7 @@ def plan(
     holidays: HolidayLookup | None = None,
     today: dt.date | None = None,
     factors: PatientFactors | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> Plan:
     """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols.
 
@@ -246,6 +175,8 @@ def plan(
     holiday on a date, for the outpatient-visit check; ``today`` dates the measurement-age check.
     ``factors`` (birth date, creatinine, ALT ...): the protocol's eligibility criteria are checked against them
     and each criterion not met or not checked is a warning; None (not even empty factors) skips the check.
+    ``overrides`` maps a limit's code to the user's reason: a limit the plan is outside of stops it
+    (InputError) unless overridden here, and an override is recorded with each dose it concerns.
     """
     resolved, warnings = resolve_choices(protocol, choices or {})
     anchor = as_pendulum(anchor_date)
@@ -260,6 +191,7 @@ def plan(
         if not _applies(event, resolved):
             continue
         amount = _amount(event, resolved) if event.dose is not None else None
+        assumed = event_assumed(protocol, event, patient)
         for cycle in cycles:
             days = _when_days(protocol, event.when, cycle, resolved)
             for n, day in enumerate(days):
@@ -310,14 +242,21 @@ def plan(
                             approximate_day=event.approximate_day is True
                             or (isinstance(event.approximate_day, list) and day in event.approximate_day),
                             notes=event.notes,
+                            assumed=assumed,
+                            frequency=frequency_note(event),
                         ),
                     )
                 )
         warnings.extend(_event_warnings(event, amount))
+        warnings.extend(mark_warnings(protocol, event))
+    warnings.extend(protocol_mark_warnings(protocol, patient))
     warnings.extend(_patient_warnings(protocol, patient))
     warnings.extend(_eligibility_warnings(protocol, patient, factors, min((r[1].date for r in rows), default=anchor)))
     rows.sort(key=lambda r: r[0])
-    events = [r[1] for r in rows]
+    events, overridden = apply_overrides(
+        [r[1] for r in rows], limit_breaches(protocol, [r[1] for r in rows], patient, policy), overrides or {}
+    )
+    warnings[:0] = overridden
     # what a pharmacist must see comes first
     warnings[:0] = safety_warnings(protocol, patient, events, policy, holidays, today)
     return Plan(

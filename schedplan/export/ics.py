@@ -168,9 +168,11 @@ def summary(e: PlannedEvent, audience: str = "staff") -> str:
     """``D-4 Fludarabine 73.8 mg IV``; for patients ``D-4 Fludarabine IV``."""
     parts = [short_label(e), _title(e.name)]
     if audience == "staff" and e.dose is not None:
-        parts.append(dose_text(e))
+        parts.append(dose_text(e) + (" daily total" if e.frequency else ""))
     if e.route:
         parts.append(e.route)
+    if audience == "staff" and e.overrides:
+        parts.append("(LIMIT OVERRIDDEN)")
     return " ".join(parts)
 
 
@@ -202,8 +204,24 @@ def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
         lines.append("The day is approximate (as the protocol gives it).")
     if audience == "staff" and e.notes:
         lines.append(f"Notes: {e.notes}")
+    lines.extend(marker_lines(e, audience))
     lines.append(f"Protocol: {plan.protocol.id} version {plan.protocol.version}")
     return "\n".join(lines)
+
+
+def marker_lines(e: PlannedEvent, audience: str = "staff") -> list[str]:
+    """What the record does not state (assumed values, a daily total of unstated frequency) and every limit
+    overridden, one a line; for patients only the assumed days."""
+    lines = []
+    if e.frequency and audience == "staff":
+        lines.append(f"Daily total: {e.frequency}")
+    for what, why in e.assumed.items():
+        if audience == "staff" or what == "days":
+            lines.append(f"ASSUMED {what.replace('_', ' ')} (the protocol's reading, not the record's): {why}")
+    if audience == "staff":
+        for o in e.overrides:
+            lines.append(f"OVERRIDDEN {o.code}: {o.limit} ({o.source}); reason: {o.reason}")
+    return lines
 
 
 def calendar_name(plan: Plan, label: str | None = None) -> str:

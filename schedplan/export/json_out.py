@@ -70,6 +70,10 @@ def event_dict(e: PlannedEvent) -> dict[str, Any]:
         "notes": e.notes,
         "event_id": e.event_id,
         "key": e.key,
+        "assumed": dict(e.assumed),
+        "frequency": "not_stated" if e.frequency else None,
+        "frequency_note": e.frequency,
+        "overrides": [o.model_dump() for o in e.overrides],
     }
 
 

@@ -19,7 +19,7 @@ def event_line(e: PlannedEvent) -> str:
     parts = [e.name]
     dose = dose_text(e)
     if dose:
-        parts.append(dose)
+        parts.append(dose + (" daily total" if e.frequency and e.dose is not None else ""))
     if e.route:
         parts.append(e.route + (f" ({e.route_note})" if e.route_note else ""))
     if e.duration_minutes:
@@ -27,7 +27,19 @@ def event_line(e: PlannedEvent) -> str:
     line = "  ".join(parts)
     if e.premedication_for:
         line += f"  [before {e.premedication_for}]"
+    if e.assumed:
+        line += f"  [ASSUMED: {', '.join(k.replace('_', ' ') for k in e.assumed)}]"
+    if e.overrides:
+        line += f"  [OVERRIDDEN: {', '.join(o.code for o in e.overrides)}]"
     return line
+
+
+def marker_text(e: PlannedEvent) -> list[str]:
+    """The lines under an event that say what the record does not state, and each limit overridden."""
+    out = [f"({e.frequency})"] if e.frequency else []
+    out.extend(f"assumed {k.replace('_', ' ')}: {why}" for k, why in e.assumed.items())
+    out.extend(f"OVERRIDDEN {o.code}: {o.limit} ({o.source}); reason: {o.reason}" for o in e.overrides)
+    return out
 
 
 def _duration(minutes: int) -> str:
@@ -71,6 +83,7 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
         out.append(f"{events[0].label:<10} {date.isoformat()} {date.strftime('%a')}")
         for e in events:
             out.append(f"    {event_line(e)}")
+            out.extend(f"        {m}" for m in marker_text(e))
             if show_calculation and e.dose is not None:
                 out.append(f"        {e.dose.calculation}")
                 if e.dose.change_percent is not None:

@@ -48,6 +48,7 @@ class PlanInputs:
     choices: dict[str, str] = field(default_factory=dict)  # the --set KEY=VALUE pairs as given
     site: str | None = None  # the site policy file (absolute path, or a shipped example's name); None: none
     measured_on: str | None = None  # YYYY-MM-DD: when weight and height were measured; None: not given
+    overrides: dict[str, str] = field(default_factory=dict)  # --override CODE --reason TEXT: {code: reason}
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class _Inputs(_Model):
     choices: dict[str, str] = Field(default_factory=dict)
     site: str | None = None
     measured_on: dt.date | None = None
+    overrides: dict[str, str] = Field(default_factory=dict)
 
 
 class _File(_Model):
@@ -180,6 +182,7 @@ def _to_data(saved: SavedPlan) -> dict[str, Any]:
             "choices": dict(i.choices),
             "site": i.site,
             "measured_on": i.measured_on,
+            "overrides": dict(i.overrides),
         },
         "policy_sha256": saved.policy_sha256,
         "schedule": saved.schedule,
@@ -343,6 +346,7 @@ def open_plan(path: str | os.PathLike[str]) -> SavedPlan:
             choices=dict(model.inputs.choices),
             site=model.inputs.site,
             measured_on=model.inputs.measured_on.isoformat() if model.inputs.measured_on else None,
+            overrides=dict(model.inputs.overrides),
         ),
         schedule=model.schedule,
         items=tuple(model.items),

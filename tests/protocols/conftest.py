@@ -21,11 +21,15 @@ def make_plan():
         height: str = "175",
         sex: Sex | None = Sex.MALE,
         anchor: dt.date = dt.date(2027, 3, 15),
+        bsa: str | None = None,
+        overrides: dict[str, str] | None = None,
         **choices: str,
     ) -> Plan:
         loaded = find_protocol(protocol_id)
-        patient = Patient(weight_kg=Decimal(weight), height_cm=Decimal(height), sex=sex)
-        return plan(loaded.protocol, patient, anchor, choices, sha256=loaded.sha256)
+        patient = Patient(
+            weight_kg=Decimal(weight), height_cm=Decimal(height), sex=sex, measured_bsa_m2=Decimal(bsa) if bsa else None
+        )
+        return plan(loaded.protocol, patient, anchor, choices, sha256=loaded.sha256, overrides=overrides)
 
     return _make
 

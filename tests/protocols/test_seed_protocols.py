@@ -128,15 +128,23 @@ def test_tem_mm_melphalan_dose_must_be_set(make_plan):
     assert "melphalan_dose_mg_m2" in str(exc.value) and "200" in str(exc.value)
 
 
-def test_tem_mm_defaults_and_overrides(make_plan):
-    p = make_plan("NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="140")
+def test_tem_mm_melphalan_and_temferon_days_have_no_default(make_plan):
+    # the record states neither day: both are required choices, named in one message
+    with pytest.raises(ChoiceError) as exc:
+        make_plan("NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="140")
+    assert "melphalan_day" in str(exc.value) and "temferon_day" in str(exc.value)
+
+
+def test_tem_mm_days_as_set(make_plan):
+    p = make_plan("NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="140", melphalan_day="-2", temferon_day="1")
     assert rows(p) == [
         ("2027-03-13", "Day -2", "melphalan", D("280"), "mg"),  # 140 mg/m2 x 2 m2
         ("2027-03-15", "Day 0", "autologous stem cell transplant", None, None),
         ("2027-03-16", "Day +1", "Temferon infusion", None, None),
         ("2029-03-14", "Day +730", "follow-up visit (day +730)", None, None),
     ]
-    assert {w.code for w in p.warnings} >= {"default-choice", "route-not-stated", "dose-not-stated"}
+    assert {w.code for w in p.warnings} >= {"route-not-stated", "dose-not-stated"}
+    assert "default-choice" not in {w.code for w in p.warnings}
     moved = make_plan("NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="100", melphalan_day="-3", temferon_day="2")
     assert [(e.day, e.name, e.dose.value if e.dose else None) for e in moved.events][:3] == [
         (-3, "melphalan", D("200")),

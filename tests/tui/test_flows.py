@@ -95,10 +95,14 @@ async def test_temferon_melphalan_parameter(app_factory):
     async with app.run_test(size=(100, 40)) as pilot:
         await patient(pilot, anchor="2027-05-10")
         assert app.plan is None and "choice-melphalan_dose_mg_m2" in app.outcome.missing
-        await type_into(pilot, "choice-melphalan_dose_mg_m2", "200")
+        await type_into(pilot, "choice-melphalan_dose_mg_m2", "140")
+        # the record states neither day: no defaults, both asked for (issue 10)
+        assert app.plan is None and {"choice-melphalan_day", "choice-temferon_day"} <= set(app.outcome.missing)
+        await type_into(pilot, "choice-melphalan_day", "-2")
+        await type_into(pilot, "choice-temferon_day", "1")
         assert app.plan is not None
         mel = await rows_for(pilot, "melphalan")
-        assert len(mel) == 1 and mel[0]["Day"] == "Day -2" and mel[0]["Dose"] == f"{money(200 * BSA)} mg"
+        assert len(mel) == 1 and mel[0]["Day"] == "Day -2" and mel[0]["Dose"] == f"{money(140 * BSA)} mg"
         await type_into(pilot, "choice-melphalan_day", "-3")
         assert (await rows_for(pilot, "melphalan"))[0]["Date"] == shown(dt.date(2027, 5, 7))
 
