@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    """The exit codes of the command line."""
+
+    OK = 0
+    BAD_INPUT = 2  # the user's input or a protocol file is unusable (`check`: problems found)
+    INTERRUPTED = 130
+    INTERNAL = 70  # a bug in schedplan (EX_SOFTWARE)
 
 
 class SchedplanError(Exception):

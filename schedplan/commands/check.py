@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from schedplan.cli import Exit
+from schedplan.errors import Exit
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from schedplan.commands.common import add_choice_options, add_patient_options, add_site_options
-from schedplan.inputs import calculate_plan, parse_sets, site_ref
-from schedplan.commands.export import add_ics_options
+from schedplan.commands.common import (
+    add_choice_options,
+    add_ics_options,
+    add_patient_options,
+    add_site_options,
+    ics_values,
+    inputs_of,
+)
 
 FORMATS = ["table", "json", "ics"]
 
@@ -31,85 +36,63 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="PLAN.json",
         help="also save the plan (inputs, schedule, a new plan id) for `replan` and `export`",
     )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --save: replace an existing file (its double checks and plan id are discarded)",
+    )
     add_ics_options(p)
     p.set_defaults(run=run)
 
 
-def make_plan(args: argparse.Namespace):
-    """(Plan, LoadedProtocol) for the options given (shared with other commands)."""
-    result, loaded, _ = calculate_plan(args.protocol, _inputs(args))
-    return result, loaded
-
-
-def _inputs(args: argparse.Namespace):
-    from schedplan.load.planfile import PlanInputs
-
-    return PlanInputs(
-        weight=args.weight,
-        height=args.height,
-        anchor_date=args.anchor_date.strip(),
-        sex=args.sex,
-        bsa_formula=args.bsa_formula,
-        bsa=args.bsa,
-        choices=parse_sets(args.set_),
-        site=site_ref(args.site),
-        measured_on=args.measured_on.strip() if args.measured_on else None,
-    )
-
-
-def _protocol_ref(args: argparse.Namespace, loaded) -> str:
-    """A shipped protocol by its id; a file by its absolute path (so `replan` finds it from anywhere)."""
-    from schedplan.load.protocols import shipped_dir
-
-    try:
-        if loaded.path.resolve().parent == shipped_dir().resolve():
-            return loaded.protocol.id
-    except OSError:
-        pass
-    return str(loaded.path.resolve())
-
-
 def run(args: argparse.Namespace) -> int:
-    if args.save is not None or args.output is not None:
-        from schedplan.load.planfile import check_writable
+    from schedplan.plans.sources import calculate, protocol_ref
 
-        # both destinations are checked before anything is written or printed: never half the job
-        for path in (args.save, args.output):
-            if path is not None:
-                check_writable(path)
-    result, loaded = make_plan(args)
+    if args.save is not None or args.output is not None:
+        from schedplan.load.files import check_writable, refuse_same_file
+        from schedplan.plans.saving import check_new_plan_file
+
+        # every destination is checked before anything is written or printed: never half the job
+        refuse_same_file([("plan file (--save)", args.save), ("output (--output)", args.output)])
+        if args.save is not None:
+            check_new_plan_file(args.save, replace=args.replace)
+        if args.output is not None:
+            check_writable(args.output)
+    inputs = inputs_of(args)
+    done = calculate(args.protocol, inputs)
     saved = None
     if args.save:
-        from schedplan.load.planfile import new_saved_plan
+        from schedplan.plans.saving import new_saved_plan
 
-        saved = new_saved_plan(result, protocol_ref=_protocol_ref(args, loaded), inputs=_inputs(args))
+        saved = new_saved_plan(done.plan, protocol_ref=protocol_ref(done.protocol), inputs=inputs)
     if args.format == "ics":
-        from schedplan.commands.export import build_options, option_values
-        from schedplan.export.ics import build_ics
+        from schedplan.core.saved import ExportOptions
+        from schedplan.plans.exporting import calendar
 
-        values = option_values(args)
-        exported = build_ics(result, plan_id=saved.plan_id if saved else None, options=build_options(values))
+        exported, recorded = calendar(
+            done.plan, ExportOptions().merged(ics_values(args)), plan_id=saved.plan_id if saved else None
+        )
         data = exported.data
         if saved is not None:
-            saved = saved.updated(items=exported.items, export_options=values)
+            saved = saved.updated(items=tuple(exported.items), export_options=recorded)
+    elif args.format == "json":
+        from schedplan.export.json_out import render
+
+        data = render(done.plan).encode("utf-8")
     else:
-        if args.format == "json":
-            from schedplan.export.json_out import render
-        else:
-            from schedplan.export.text import render as text_render
+        from schedplan.export.text import render as text_render
 
-            def render(p):  # type: ignore[no-redef]
-                return text_render(p, show_calculation=not args.no_calculation)
-
-        data = render(result).encode("utf-8")
+        data = text_render(done.plan, show_calculation=not args.no_calculation).encode("utf-8")
     if saved is not None:
         # the plan first: an .ics whose plan id was never saved would give duplicates on the next export
-        from schedplan.load.planfile import save_plan
+        from schedplan.plans.saving import save_new
 
-        save_plan(args.save, saved)
+        note = save_new(args.save, saved, replace=args.replace)
+        if note:
+            print(f"schedplan: {note}", file=sys.stderr)
         print(f"schedplan: saved {args.save} (plan id {saved.plan_id})", file=sys.stderr)
     if args.output is not None:
-        from schedplan.load.planfile import write_atomic
+        from schedplan.load.files import write_atomic
 
         write_atomic(args.output, data, new_mode=0o600)
     else:

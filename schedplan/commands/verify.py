@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
+from typing import Any
 
 from schedplan.errors import InputError
 
@@ -37,24 +38,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def inputs_sha256(saved) -> str:
-    """A hash of everything the user typed for the plan (measurements, choices, dates, site)."""
-    from schedplan.core.checks import inputs_sha256 as of_inputs
-
-    return of_inputs(saved.inputs)
-
-
-def _current(saved):
-    """(plan, site) recalculated from the saved inputs with the protocol and policy as they are now."""
-    from schedplan.commands.export import same_schedule
-    from schedplan.commands.replan import recalculate_with_site
-
-    plan, _, site = recalculate_with_site(saved)
-    return plan, site, same_schedule(saved.schedule, plan)
-
-
-def _status(saved, plan, site) -> int:
-    from schedplan.core.checks import invalid_reasons
+def _status(saved: Any, plan: Any, site: Any) -> int:
+    from schedplan.core.checks import inputs_sha256, invalid_reasons
 
     if not saved.checks:
         print("no double check recorded")
@@ -62,10 +47,10 @@ def _status(saved, plan, site) -> int:
     for n, rec in enumerate(saved.checks, 1):
         reasons = invalid_reasons(
             rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None,
-            inputs_sha256=inputs_sha256(saved),
+            inputs_sha256=inputs_sha256(saved.inputs),
         )
         state = "holds" if not reasons else "NO LONGER VALID: " + "; ".join(reasons)
-        print(f"{n}. {rec['at']} by {rec['checker']}: {rec['result'].upper()} ({rec['summary']}) - {state}")
+        print(f"{n}. {rec.at} by {rec.checker}: {rec.result.upper()} ({rec.summary}) - {state}")
     return 0
 
 
@@ -92,12 +77,14 @@ def _ask(prompt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.core.checks import check_record, compare, doses_to_check
+    from schedplan.core.checks import check_record, compare, doses_to_check, inputs_sha256
     from schedplan.core.units import fmt, parse_decimal
-    from schedplan.load.planfile import open_plan, save_plan
+    from schedplan.load.planfile import open_plan
+    from schedplan.plans.checking import current, record_check
 
     saved = open_plan(args.plan_file)
-    plan, site, same = _current(saved)
+    now = current(saved)
+    plan, site, same = now.plan, now.site, now.same
     if args.status:
         return _status(saved, plan, site)
     if not same:
@@ -169,9 +156,9 @@ def run(args: argparse.Namespace) -> int:
         tolerance_percent=tolerance,
         protocol_sha256=plan.protocol.sha256,
         policy_sha256=site.sha256 if site else None,
-        inputs_sha256=inputs_sha256(saved),
-        at=dt.datetime.now(dt.timezone.utc),
+        inputs_sha256=inputs_sha256(saved.inputs),
+        at=dt.datetime.now(dt.UTC),
     )
-    save_plan(args.plan_file, saved.updated(checks=(*saved.checks, record)))
-    print(f"\n{'PASS' if ok else 'FAIL'}: {record['summary']}. Recorded in {args.plan_file} (check {len(saved.checks) + 1}).")
+    written = record_check(args.plan_file, saved, record)  # merged with checks recorded meanwhile
+    print(f"\n{'PASS' if ok else 'FAIL'}: {record.summary}. Recorded in {args.plan_file} (check {len(written.checks)}).")
     return 0 if ok else 1

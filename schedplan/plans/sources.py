@@ -1,0 +1,91 @@
+"""Finding what a plan is made from (protocol, site policy) and calculating it: the one path from inputs to a Plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from schedplan.core.plan_inputs import PlanInputs
+from schedplan.core.schedule import Plan
+from schedplan.core.sources import LoadedPolicy, LoadedProtocol
+from schedplan.inputs import plan_from_inputs
+
+
+def _marked(lp: LoadedProtocol) -> LoadedProtocol:
+    from schedplan.load.protocols import shipped_dir
+
+    try:
+        shipped = lp.path.resolve().parent == shipped_dir().resolve()
+    except OSError:
+        shipped = False
+    return dataclasses.replace(lp, shipped=shipped)
+
+
+def find_protocol(ref: str) -> LoadedProtocol:
+    """A shipped protocol by id, or a protocol file by path (UnknownProtocolError, ProtocolInvalid)."""
+    from schedplan.load.protocols import find_protocol as find
+
+    return _marked(find(ref))
+
+
+def shipped_protocols() -> list[LoadedProtocol]:
+    """Every shipped protocol, by id."""
+    from schedplan.load.protocols import shipped_protocols as shipped
+
+    return [dataclasses.replace(lp, shipped=True) for lp in shipped()]
+
+
+def protocol_ref(loaded: LoadedProtocol) -> str:
+    """How a plan names its protocol: a shipped one by its id; a file by its absolute path (found from anywhere)."""
+    if loaded.shipped:
+        return loaded.protocol.id
+    return str(loaded.path.resolve())
+
+
+def site_ref(site: str | None) -> str | None:
+    """The policy of a new plan as its inputs keep it: a file by its absolute path; without --site, the
+    config folder's site.yaml if there is one (by its path), else None (no policy)."""
+    from schedplan.load.policy import config_policy_path
+
+    if site is None:
+        default = config_policy_path()
+        return str(default) if default.is_file() else None
+    path = Path(site).expanduser()
+    return str(path.resolve()) if path.is_file() else site
+
+
+def load_site(ref: str | None, *, config_default: bool = False) -> LoadedPolicy | None:
+    """The site policy a reference names, with its holiday lookup; None when there is none.
+
+    None means no policy - except with ``config_default``, for a new plan, where None means the config
+    folder's site.yaml if there is one. A saved plan records the policy it was made with (None: none),
+    so recalculating it never picks up a policy that appeared on the machine later.
+    """
+    from schedplan.load.policy import find_policy, holiday_lookup
+
+    loaded = find_policy(ref) if ref is not None or config_default else None
+    if loaded is None:
+        return None
+    return dataclasses.replace(loaded, ref=site_ref(ref), holidays=holiday_lookup(loaded.policy))
+
+
+@dataclass(frozen=True)
+class Calculated:
+    """A plan, with the protocol and the site policy (None: none) it was calculated from."""
+
+    plan: Plan
+    protocol: LoadedProtocol
+    site: LoadedPolicy | None
+
+
+def calculate(ref: str, inputs: PlanInputs, *, today: dt.date | None = None) -> Calculated:
+    """The plan of the protocol ``ref`` for ``inputs`` under the policy they name: the one path from what a
+    person typed to a plan, for plan, replan, export and verify. Raises the errors of bad input."""
+    loaded = find_protocol(ref)
+    site = load_site(inputs.site)
+    plan = plan_from_inputs(
+        loaded.protocol, inputs, sha256=loaded.sha256, site=site, holidays=site.holidays if site else None, today=today
+    )
+    return Calculated(plan, loaded, site)
