@@ -30,22 +30,34 @@ DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 def command_module(name: str) -> ModuleType:
     """The module of one command (imported here, on demand)."""
     if name == "protocols":
-        from schedplan.commands import protocols as module
-    elif name == "plan":
-        from schedplan.commands import plan as module
-    elif name == "check":
-        from schedplan.commands import check as module
-    elif name == "tui":
-        from schedplan.commands import tui as module
-    elif name == "export":
-        from schedplan.commands import export as module
-    elif name == "replan":
-        from schedplan.commands import replan as module
-    elif name == "verify":
-        from schedplan.commands import verify as module
-    else:
-        raise KeyError(name)
-    return module
+        from schedplan.commands import protocols
+
+        return protocols
+    if name == "plan":
+        from schedplan.commands import plan
+
+        return plan
+    if name == "check":
+        from schedplan.commands import check
+
+        return check
+    if name == "tui":
+        from schedplan.commands import tui
+
+        return tui
+    if name == "export":
+        from schedplan.commands import export
+
+        return export
+    if name == "replan":
+        from schedplan.commands import replan
+
+        return replan
+    if name == "verify":
+        from schedplan.commands import verify
+
+        return verify
+    raise KeyError(name)
 
 
 class _Parser(argparse.ArgumentParser):

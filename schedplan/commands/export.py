@@ -8,7 +8,7 @@ import sys
 from schedplan.commands.common import add_ics_options, ics_values
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         help="write a saved plan as an .ics calendar",

@@ -9,7 +9,7 @@ from typing import Any
 from schedplan.commands.common import add_choice_options, add_patient_options, add_site_options
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "replan",
         help="recalculate a saved plan after day 0 or the patient changed",

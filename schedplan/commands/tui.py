@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # textual is imported only when the UI really runs
     from schedplan.tui.services import Services
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "tui",
         help="the terminal UI (the default when no command is given)",
@@ -48,14 +48,14 @@ def load_site(ref: str | None, *, config_default: bool = False) -> LoadedPolicy 
 def build_services(site: str | None = None) -> Services:
     """Connect the app to the protocols, the site policy, the text export, and plan files and calendars
     through the application layer (schedplan.plans)."""
-    from schedplan.export.text import render
+    from schedplan.plans.making import table_text
     from schedplan.plans.session import PlanSession
     from schedplan.plans.sources import find_protocol, shipped_protocols
     from schedplan.tui.services import Services
 
     services = Services(
         protocols=shipped_protocols(),
-        render_text=render,
+        render_text=table_text,
         load_protocol=find_protocol,
         site=load_site(site, config_default=True),
     )

@@ -18,7 +18,7 @@ from typing import Any
 from schedplan.errors import InputError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "verify",
         help="double-check every calculated dose of a saved plan and record the check",
@@ -79,8 +79,7 @@ def _ask(prompt: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from schedplan.core.checks import check_record, compare, doses_to_check, inputs_sha256
     from schedplan.core.units import fmt, parse_decimal
-    from schedplan.load.planfile import open_plan
-    from schedplan.plans.checking import current, record_check
+    from schedplan.plans.checking import current, open_plan, record_check
 
     saved = open_plan(args.plan_file)
     now = current(saved)

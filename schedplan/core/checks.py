@@ -109,7 +109,7 @@ def _basis(per_administration_unit: str) -> Basis:
 
 def doses_to_check(plan: Plan, policy: SitePolicy | None = None) -> list[DoseToCheck]:
     """Each distinct calculated dose of the plan once, in plan order, with what it is calculated from."""
-    groups: dict[tuple, dict] = {}
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in plan.events:
         if e.dose is None:
             continue

@@ -53,8 +53,8 @@ class SavedProtocol(Model):
 class SavedPlan(Model):
     """A plan file's content. ``schedule`` is the plan as the JSON contract shapes it (decimals as Decimal)."""
 
-    format: Literal["schedplan-plan"] = FORMAT
-    format_version: Literal[1] = FORMAT_VERSION
+    format: Literal["schedplan-plan"] = "schedplan-plan"  # FORMAT
+    format_version: Literal[1] = 1  # FORMAT_VERSION
     plan_id: str = Field(description="a random UUID made once; every calendar UID of the plan derives from it")
     protocol: SavedProtocol
     inputs: PlanInputs

@@ -13,6 +13,13 @@ from schedplan.core.sources import LoadedPolicy
 from schedplan.errors import PlanFileError
 
 
+def open_plan(path: str) -> SavedPlan:
+    """Read a plan file (PlanFileError: one line saying what is wrong)."""
+    from schedplan.load.planfile import open_plan as read
+
+    return read(path)
+
+
 def same_schedule(saved_schedule: dict[str, Any], plan: Plan) -> bool:
     """Whether ``plan`` is the schedule that was saved (the protocol file's hash aside)."""
     from schedplan.export.json_out import plan_dict

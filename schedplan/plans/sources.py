@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schedplan.core.plan_inputs import PlanInputs
+from schedplan.core.policy import SitePolicy
+from schedplan.core.protocol import Protocol
 from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy, LoadedProtocol
+from schedplan.errors import Problem
 from schedplan.inputs import plan_from_inputs
 
 
@@ -89,3 +92,38 @@ def calculate(ref: str, inputs: PlanInputs, *, today: dt.date | None = None) -> 
         loaded.protocol, inputs, sha256=loaded.sha256, site=site, holidays=site.holidays if site else None, today=today
     )
     return Calculated(plan, loaded, site)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """Every problem in a protocol or site policy file, and what the file is when it has none."""
+
+    policy: bool  # a site policy file (else a protocol file)
+    problems: list[Problem]
+    protocol: Protocol | None = None
+    site_policy: SitePolicy | None = None
+
+
+def _looks_like_policy(path: Path) -> bool:
+    """A site policy has no events and names its rules; anything else is checked as a protocol."""
+    from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
+
+    try:
+        doc, _ = read_yaml(path)
+    except (OSError, YamlSyntaxError):
+        return False
+    keys = set(doc.data) if isinstance(doc.data, dict) else set()
+    rules = {"dosing_weight", "bsa_cap", "max_dose", "rounding", "weight_change_percent", "country"}
+    return "events" not in keys and bool(keys & rules)
+
+
+def check_file(path: Path) -> FileCheck:
+    """Check one protocol or site policy file (which one is told from its keys), collecting every problem."""
+    from schedplan.load.policy import policy_problems
+    from schedplan.load.protocols import protocol_problems
+
+    if _looks_like_policy(path):
+        policy, problems, _ = policy_problems(path)
+        return FileCheck(True, problems, site_policy=policy)
+    protocol, problems, _ = protocol_problems(path)
+    return FileCheck(False, problems, protocol=protocol)
