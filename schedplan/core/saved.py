@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schedplan.core.changes import CalendarItem, EventSnapshot
 from schedplan.core.checks import CheckRecord
@@ -39,6 +39,38 @@ class ExportOptions(Model):
     def merged(self, given: dict[str, Any]) -> ExportOptions:
         """These options with each one ``given`` (not None) replacing the kept one."""
         return self.model_copy(update={k: v for k, v in given.items() if k in type(self).model_fields and v is not None})
+
+
+class _Read(BaseModel):
+    """A typed reading of part of the saved schedule (the JSON contract): the keys the code reads are
+    checked and typed, the others are left to the schedule's own dict (which is what is written back)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
+
+
+class SavedDose(_Read):
+    value: Decimal | None = None
+    unit: str | None = None
+
+
+class SavedEvent(_Read):
+    key: str
+    name: str
+    label: str
+    date: dt.date
+    dose: SavedDose | None = None
+
+
+class SavedPatient(_Read):
+    weight_kg: Decimal
+
+
+class SavedSchedule(_Read):
+    """What a replan, an export and a double check read of a saved schedule."""
+
+    anchor_date: dt.date
+    patient: SavedPatient
+    events: tuple[SavedEvent, ...]
 
 
 class SavedProtocol(Model):
@@ -95,23 +127,23 @@ class SavedPlan(Model):
         """A copy with some fields replaced (e.g. ``items=`` after an export)."""
         return self.model_copy(update=changes)
 
+    def read_schedule(self) -> SavedSchedule:
+        """The parts of the saved schedule the code reads, typed (ValidationError when they are damaged)."""
+        return SavedSchedule.model_validate(self.schedule)
+
     def snapshot(self) -> list[EventSnapshot]:
         """The saved schedule's events, for core.changes.diff."""
-        out = []
-        for e in self.schedule.get("events", []):
-            dose = e.get("dose") or {}
-            value = dose.get("value")
-            out.append(
-                EventSnapshot(
-                    key=e["key"],
-                    name=e["name"],
-                    label=e["label"],
-                    date=dt.date.fromisoformat(e["date"]),
-                    dose_value=Decimal(str(value)) if value is not None else None,
-                    dose_unit=dose.get("unit"),
-                )
+        return [
+            EventSnapshot(
+                key=e.key,
+                name=e.name,
+                label=e.label,
+                date=e.date,
+                dose_value=e.dose.value if e.dose else None,
+                dose_unit=e.dose.unit if e.dose else None,
             )
-        return out
+            for e in self.read_schedule().events
+        ]
 
     # --- writing -----------------------------------------------------------------------------------
 

@@ -94,18 +94,17 @@ def open_plan(path: PathLike) -> SavedPlan:
                 _DATE.validate_python(value)
             except ValidationError as exc:
                 raise PlanFileError(f"{name}: inputs.{field}: {exc.errors()[0]['msg']}", path=name) from None
-    events = saved.schedule.get("events")
-    if not isinstance(events, list) or not all(
-        isinstance(e, dict) and {"key", "name", "label", "date"} <= e.keys() for e in events
-    ):
-        raise PlanFileError(f"{name}: schedule.events is missing or damaged", path=name)
+    try:
+        saved.read_schedule()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise PlanFileError(
+            f"{name}: schedule.{_where(err['loc'])} is damaged: {err['msg']}{more}", path=name
+        ) from None
     keys = [it.key for it in saved.items]
     if len(set(keys)) != len(keys):
         raise PlanFileError(f"{name}: items lists the same key twice", path=name)
-    try:
-        saved.snapshot()
-    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-        raise PlanFileError(f"{name}: schedule.events is damaged ({type(exc).__name__}: {exc})", path=name) from None
     return saved
 
 

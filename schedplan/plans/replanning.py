@@ -17,7 +17,7 @@ from schedplan.core.units import fmt, quantize
 def weight_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) -> tuple[list[str], set[str]]:
     """A weight change since the weight the saved doses were calculated on, against the site policy's
     recalculation threshold: (lines to show, keys of the doses to flag - those that depend on weight)."""
-    old = Decimal(str(saved.schedule["patient"]["weight_kg"]))
+    old = saved.read_schedule().patient.weight_kg
     new = new_plan.patient.weight_kg
     if old == new:
         return [], set()

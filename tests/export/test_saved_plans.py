@@ -180,3 +180,23 @@ def test_a_version_1_plan_file_reads_and_writes_back_byte_identical(tmp_path):
     assert len(saved.checks) == 1 and saved.items and saved.export_options is not None
     save_plan(tmp_path / "again.json", saved)
     assert (tmp_path / "again.json").read_bytes() == original.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d.update(checks=[{}]), "checks.0.checker"),
+        (lambda d: d.update(export_options={"tz": 5}), "export_options.tz"),
+        (lambda d: d["schedule"].pop("patient"), "schedule.patient"),
+        (lambda d: d["schedule"]["events"][0].update(dose={"value": "lots", "unit": "mg"}), "schedule.events.0.dose.value"),
+    ],
+)
+def test_a_damaged_plan_file_field_is_one_line_naming_the_field(cli, tmp_path, change, where):
+    # these were exit 70 (internal error) or a traceback while the file's parts were untyped dicts
+    path = _plan(cli, tmp_path)
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+    for argv in (("replan", str(path)), ("verify", str(path), "--status"), ("export", str(path), "--ics", str(tmp_path / "x.ics"))):
+        r = cli(*argv)
+        assert r.code == 2 and where in r.err and r.err.count("\n") == 1, (argv, r.err)
