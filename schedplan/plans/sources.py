@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,12 +67,29 @@ def load_site(ref: str | None, *, config_default: bool = False) -> LoadedPolicy 
     folder's site.yaml if there is one. A saved plan records the policy it was made with (None: none),
     so recalculating it never picks up a policy that appeared on the machine later.
     """
-    from schedplan.load.policy import find_policy, holiday_lookup
+    from schedplan.load.policy import find_policy
 
     loaded = find_policy(ref) if ref is not None or config_default else None
     if loaded is None:
         return None
-    return dataclasses.replace(loaded, ref=site_ref(ref), holidays=holiday_lookup(loaded.policy))
+    return dataclasses.replace(loaded, ref=site_ref(ref), holidays=_holidays_when_asked(loaded.policy))
+
+
+def _holidays_when_asked(policy: SitePolicy) -> Callable[[dt.date], str | None] | None:
+    """The policy country's holiday lookup, built on its first use (an outpatient event's date), not before."""
+    if policy.country is None:
+        return None
+    table: list[Callable[[dt.date], str | None] | None] = []
+
+    def lookup(day: dt.date) -> str | None:
+        if not table:
+            from schedplan.load.policy import holiday_lookup
+
+            table.append(holiday_lookup(policy))
+        found = table[0]
+        return found(day) if found is not None else None
+
+    return lookup
 
 
 @dataclass(frozen=True)
