@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from schedplan.core.saved import ExportOptions, SavedPlan
+from schedplan.core.saved import ExportOptions
 from schedplan.core.schedule import Plan
 from schedplan.errors import InputError
 
@@ -71,16 +71,3 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
     changed = sum(1 for new in result.items if (old := before.get(new.key)) and old.sequence != new.sequence)
     cancelled = sum(1 for i in result.items if i.cancelled)
     return Exported(len(result.items) - cancelled, changed, cancelled, bool(saved.items))
-
-
-def export_session_plan(saved: SavedPlan | None, plan: Plan, ics_path: str) -> tuple[IcsExport, SavedPlan | None]:
-    """A calendar of the plan on screen: with the saved plan it belongs to (its ids and last options), else a
-    one-off calendar with the default options. Returns the export and the saved plan updated with it."""
-    from schedplan.load.files import write_atomic
-
-    options = (saved.export_options if saved else None) or ExportOptions()
-    result, recorded = calendar(
-        plan, options, plan_id=saved.plan_id if saved else None, items=saved.items if saved else None
-    )
-    write_atomic(ics_path, result.data, new_mode=0o600)
-    return result, (saved.updated(items=tuple(result.items), export_options=recorded) if saved else None)

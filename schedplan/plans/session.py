@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from schedplan.core.changes import CalendarItem
 from schedplan.core.checks import CheckRecord, CheckResult, check_record, inputs_sha256, invalid_reasons
 from schedplan.core.plan_inputs import PlanInputs
-from schedplan.core.saved import SavedPlan
+from schedplan.core.saved import ExportOptions, SavedPlan
 from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy, LoadedProtocol
 from schedplan.errors import PlanFileError
+from schedplan.load.planfile import PlanSlot
 
 
 @dataclass(frozen=True)
@@ -47,21 +49,13 @@ class PlanSession:
 
     def _merge(self, path: Path, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol) -> SavedPlan:
         """Write this plan to ``path`` under its lock: over the file in use, what others appended is kept, and
-        a file changed elsewhere (replanned, other inputs) since it was read here is refused."""
+        a file replaced or replanned elsewhere since it was read here is refused. Saved to another file ("save
+        as"), the plan keeps its id, as before."""
         from schedplan.load.planfile import locked_plan
 
-        ours = self.saved if self.path is not None and _same(self.path, path) else None
         with locked_plan(path) as slot:
-            base = self.saved  # saved elsewhere ("save as"), the plan keeps its id, as before
-            if ours is not None and slot.exists():
-                now = slot.read()
-                if now.plan_id == ours.plan_id and (now.inputs != ours.inputs or now.schedule != ours.schedule):
-                    if now.inputs != inputs:
-                        raise PlanFileError(
-                            f"{path} was changed elsewhere (replanned) since it was opened here; open it again",
-                            path=str(path),
-                        )
-                base = now if now.plan_id == ours.plan_id else ours
+            in_use = self.path is not None and _same(self.path, path)
+            base = self._current_base(slot, inputs) if in_use else self.saved
             doc = self._document(base, plan, inputs, protocol)
             slot.write(doc)
         return doc
@@ -72,26 +66,45 @@ class PlanSession:
         return f"Saved the plan to {path}"
 
     def export(self, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol, path: Path) -> str:
-        from schedplan.load.files import refuse_same_file
-        from schedplan.plans.exporting import export_session_plan
+        """Write the plan on screen as a calendar; when it belongs to the plan file in use, the file records
+        what was written (under its lock, the plan file first, as `schedplan export` does)."""
+        from schedplan.load.files import refuse_same_file, write_atomic
+        from schedplan.load.planfile import locked_plan
+        from schedplan.plans.exporting import calendar
 
-        with_file = self.path is not None and self.saved is not None and self.saved.protocol_id == plan.protocol.id
         if self.path is not None:
             refuse_same_file([("plan file", self.path), ("calendar", path)])
-        doc = self._document(self.saved, plan, inputs, protocol) if with_file else None
-        result, doc = export_session_plan(doc, plan, str(path))
-        n = sum(1 for i in result.items if not i.cancelled)
-        if doc is not None and self.path is not None:
-            from schedplan.load.planfile import update_plan
+        with_file = self.path is not None and self.saved is not None and self.saved.protocol_id == plan.protocol.id
+        if not with_file or self.path is None:
+            result, _ = calendar(plan, ExportOptions())
+            write_atomic(path, result.data, new_mode=0o600)
+            return f"Exported {_events(result.items)} calendar events to {path}"
+        with locked_plan(self.path) as slot:
+            base = self._current_base(slot, inputs)
+            doc = self._document(base, plan, inputs, protocol)
+            result, recorded = calendar(
+                plan, doc.export_options or ExportOptions(), plan_id=doc.plan_id, items=doc.items
+            )
+            doc = doc.updated(items=tuple(result.items), export_options=recorded)
+            slot.write(doc)
+            write_atomic(path, result.data, new_mode=0o600)
+        self.saved = doc
+        return f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated"
 
-            exported = doc
-
-            def keep_theirs(now: SavedPlan) -> SavedPlan:
-                return exported.updated(checks=now.checks) if now.plan_id == exported.plan_id else exported
-
-            self.saved = update_plan(self.path, keep_theirs) if self.path.exists() else exported
-            return f"Exported {n} calendar events to {path}; plan file {self.path.name} updated"
-        return f"Exported {n} calendar events to {path}"
+    def _current_base(self, slot: PlanSlot, inputs: PlanInputs) -> SavedPlan | None:
+        """What a write over the plan file in use starts from: the file as it is now (so checks recorded
+        elsewhere meanwhile are kept), unless it was replaced or replanned elsewhere to other inputs."""
+        ours = self.saved
+        if ours is None or not slot.exists():
+            return ours
+        now = slot.read()
+        if now.plan_id != ours.plan_id:
+            raise PlanFileError(f"{slot.name} now holds another plan (replaced elsewhere); open it again", path=slot.name)
+        if (now.inputs != ours.inputs or now.schedule != ours.schedule) and now.inputs != inputs:
+            raise PlanFileError(
+                f"{slot.name} was changed elsewhere (replanned) since it was opened here; open it again", path=slot.name
+            )
+        return now
 
     def open(self, path: Path) -> Opened:
         from schedplan.load.planfile import open_plan
@@ -166,3 +179,7 @@ def _same(a: Path, b: Path) -> bool:
     from schedplan.load.files import real_path
 
     return real_path(a) == real_path(b)
+
+
+def _events(items: list[CalendarItem] | tuple[CalendarItem, ...]) -> int:
+    return sum(1 for i in items if not i.cancelled)
