@@ -32,11 +32,13 @@ BARE = [sys.executable, "-c", "import pendulum, pydantic, ruamel.yaml"]
 VERSION = [sys.executable, "-m", "schedplan", "--version"]
 HELP = [sys.executable, "-m", "schedplan", "--help"]
 ARGPARSE = [sys.executable, "-c", "import argparse"]
-NO_PYDANTIC = [sys.executable, "-c", "import sys, schedplan.cli as c\ntry: c.main(sys.argv[1:])\nexcept SystemExit: pass\n"
+NO_PYDANTIC = [sys.executable, "-c",
+               "import sys, schedplan.cli as c\ntry: c.main(sys.argv[1:])\nexcept SystemExit: pass\n"
                "assert 'pydantic' not in sys.modules, 'pydantic imported'"]
 TARGETS = {"plan": 1.3, "version": 2.5, "help": 2.5}  # issue 8: at most these ratios
 NO_TEXTUAL = [sys.executable, "-c", "import sys; "
-              "import schedplan.cli as c; c.main(sys.argv[1:]); assert 'textual' not in sys.modules, 'textual imported'"]
+              "import schedplan.cli as c; c.main(sys.argv[1:]);"
+              " assert 'textual' not in sys.modules, 'textual imported'"]
 
 
 def timeit(fn, n: int) -> float:

@@ -94,7 +94,9 @@ def _chosen(argv: list[str]) -> str | None:
 
 # Options whose value may start with '-' (a typo such as `--weight -70kg`, or `--set melphalan_day -2`):
 # argparse would take the value for an option and say only "expected one argument".
-_VALUE_OPTIONS = {"--weight", "--height", "--bsa", "--anchor-date", "--measured-on", "--set", "--time", "--alarm", "--label"}
+_VALUE_OPTIONS = {
+    "--weight", "--height", "--bsa", "--anchor-date", "--measured-on", "--set", "--time", "--alarm", "--label",
+}
 
 
 def _attach_values(argv: list[str]) -> list[str]:

@@ -46,7 +46,9 @@ def parse_sets(items: list[str]) -> dict[str, str]:
             raise InputError(f"--set {item!r}: write it as KEY=VALUE, e.g. --set donor=haploidentical", field="set")
         key = key.strip()
         if key in out and out[key] != value.strip():
-            raise InputError(f"--set {key} is given twice ({out[key]!r} and {value.strip()!r}); give it once", field=key)
+            raise InputError(
+                f"--set {key} is given twice ({out[key]!r} and {value.strip()!r}); give it once", field=key
+            )
         out[key] = value.strip()
     return out
 

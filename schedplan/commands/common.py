@@ -50,7 +50,9 @@ def add_choice_options(p: argparse.ArgumentParser) -> None:
 def add_ics_options(p: argparse.ArgumentParser) -> None:
     """The calendar options shared by `plan --format ics` and `export` (default None: not given)."""
     g = p.add_argument_group("calendar (.ics)")
-    g.add_argument("--time", help="time of day of each administration, HH:MM (e.g. 08:00); without it, events are all-day")
+    g.add_argument(
+        "--time", help="time of day of each administration, HH:MM (e.g. 08:00); without it, events are all-day"
+    )
     g.add_argument("--tz", help="IANA time zone of timed events, e.g. Europe/Rome (default: this machine's zone)")
     g.add_argument(
         "--day-labels",

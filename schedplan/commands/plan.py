@@ -26,7 +26,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--anchor-date", required=True, help="day 0 (or cycle 1 day 1), YYYY-MM-DD")
     add_choice_options(p)
     add_site_options(p)
-    p.add_argument("--format", choices=["table", "json", "ics"], default="table", help="table (default), json, or ics (a calendar)")
+    p.add_argument(
+        "--format", choices=["table", "json", "ics"], default="table", help="table (default), json, or ics (a calendar)"
+    )
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--no-calculation", action="store_true", help="table: leave out the calculation lines")
     p.add_argument(

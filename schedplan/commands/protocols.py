@@ -24,7 +24,10 @@ def run(args: argparse.Namespace) -> int:
                 "version": lp.protocol.version,
                 "anchor": lp.protocol.anchor.type.value,
                 "choices": [
-                    {"key": c.key, "label": c.label, "accepted": c.accepted(), "default": c.default, "required": c.required}
+                    {
+                        "key": c.key, "label": c.label, "accepted": c.accepted(), "default": c.default,
+                        "required": c.required,
+                    }
                     for c in lp.protocol.choices
                 ],
             }

@@ -54,12 +54,14 @@ def render_changes(changes: Any, flagged: set[str] | frozenset[str] = frozenset(
             tail = f" ({pct:+}%)" if pct is not None else ""
             mark = "!" if d.key in flagged else " "
             out.append(
-                f"{mark} {d.label:<10} {d.name} {d.date}: {_dose(d.old_value, d.old_unit)} -> {_dose(d.new_value, d.new_unit)}{tail}"
+                f"{mark} {d.label:<10} {d.name} {d.date}:"
+                f" {_dose(d.old_value, d.old_unit)} -> {_dose(d.new_value, d.new_unit)}{tail}"
             )
     if changes.added:
         out.append(f"Added ({len(changes.added)}):")
         for e in changes.added:
-            out.append(f"  {e.label:<10} {e.name} {e.date}" + (f": {_dose(e.dose_value, e.dose_unit)}" if e.dose_value is not None else ""))
+            dose = f": {_dose(e.dose_value, e.dose_unit)}" if e.dose_value is not None else ""
+            out.append(f"  {e.label:<10} {e.name} {e.date}{dose}")
     if changes.removed:
         out.append(f"Removed ({len(changes.removed)}):")
         for e in changes.removed:

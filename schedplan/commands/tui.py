@@ -119,7 +119,8 @@ def _connect_files(services: Services, session: PlanSession) -> None:
     services.file_holds = lambda plan, values: session.file_holds(plan, inputs(values))
     services.record_check = record_check
     services.recorded_checks = lambda plan, values: [
-        RecordedCheck(record=rec, invalid=why) for rec, why in session.recorded_checks(plan, inputs(values), services.site)
+        RecordedCheck(record=rec, invalid=why)
+        for rec, why in session.recorded_checks(plan, inputs(values), services.site)
     ]
 
 

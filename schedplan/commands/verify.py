@@ -105,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
         for d in doses:
             rules = f"; site: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
             share = f", {d.share} each day" if d.share else ""
-            print(f"{d.id}: {d.name} {d.prescribed}{share} ({', '.join(d.days)}) - from {d.basis_kind}{rules}; answer in {d.unit}")
+            days = ", ".join(d.days)
+            print(f"{d.id}: {d.name} {d.prescribed}{share} ({days}) - from {d.basis_kind}{rules}; answer in {d.unit}")
         return 0
     tolerance = site.policy.check_tolerance_percent if site else Decimal(0)
     answers = _read_answers(args.answers) if args.answers else None
@@ -135,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             rules = f"\n   site policy: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
             share = f", {d.share} each day" if d.share else ""
-            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed}{share} on {', '.join(d.days)}, from {d.basis_kind}{rules}")
+            days = ", ".join(d.days)
+            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed}{share} on {days}, from {d.basis_kind}{rules}")
             while True:
                 text = _ask(f"   your dose in {d.unit}: ")
                 try:
@@ -146,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         r = compare(d, entered, tolerance)
         results.append(r)
         mark = "match" if r.match else f"MISMATCH ({r.difference_percent:+}%)"
-        print(f"   {d.name} {', '.join(d.days)}: you {fmt(entered)} {d.unit}, schedplan {fmt(d.value)} {d.unit} - {mark}")
+        days = ", ".join(d.days)
+        print(f"   {d.name} {days}: you {fmt(entered)} {d.unit}, schedplan {fmt(d.value)} {d.unit} - {mark}")
 
     ok = all(r.match for r in results)
     record = check_record(
@@ -159,5 +162,6 @@ def run(args: argparse.Namespace) -> int:
         at=dt.datetime.now(dt.UTC),
     )
     written = record_check(args.plan_file, saved, record)  # merged with checks recorded meanwhile
-    print(f"\n{'PASS' if ok else 'FAIL'}: {record.summary}. Recorded in {args.plan_file} (check {len(written.checks)}).")
+    verdict = "PASS" if ok else "FAIL"
+    print(f"\n{verdict}: {record.summary}. Recorded in {args.plan_file} (check {len(written.checks)}).")
     return 0 if ok else 1

@@ -27,7 +27,9 @@ class DoseToCheck(BaseModel):
     prescribed: str
     per_administration: str
     share: str | None = Field(default=None, description="this day's part of a course, e.g. '2/3 of the course'")
-    basis_kind: str = Field(description="what to scale by, without our number: 'BSA (Mosteller)', 'actual weight', 'flat'")
+    basis_kind: str = Field(
+        description="what to scale by, without our number: 'BSA (Mosteller)', 'actual weight', 'flat'"
+    )
     unit: str
     policy_rules: list[str] = Field(default_factory=list, description="the site rules for this drug, not their result")
     value: Decimal = Field(description="ours: shown only after the checker's answer")
@@ -193,13 +195,16 @@ def check_record(
     )
 
 
-def invalid_reasons(record: CheckRecord, *, protocol_sha256: str | None, policy_sha256: str | None, inputs_sha256: str) -> list[str]:
+def invalid_reasons(
+    record: CheckRecord, *, protocol_sha256: str | None, policy_sha256: str | None, inputs_sha256: str
+) -> list[str]:
     """Why a recorded double check no longer holds for the plan as it is now (empty: it still holds)."""
     out = []
     if record.protocol_sha256 != protocol_sha256:
         out.append("the protocol file changed")
     if record.policy_sha256 != policy_sha256:
-        out.append("the site policy changed" if record.policy_sha256 and policy_sha256 else "the site policy is not the same one")
+        both = record.policy_sha256 and policy_sha256
+        out.append("the site policy changed" if both else "the site policy is not the same one")
     if record.inputs_sha256 != inputs_sha256:
         out.append("the patient's inputs or the choices changed")
     return out

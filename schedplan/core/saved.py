@@ -38,7 +38,8 @@ class ExportOptions(Model):
 
     def merged(self, given: dict[str, Any]) -> ExportOptions:
         """These options with each one ``given`` (not None) replacing the kept one."""
-        return self.model_copy(update={k: v for k, v in given.items() if k in type(self).model_fields and v is not None})
+        known = type(self).model_fields
+        return self.model_copy(update={k: v for k, v in given.items() if k in known and v is not None})
 
 
 class _Read(BaseModel):

@@ -99,7 +99,9 @@ class PlanSession:
             return ours
         now = slot.read()
         if now.plan_id != ours.plan_id:
-            raise PlanFileError(f"{slot.name} now holds another plan (replaced elsewhere); open it again", path=slot.name)
+            raise PlanFileError(
+                f"{slot.name} now holds another plan (replaced elsewhere); open it again", path=slot.name
+            )
         if (now.inputs != ours.inputs or now.schedule != ours.schedule) and now.inputs != inputs:
             raise PlanFileError(
                 f"{slot.name} was changed elsewhere (replanned) since it was opened here; open it again", path=slot.name
@@ -138,7 +140,9 @@ class PlanSession:
         from schedplan.plans.checking import record_check
 
         if not self.file_holds(plan, inputs) or self.saved is None or self.path is None:
-            raise PlanFileError("the plan on screen is not the saved one; save it, then check again", path=str(self.path))
+            raise PlanFileError(
+                "the plan on screen is not the saved one; save it, then check again", path=str(self.path)
+            )
         record = check_record(
             checker,
             results,

@@ -45,7 +45,9 @@ def test_save_keeps_inputs_as_typed_and_a_random_plan_id(cli, tmp_path):
 
 
 def test_replan_moves_day0_and_reexport_updates_khal_in_place(cli, tmp_path):
-    path = _plan(cli, tmp_path, "--format", "ics", "--output", str(tmp_path / "a.ics"), "--tz", "Europe/Rome", "--time", "08:00")
+    path = _plan(
+        cli, tmp_path, "--format", "ics", "--output", str(tmp_path / "a.ics"), "--tz", "Europe/Rome", "--time", "08:00"
+    )
     first = (tmp_path / "a.ics").read_bytes()
     khal = Khal(tmp_path / "khal", "Europe/Rome")
     khal.import_ics(tmp_path / "a.ics")
@@ -156,8 +158,10 @@ def test_format_json_does_not_load_icalendar():
     code = (
         "import sys; from schedplan.cli import main;"
         f"rc = main(['plan', {PROTOCOL!r}, '--weight', '70kg', '--height', '175cm', '--anchor-date', '2027-03-15',"
-        " '--set', 'donor=haploidentical', '--set', 'conditioning=treosulfan', '--set', 'nk_dose_level=1', '--format', 'json']);"
-        "bad = [m for m in ('icalendar', 'textual') if m in sys.modules]; print(bad, file=sys.stderr); sys.exit(rc or bool(bad))"
+        " '--set', 'donor=haploidentical', '--set', 'conditioning=treosulfan', '--set', 'nk_dose_level=1',"
+        " '--format', 'json']);"
+        "bad = [m for m in ('icalendar', 'textual') if m in sys.modules]; print(bad, file=sys.stderr);"
+        " sys.exit(rc or bool(bad))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -188,7 +192,10 @@ def test_a_version_1_plan_file_reads_and_writes_back_byte_identical(tmp_path):
         (lambda d: d.update(checks=[{}]), "checks.0.checker"),
         (lambda d: d.update(export_options={"tz": 5}), "export_options.tz"),
         (lambda d: d["schedule"].pop("patient"), "schedule.patient"),
-        (lambda d: d["schedule"]["events"][0].update(dose={"value": "lots", "unit": "mg"}), "schedule.events.0.dose.value"),
+        (
+            lambda d: d["schedule"]["events"][0].update(dose={"value": "lots", "unit": "mg"}),
+            "schedule.events.0.dose.value",
+        ),
     ],
 )
 def test_a_damaged_plan_file_field_is_one_line_naming_the_field(cli, tmp_path, change, where):
@@ -197,6 +204,7 @@ def test_a_damaged_plan_file_field_is_one_line_naming_the_field(cli, tmp_path, c
     data = json.loads(path.read_text())
     change(data)
     path.write_text(json.dumps(data))
-    for argv in (("replan", str(path)), ("verify", str(path), "--status"), ("export", str(path), "--ics", str(tmp_path / "x.ics"))):
+    ics = str(tmp_path / "x.ics")
+    for argv in (("replan", str(path)), ("verify", str(path), "--status"), ("export", str(path), "--ics", ics)):
         r = cli(*argv)
         assert r.code == 2 and where in r.err and r.err.count("\n") == 1, (argv, r.err)
