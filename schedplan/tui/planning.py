@@ -12,7 +12,7 @@ from schedplan.core.dates import parse_date
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType
 from schedplan.core.schedule import Plan
-from schedplan.core.sources import LoadedProtocol as ProtocolEntry  # a protocol the app can plan with
+from schedplan.core.sources import LoadedPolicy, LoadedProtocol
 from schedplan.core.units import parse_height, parse_weight
 from schedplan.errors import ChoiceError, InputError, SchedplanError
 from schedplan.inputs import PlanInputs, parse_bsa, parse_sets, parse_sex, plan_from_inputs
@@ -22,6 +22,9 @@ WEIGHT, HEIGHT, SEX, BSA_FORMULA, BSA, ANCHOR = "weight", "height", "sex", "bsa_
 MEASURED = "measured_on"
 WEIGHT_UNITS = ("kg", "lb")
 HEIGHT_UNITS = ("cm", "in")
+
+
+ProtocolEntry = LoadedProtocol  # a protocol the app can plan with (the one loaded-protocol type)
 
 
 def choice_field(key: str) -> str:
@@ -99,7 +102,9 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def compute(entry: ProtocolEntry, values: FormValues, *, site=None, as_of: dt.date | None = None) -> Outcome:
+def compute(
+    entry: ProtocolEntry, values: FormValues, *, site: LoadedPolicy | None = None, as_of: dt.date | None = None
+) -> Outcome:
     """Check each field, then calculate through schedplan.inputs.plan_from_inputs (as the command line does),
     under ``site`` (a services.Site; None: no site policy) on the date ``as_of`` (default: today), which dates the
     measurement-age check. Never raises for anything a person can type."""
