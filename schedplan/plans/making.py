@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schedplan.core.plan_inputs import PlanInputs
-from schedplan.core.saved import ExportOptions, SavedPlan
-from schedplan.core.schedule import Plan
+
+if TYPE_CHECKING:  # a plan printed, not saved, needs neither (start-up: see bench/)
+    from schedplan.core.saved import SavedPlan
+    from schedplan.core.schedule import Plan
 
 FORMATS = ("table", "json", "ics")
 
@@ -53,12 +55,16 @@ def make(
 ) -> Made:
     """Calculate the plan of ``protocol`` for ``inputs`` and render it as ``fmt`` (calendar options as given in
     ``calendar``); with ``save``, write the new plan file first (a calendar's identities are then its own)."""
-    from schedplan.plans.saving import new_saved_plan, save_new
     from schedplan.plans.sources import calculate, protocol_ref
 
     done = calculate(protocol, inputs)
-    saved = new_saved_plan(done.plan, protocol_ref=protocol_ref(done.protocol), inputs=inputs) if save else None
+    saved = None
+    if save:
+        from schedplan.plans.saving import new_saved_plan
+
+        saved = new_saved_plan(done.plan, protocol_ref=protocol_ref(done.protocol), inputs=inputs)
     if fmt == "ics":
+        from schedplan.core.saved import ExportOptions
         from schedplan.plans.exporting import calendar as as_calendar
 
         exported, recorded = as_calendar(
@@ -75,6 +81,8 @@ def make(
         data = table_text(done.plan, show_calculation=show_calculation).encode("utf-8")
     replaced = None
     if save is not None and saved is not None:
+        from schedplan.plans.saving import save_new
+
         # the plan first: an .ics whose plan id was never saved would give duplicates on the next export
         replaced = save_new(save, saved, replace=replace)
     return Made(data, saved, replaced)
