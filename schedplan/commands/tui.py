@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # textual is imported only when the UI really runs
-    from schedplan.core.sources import LoadedPolicy
+    from schedplan.core.plan_inputs import PlanInputs
     from schedplan.plans.session import PlanSession
     from schedplan.tui.app import SchedplanApp
     from schedplan.tui.planning import FormValues
@@ -38,19 +38,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(run=run)
 
 
-def load_site(ref: str | None, *, config_default: bool = False) -> LoadedPolicy | None:
-    """The site policy named by ``ref`` (--site, or a plan file's inputs.site); see plans.sources.load_site."""
-    from schedplan.plans.sources import load_site as find
-
-    return find(ref, config_default=config_default)
-
-
 def build_services(site: str | None = None) -> Services:
     """Connect the app to the protocols, the site policy, the text export, and plan files and calendars
     through the application layer (schedplan.plans)."""
     from schedplan.plans.making import table_text
     from schedplan.plans.session import PlanSession
-    from schedplan.plans.sources import find_protocol, shipped_protocols
+    from schedplan.plans.sources import find_protocol, load_site, shipped_protocols
     from schedplan.tui.services import Services
 
     services = Services(
@@ -71,7 +64,7 @@ def _split_unit(text: str, units: tuple[str, ...], default: str) -> tuple[str, s
     return t, default
 
 
-def form_values(inputs: Any) -> FormValues:
+def form_values(inputs: PlanInputs) -> FormValues:
     """The form values that give a plan file's PlanInputs again."""
     from schedplan.tui.planning import FormValues
 
@@ -91,7 +84,7 @@ def _connect_files(services: Services, session: PlanSession) -> None:
     from schedplan.tui.planning import compute, typed
     from schedplan.tui.services import OpenedPlan, RecordedCheck
 
-    def inputs(values: FormValues) -> Any:
+    def inputs(values: FormValues) -> PlanInputs:
         site = services.site
         return typed(values, site.ref if site else None)
 
