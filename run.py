@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Set-up and tasks with nothing but Python 3.11+: `python3 run.py example` or `python3 run.py test`.
+"""Set-up and tasks with nothing but Python 3.11+: `python3 run.py example`, `python3 run.py test` (import
+contracts, ruff, mypy, then the whole suite in parallel) or `python3 run.py test-quick` (no terminal UI and no
+external calendar-client tests; no gates).
 
 Makes a virtual environment in .venv, installs schedplan (and, for the tests, its test tools and the
 JavaScript calendar parser used as a real client), then runs the task. Re-runs skip what is installed.
@@ -28,6 +30,15 @@ EXAMPLE = [
 ]
 
 
+# Run before the tests by `python3 run.py test`, in this order; each must pass.
+GATES = [
+    ("import contracts", [str(BIN / "lint-imports")]),
+    ("ruff", [str(BIN / "ruff"), "check", "--quiet", "."]),
+    ("mypy", [str(BIN / "mypy"), "schedplan"]),
+]
+PARALLEL = ["-n", "auto"]  # pytest-xdist
+
+
 def say(msg: str) -> None:
     print(f"[run.py] {msg}", file=sys.stderr, flush=True)
 
@@ -37,7 +48,7 @@ def sh(*cmd: str | Path, cwd: Path = ROOT) -> None:
 
 
 def ensure_venv(extra: str | None) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (run.py runs under any python3, says what it needs)
         sys.exit(f"schedplan needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         say("creating .venv")
@@ -60,7 +71,8 @@ def ensure_js() -> None:
         say("npm not found: the ical.js client tests will be skipped")
         return
     lock = JS / "package-lock.json"
-    want = hashlib.sha256((JS / "package.json").read_bytes() + (lock.read_bytes() if lock.exists() else b"")).hexdigest()
+    locked = lock.read_bytes() if lock.exists() else b""
+    want = hashlib.sha256((JS / "package.json").read_bytes() + locked).hexdigest()
     stamp = JS / "node_modules" / ".installed"
     if stamp.exists() and stamp.read_text() == want:
         return
@@ -78,11 +90,19 @@ def main(argv: list[str]) -> int:
     if task == "test":
         ensure_venv("test")
         ensure_js()
-        rc = subprocess.call([str(BIN / "lint-imports")], cwd=ROOT)
-        if rc != 0:
-            say("import contracts broken (see above)")
-            return rc
-        return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+        for name, gate in GATES:
+            rc = subprocess.call(gate, cwd=ROOT)
+            if rc != 0:
+                say(f"{name} failed (see above)")
+                return rc
+        return subprocess.call([str(PY), "-m", "pytest", *PARALLEL, *rest], cwd=ROOT)
+    if task == "test-quick":
+        # the core, loading, exports and the command line: no terminal UI, no external calendar clients
+        ensure_venv("test")
+        return subprocess.call(
+            [str(PY), "-m", "pytest", *PARALLEL, "--ignore=tests/tui", "--ignore=tests/export/test_clients.py", *rest],
+            cwd=ROOT,
+        )
     if task == "bench":
         ensure_venv("test")
         return subprocess.call([str(PY), str(ROOT / "bench" / "bench.py"), *rest], cwd=ROOT)

@@ -29,8 +29,16 @@ CLI = [
     "--anchor-date", "2027-03-15", *[x for k, v in CHOICES.items() for x in ("--set", f"{k}={v}")], "--format", "json",
 ]
 BARE = [sys.executable, "-c", "import pendulum, pydantic, ruamel.yaml"]
+VERSION = [sys.executable, "-m", "schedplan", "--version"]
+HELP = [sys.executable, "-m", "schedplan", "--help"]
+ARGPARSE = [sys.executable, "-c", "import argparse"]
+NO_PYDANTIC = [sys.executable, "-c",
+               "import sys, schedplan.cli as c\ntry: c.main(sys.argv[1:])\nexcept SystemExit: pass\n"
+               "assert 'pydantic' not in sys.modules, 'pydantic imported'"]
+TARGETS = {"plan": 1.3, "version": 2.5, "help": 2.5}  # issue 8: at most these ratios
 NO_TEXTUAL = [sys.executable, "-c", "import sys; "
-              "import schedplan.cli as c; c.main(sys.argv[1:]); assert 'textual' not in sys.modules, 'textual imported'"]
+              "import schedplan.cli as c; c.main(sys.argv[1:]);"
+              " assert 'textual' not in sys.modules, 'textual imported'"]
 
 
 def timeit(fn, n: int) -> float:
@@ -54,21 +62,31 @@ def main() -> int:
     t_plan = timeit(lambda: plan(loaded.protocol, patient, dt.date(2027, 3, 15), CHOICES), 200)
     dfo = load_protocol(shipped_dir() / "NCT05184816.yaml").protocol
     t_plan_52 = timeit(lambda: plan(dfo, patient, dt.date(2027, 3, 1), {"cohort": "9", "cycles": "52"}), 20)
-    # interleave the two commands so that load on the machine hits both alike
-    cli, bare = [], []
+    # interleave the commands so that load on the machine hits them alike
+    times: dict[str, list[float]] = {"cli": [], "bare": [], "version": [], "help": [], "argparse": []}
     for _ in range(7):
-        cli.append(timeit(lambda: run(CLI), 1))
-        bare.append(timeit(lambda: run(BARE), 1))
-    t_cli, t_bare = statistics.median(cli), statistics.median(bare)
+        for name, cmd in (("cli", CLI), ("bare", BARE), ("version", VERSION), ("help", HELP), ("argparse", ARGPARSE)):
+            times[name].append(timeit(lambda cmd=cmd: run(cmd), 1))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    t_cli, t_bare = med["cli"], med["bare"]
     run(NO_TEXTUAL[:3] + CLI[3:])  # fails loudly if `plan --format json` imports textual
+    for flag in ("--version", "--help"):
+        run([*NO_PYDANTIC, flag])  # fails loudly if --version or --help imports pydantic
     print(f"protocol {LARGEST}")
     print(f"  load + validate protocol file      {t_load * 1000:8.2f} ms  (median of 50)")
     print(f"  plan in-process                    {t_plan * 1000:8.2f} ms  (median of 200)")
     print(f"  plan NCT05184816, 52 cycles        {t_plan_52 * 1000:8.2f} ms  (median of 20)")
     print(f"  `schedplan plan ... --format json` {t_cli * 1000:8.1f} ms  (median of 7)")
     print(f"  bare `import pendulum, pydantic, ruamel.yaml` {t_bare * 1000:8.1f} ms")
-    print(f"  ratio CLI / bare imports           {t_cli / t_bare:8.2f}x  (same run)")
+    print(f"  ratio CLI / bare imports           {t_cli / t_bare:8.2f}x  (same run; target <= {TARGETS['plan']}x)")
     print("  textual imported by plan --format json: no")
+    print(f"  `schedplan --version`              {med['version'] * 1000:8.1f} ms")
+    print(f"  `schedplan --help`                 {med['help'] * 1000:8.1f} ms")
+    print(f"  bare `import argparse`             {med['argparse'] * 1000:8.1f} ms")
+    for name in ("version", "help"):
+        print(f"  ratio --{name} / bare argparse{' ' * (8 - len(name))}  {med[name] / med['argparse']:8.2f}x"
+              f"  (same run; target <= {TARGETS[name]}x)")
+    print("  pydantic imported by --version / --help: no")
     return 0
 
 

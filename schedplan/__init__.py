@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "load_protocol", "plan"]
 
 
-def __getattr__(name: str):  # lazy, so `import schedplan` stays cheap
+def __getattr__(name: str) -> Any:  # lazy, so `import schedplan` stays cheap
     if name == "load_protocol":
         from schedplan.load.protocols import load_protocol
 

@@ -3,23 +3,61 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
-from enum import IntEnum
+from types import ModuleType
 
 from schedplan import __version__
-from schedplan.errors import SchedplanError
+from schedplan.errors import Exit, SchedplanError
 
-# Each command lives in schedplan/commands/<name>.py with add_parser(subparsers) and run(args) -> int.
-# Heavy imports (textual, icalendar) happen inside run(), so `schedplan plan` stays fast.
-COMMANDS = ["protocols", "plan", "check", "tui", "export", "replan", "verify"]
+__all__ = ["COMMANDS", "Exit", "build_parser", "main"]
+
+# Each command lives in schedplan/commands/<name>.py with add_parser(subparsers) and run(args) -> int; only the
+# chosen one is imported (so `schedplan --help` and `--version` import no command, no pydantic). The one-line
+# help of each is here, for the list of commands.
+COMMANDS: dict[str, str] = {
+    "protocols": "list the shipped protocols",
+    "plan": "calculate a schedule for a patient",
+    "check": "validate protocol and site policy files and list every problem",
+    "tui": "the terminal UI (the default when no command is given)",
+    "export": "write a saved plan as an .ics calendar",
+    "replan": "recalculate a saved plan after day 0 or the patient changed",
+    "verify": "double-check every calculated dose of a saved plan and record the check",
+}
+DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 
 
-class Exit(IntEnum):
-    OK = 0
-    BAD_INPUT = 2  # the user's input or a protocol file is unusable (`check`: problems found)
-    INTERNAL = 70  # a bug in schedplan (EX_SOFTWARE)
+def command_module(name: str) -> ModuleType:
+    """The module of one command (imported here, on demand)."""
+    if name == "protocols":
+        from schedplan.commands import protocols
+
+        return protocols
+    if name == "plan":
+        from schedplan.commands import plan
+
+        return plan
+    if name == "check":
+        from schedplan.commands import check
+
+        return check
+    if name == "tui":
+        from schedplan.commands import tui
+
+        return tui
+    if name == "export":
+        from schedplan.commands import export
+
+        return export
+    if name == "replan":
+        from schedplan.commands import replan
+
+        return replan
+    if name == "verify":
+        from schedplan.commands import verify
+
+        return verify
+    raise KeyError(name)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,22 +67,36 @@ class _Parser(argparse.ArgumentParser):
         self.exit(Exit.BAD_INPUT, f"schedplan: error: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser: every command listed with its help line; only the ``chosen`` one complete (its module imported)."""
     parser = _Parser(
         prog="schedplan",
         description="Conditioning and infusion schedules for transplant and cellular-therapy units.",
     )
     parser.add_argument("--version", action="version", version=f"schedplan {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"schedplan.commands.{name}").add_parser(sub)
-    parser.default_command = "tui"  # type: ignore[attr-defined]  # `schedplan` alone opens the terminal UI
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, help_line in COMMANDS.items():
+        if name == chosen:
+            command_module(name).add_parser(sub)
+        else:
+            sub.add_parser(name, help=help_line)
+    parser.default_command = DEFAULT_COMMAND  # type: ignore[attr-defined]  # `schedplan` alone opens the terminal UI
     return parser
+
+
+def _chosen(argv: list[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not an option), if any."""
+    for token in argv:
+        if not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
 
 
 # Options whose value may start with '-' (a typo such as `--weight -70kg`, or `--set melphalan_day -2`):
 # argparse would take the value for an option and say only "expected one argument".
-_VALUE_OPTIONS = {"--weight", "--height", "--bsa", "--anchor-date", "--measured-on", "--set", "--time", "--alarm", "--label"}
+_VALUE_OPTIONS = {
+    "--weight", "--height", "--bsa", "--anchor-date", "--measured-on", "--set", "--time", "--alarm", "--label",
+}
 
 
 def _attach_values(argv: list[str]) -> list[str]:
@@ -64,15 +116,13 @@ def _attach_values(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     argv = _attach_values(sys.argv[1:] if argv is None else list(argv))
+    chosen = _chosen(argv)
+    parser = build_parser(chosen)
     args = parser.parse_args(argv)
     if args.command is None:
-        default = getattr(parser, "default_command", None)
-        if default is None:
-            parser.print_help()
-            return Exit.OK
-        args = parser.parse_args([default, *argv])
+        argv = [DEFAULT_COMMAND, *argv]
+        args = build_parser(DEFAULT_COMMAND).parse_args(argv)
     try:
         return int(args.run(args))
     except SchedplanError as exc:
@@ -80,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         return Exit.BAD_INPUT
     except KeyboardInterrupt:
         print("schedplan: interrupted", file=sys.stderr)
-        return 130
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         # the reader (head, less) went away; nothing left to say
         sys.stderr.close()

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    """The exit codes of the command line."""
+
+    OK = 0
+    BAD_INPUT = 2  # the user's input or a protocol file is unusable (`check`: problems found)
+    INTERRUPTED = 130
+    INTERNAL = 70  # a bug in schedplan (EX_SOFTWARE)
 
 
 class SchedplanError(Exception):
@@ -86,7 +96,9 @@ class ProtocolInvalid(SchedplanError):
     def summary(self) -> str:
         n = len(self.problems)
         first = self.problems[0].render() if self.problems else "no details"
-        more = f" (and {n - 1} more problem{'s' if n > 2 else ''}; run `schedplan check {self.source}`)" if n > 1 else ""
+        more = ""
+        if n > 1:
+            more = f" (and {n - 1} more problem{'s' if n > 2 else ''}; run `schedplan check {self.source}`)"
         return f"invalid {self.kind}: {first}{more}"
 
     def __str__(self) -> str:  # dataclass would otherwise replace Exception.__str__

@@ -1,44 +1,41 @@
-"""What people type, turned into core objects: weight, height, sex, BSA, --set choices, dates; the one path
-from a plan's inputs (load.planfile.PlanInputs) to a calculated Plan. Shared by the command line and the
-terminal UI, so both refuse the same bad input with the same message."""
+"""What people type, turned into core objects: PlanInputs (the one type of a plan's inputs), weight, height,
+sex, BSA, --set choices, dates; and plan_from_inputs, the one path from PlanInputs to a calculated Plan.
+Shared by the command line, the application layer and the terminal UI, so all refuse the same bad input with
+the same message. Nothing here reads a file."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
+from typing import Protocol as _Protocol
 
 from schedplan.core.dates import parse_date
 from schedplan.core.patient import BSAFormula, Patient, Sex
+from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.units import parse_decimal, parse_height, parse_weight
 from schedplan.errors import InputError
+
+if TYPE_CHECKING:
+    from schedplan.core.policy import SitePolicy
+    from schedplan.core.protocol import Protocol
+    from schedplan.core.schedule import Plan
+
+__all__ = [
+    "PlanInputs", "PolicyInForce", "build_patient", "parse_bsa", "parse_sets", "parse_sex", "plan_from_inputs",
+]
 
 BSA_RANGE = (Decimal("0.1"), Decimal("5"))
 
 
-def load_site(site: str | None, *, config_default: bool = False):
-    """(LoadedPolicy or None, holiday lookup or None) for a site policy reference.
+class PolicyInForce(_Protocol):
+    """What a calculation needs of a loaded site policy (load.policy.LoadedPolicy has it)."""
 
-    None means no policy - except with ``config_default``, for a new plan, where None means the config
-    folder's site.yaml if there is one. A saved plan records the policy it was made with (None: none),
-    so recalculating it never picks up a policy that appeared on the machine later.
-    """
-    from schedplan.load.policy import find_policy, holiday_lookup
-
-    loaded = find_policy(site) if site is not None or config_default else None
-    return loaded, holiday_lookup(loaded.policy if loaded else None)
-
-
-def site_ref(site: str | None) -> str | None:
-    """The policy of a new plan as its inputs keep it: a file by its absolute path; without --site, the
-    config folder's site.yaml if there is one (by its path), else None (no policy)."""
-    from pathlib import Path
-
-    from schedplan.load.policy import config_policy_path
-
-    if site is None:
-        default = config_policy_path()
-        return str(default) if default.is_file() else None
-    path = Path(site).expanduser()
-    return str(path.resolve()) if path.is_file() else site
+    @property
+    def policy(self) -> SitePolicy: ...
+    @property
+    def sha256(self) -> str: ...
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:
@@ -49,7 +46,9 @@ def parse_sets(items: list[str]) -> dict[str, str]:
             raise InputError(f"--set {item!r}: write it as KEY=VALUE, e.g. --set donor=haploidentical", field="set")
         key = key.strip()
         if key in out and out[key] != value.strip():
-            raise InputError(f"--set {key} is given twice ({out[key]!r} and {value.strip()!r}); give it once", field=key)
+            raise InputError(
+                f"--set {key} is given twice ({out[key]!r} and {value.strip()!r}); give it once", field=key
+            )
         out[key] = value.strip()
     return out
 
@@ -112,13 +111,11 @@ def build_patient(
     )
 
 
-def _measured_on(text: str | None, today=None):
+def _measured_on(text: str | None, today: dt.date | None = None) -> dt.date | None:
     if not text:
         return None
-    import pendulum
-
     day = parse_date(text, "measurement date")
-    if day > (today or pendulum.today().date()):
+    if day > (today or dt.date.today()):
         raise InputError(
             f"measurement date {text!r} is in the future; give the day weight and height were measured",
             field="measured_on",
@@ -127,27 +124,21 @@ def _measured_on(text: str | None, today=None):
     return day
 
 
-def calculate_plan(protocol_ref: str, inputs, *, today=None):
-    """(Plan, LoadedProtocol, LoadedPolicy or None) from a protocol reference and a load.planfile.PlanInputs.
+def plan_from_inputs(
+    protocol: Protocol,
+    inputs: PlanInputs,
+    *,
+    sha256: str | None = None,
+    site: PolicyInForce | None = None,
+    holidays: Callable[[dt.date], str | None] | None = None,
+    today: dt.date | None = None,
+) -> Plan:
+    """The Plan of an already loaded protocol for ``inputs`` under an already loaded site policy (a
+    LoadedPolicy, or None: the protocol's doses exactly).
 
-    The one path from what a person typed to a plan, shared by plan, replan, export and verify.
+    The application layer (schedplan.plans) and the terminal UI both calculate through here, so they give
+    the same plan.
     """
-    from schedplan.load.protocols import find_protocol
-
-    loaded = find_protocol(protocol_ref)
-    site, holidays = load_site(inputs.site)
-    result = plan_from_inputs(loaded.protocol, inputs, sha256=loaded.sha256, site=site, holidays=holidays, today=today)
-    return result, loaded, site
-
-
-def plan_from_inputs(protocol, inputs, *, sha256=None, site=None, holidays=None, today=None):
-    """The Plan of an already loaded protocol for ``inputs`` (a PlanInputs, or anything with its fields)
-    under an already loaded site policy (a LoadedPolicy, or None: the protocol's doses exactly).
-
-    calculate_plan and the terminal UI both calculate through here, so they give the same plan.
-    """
-    import pendulum
-
     from schedplan.core.schedule import plan
 
     patient = build_patient(
@@ -169,6 +160,6 @@ def plan_from_inputs(protocol, inputs, *, sha256=None, site=None, holidays=None,
         policy=site.policy if site else None,
         policy_sha256=site.sha256 if site else None,
         holidays=holidays,
-        today=today or pendulum.today().date(),
-        overrides=getattr(inputs, "overrides", None) or {},
+        today=today or dt.date.today(),
+        overrides=inputs.overrides,
     )

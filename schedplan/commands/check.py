@@ -6,43 +6,30 @@ import argparse
 import sys
 from pathlib import Path
 
-from schedplan.cli import Exit
+from schedplan.errors import Exit
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="validate protocol and site policy files and list every problem")
     p.add_argument("files", nargs="+", metavar="FILE.yaml", help="protocol files, or site policy files")
     p.set_defaults(run=run)
 
 
-def _is_policy(path: Path) -> bool:
-    """A site policy has no events and names its rules; anything else is checked as a protocol."""
-    from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
-
-    try:
-        doc, _ = read_yaml(path)
-    except (OSError, YamlSyntaxError):
-        return False
-    keys = set(doc.data) if isinstance(doc.data, dict) else set()
-    return "events" not in keys and bool(keys & {"dosing_weight", "bsa_cap", "max_dose", "rounding", "weight_change_percent", "country"})
-
-
 def run(args: argparse.Namespace) -> int:
-    from schedplan.load.policy import policy_problems
-    from schedplan.load.protocols import protocol_problems
+    from schedplan.plans.sources import check_file
 
     failed = False
     for name in args.files:
-        path = Path(name)
-        policy = _is_policy(path)
-        obj, problems, _ = (policy_problems if policy else protocol_problems)(path)
-        for problem in problems:
+        found = check_file(Path(name))
+        for problem in found.problems:
             print(problem.render())
-        if problems:
+        if found.problems:
             failed = True
-            print(f"{name}: {len(problems)} problem{'s' if len(problems) != 1 else ''}", file=sys.stderr)
-        elif policy:
-            print(f"{name}: ok (site policy {obj.name!r}, version {obj.version})")
-        else:
-            print(f"{name}: ok ({obj.id}, {len(obj.events)} events, {len(obj.choices)} choices)")
+            n = len(found.problems)
+            print(f"{name}: {n} problem{'s' if n != 1 else ''}", file=sys.stderr)
+        elif found.site_policy is not None:
+            print(f"{name}: ok (site policy {found.site_policy.name!r}, version {found.site_policy.version})")
+        elif found.protocol is not None:
+            p = found.protocol
+            print(f"{name}: ok ({p.id}, {len(p.events)} events, {len(p.choices)} choices)")
     return Exit.BAD_INPUT if failed else Exit.OK

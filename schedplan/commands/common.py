@@ -1,12 +1,14 @@
-"""The options several commands share (patient, site policy, choices); parsing lives in schedplan.inputs."""
+"""The options several commands share (patient, site policy, choices, calendar) and the values they give."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from schedplan.core.patient import BSAFormula
 
 def add_patient_options(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    from schedplan.core.patient import BSAFormula
+
     g = p.add_argument_group("patient")
     g.add_argument("--weight", required=required, help="actual body weight with its unit: 62kg or 136.7lb")
     g.add_argument("--height", required=required, help="height with its unit: 168cm or 66.1in")
@@ -76,4 +78,54 @@ def add_choice_options(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="a choice or parameter the protocol declares (repeatable), e.g. --set donor=haploidentical",
+    )
+
+
+def add_ics_options(p: argparse.ArgumentParser) -> None:
+    """The calendar options shared by `plan --format ics` and `export` (default None: not given)."""
+    g = p.add_argument_group("calendar (.ics)")
+    g.add_argument(
+        "--time", help="time of day of each administration, HH:MM (e.g. 08:00); without it, events are all-day"
+    )
+    g.add_argument("--tz", help="IANA time zone of timed events, e.g. Europe/Rome (default: this machine's zone)")
+    g.add_argument(
+        "--day-labels",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also one all-day item per day: 'Day -14' ... or 'C1 D8'",
+    )
+    g.add_argument("--alarm", help="a reminder before each event: 30m, 2h, 1d")
+    g.add_argument(
+        "--audience",
+        choices=["staff", "patient"],
+        default=None,
+        help="staff (default): everything; patient: no doses or calculations",
+    )
+    g.add_argument("--label", help="a label for the calendar name (e.g. initials); nothing about the patient otherwise")
+
+
+ICS_OPTIONS = ("tz", "time", "day_labels", "alarm", "audience", "label")
+
+
+def ics_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The calendar options given on the command line (None: not given)."""
+    return {name: getattr(args, name, None) for name in ICS_OPTIONS}
+
+
+def inputs_of(args: argparse.Namespace) -> Any:
+    """The PlanInputs of a new plan from the options given (the --set pairs checked, the site referenced)."""
+    from schedplan.inputs import PlanInputs, parse_sets
+    from schedplan.plans.sources import site_ref
+
+    return PlanInputs(
+        weight=args.weight,
+        height=args.height,
+        anchor_date=args.anchor_date.strip(),
+        sex=args.sex,
+        bsa_formula=args.bsa_formula,
+        bsa=args.bsa,
+        choices=parse_sets(args.set_),
+        site=site_ref(args.site),
+        measured_on=args.measured_on.strip() if args.measured_on else None,
+        overrides=parse_overrides(args.override, args.reason),
     )

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("protocols", help="list the shipped protocols")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.export.json_out import dumps
-    from schedplan.load.protocols import shipped_protocols
+    from schedplan.core.jsontext import dumps
+    from schedplan.plans.sources import shipped_protocols
 
     loaded = shipped_protocols()
     if args.format == "json":
@@ -24,7 +24,10 @@ def run(args: argparse.Namespace) -> int:
                 "version": lp.protocol.version,
                 "anchor": lp.protocol.anchor.type.value,
                 "choices": [
-                    {"key": c.key, "label": c.label, "accepted": c.accepted(), "default": c.default, "required": c.required}
+                    {
+                        "key": c.key, "label": c.label, "accepted": c.accepted(), "default": c.default,
+                        "required": c.required,
+                    }
                     for c in lp.protocol.choices
                 ],
             }

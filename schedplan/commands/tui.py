@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # textual is imported only when the UI really runs
+    from schedplan.core.plan_inputs import PlanInputs
+    from schedplan.plans.session import PlanSession
     from schedplan.tui.app import SchedplanApp
-    from schedplan.tui.planning import ProtocolEntry
-    from schedplan.tui.services import Services, Site
+    from schedplan.tui.planning import FormValues
+    from schedplan.tui.services import Services
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "tui",
         help="the terminal UI (the default when no command is given)",
@@ -38,207 +38,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _entry(loaded) -> ProtocolEntry:
-    from schedplan.tui.planning import ProtocolEntry
-
-    return ProtocolEntry(
-        protocol=loaded.protocol,
-        sha256=loaded.sha256,
-        source="shipped" if loaded.path.parent.resolve() == _shipped_dir() else str(loaded.path),
-        path=loaded.path,
-    )
-
-
-def _shipped_dir() -> Path:
-    from schedplan.load.protocols import shipped_dir
-
-    return shipped_dir().resolve()
-
-
-def load_site(ref: str | None, *, config_default: bool = False) -> Site | None:
-    """The site policy named by ``ref`` (--site, or a plan file's inputs.site), as schedplan.inputs.load_site
-    finds it (with ``config_default``, for a new session, None means the config folder's site.yaml if there
-    is one; for a plan file None means none); None when there is no policy."""
-    from schedplan.inputs import site_ref
-    from schedplan.inputs import load_site as find
-    from schedplan.tui.services import Site
-
-    loaded, holidays = find(ref, config_default=config_default)
-    if loaded is None:
-        return None
-    return Site(policy=loaded.policy, sha256=loaded.sha256, path=loaded.path, ref=site_ref(ref), holidays=holidays)
-
-
 def build_services(site: str | None = None) -> Services:
-    """Connect the app to the protocols, the site policy, the text export, the iCal export and plan files."""
-    from schedplan.export.text import render
-    from schedplan.load.protocols import find_protocol, shipped_protocols
+    """Connect the app to the protocols, the site policy, the text export, and plan files and calendars
+    through the application layer (schedplan.plans)."""
+    from schedplan.plans.making import table_text
+    from schedplan.plans.session import PlanSession
+    from schedplan.plans.sources import find_protocol, load_site, shipped_protocols
     from schedplan.tui.services import Services
 
     services = Services(
-        protocols=[_entry(lp) for lp in shipped_protocols()],
-        render_text=render,
-        load_protocol=lambda name: _entry(find_protocol(name)),
+        protocols=shipped_protocols(),
+        render_text=table_text,
+        load_protocol=find_protocol,
         site=load_site(site, config_default=True),
     )
-    _connect_files(services)
+    _connect_files(services, PlanSession())
     return services
-
-
-class PlanFiles:
-    """The plan file in use (opened or saved in this session), so exports keep their calendar identities.
-
-    Exporting a plan that has a file writes the file too (inputs, schedule and the exported items), as
-    `schedplan export` does; without a file an export is a one-off calendar.
-    """
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.saved = None  # load.planfile.SavedPlan
-        self.path: Path | None = None
-
-    def inputs(self, values):
-        """The PlanInputs of the form's values under the site policy in force."""
-        from schedplan.load.planfile import PlanInputs
-        from schedplan.tui.planning import typed
-
-        site = self.services.site
-        t = typed(values, site.ref if site else None)
-        return PlanInputs(
-            weight=t.weight, height=t.height, anchor_date=t.anchor_date, sex=t.sex, bsa_formula=t.bsa_formula,
-            bsa=t.bsa, choices=t.choices, site=t.site, measured_on=t.measured_on,
-        )
-
-    def _document(self, plan, values, entry):
-        from schedplan.load.planfile import new_saved_plan, with_plan
-
-        inputs = self.inputs(values)
-        if self.saved is not None and self.saved.protocol_id == plan.protocol.id:
-            return with_plan(self.saved, plan, inputs)
-        ref = plan.protocol.id if entry.source == "shipped" else str(entry.path or entry.source)
-        return new_saved_plan(plan, protocol_ref=ref, inputs=inputs)
-
-    def save(self, plan, values, entry, path: Path) -> str:
-        from schedplan.load.planfile import save_plan
-
-        doc = self._document(plan, values, entry)
-        save_plan(path, doc)
-        self.saved, self.path = doc, path
-        return f"Saved the plan to {path}"
-
-    def export(self, plan, values, entry, path: Path) -> str:
-        from schedplan.commands.export import build_options
-        from schedplan.export.ics import build_ics
-        from schedplan.load.planfile import save_plan, write_atomic
-
-        with_file = self.path is not None and self.saved is not None and self.saved.protocol_id == plan.protocol.id
-        doc = self._document(plan, values, entry) if with_file else None
-        option_values = dict((doc.export_options if doc else None) or {})
-        option_values = {k: option_values.get(k, d) for k, d in
-                         (("tz", None), ("time", None), ("day_labels", False), ("alarm", None),
-                          ("audience", "staff"), ("label", None))}
-        options = build_options(option_values)
-        result = build_ics(plan, plan_id=doc.plan_id if doc else None, options=options, items=doc.items if doc else None)
-        write_atomic(path, result.data, new_mode=0o600)
-        n = sum(1 for i in result.items if not i.cancelled)
-        if doc is not None and self.path is not None:
-            doc = doc.updated(items=result.items, export_options=option_values)
-            save_plan(self.path, doc)
-            self.saved = doc
-            return f"Exported {n} calendar events to {path}; plan file {self.path.name} updated"
-        return f"Exported {n} calendar events to {path}"
-
-    def open(self, path: Path):
-        from schedplan.commands.export import same_schedule
-        from schedplan.load.planfile import open_plan
-        from schedplan.tui.planning import FormValues, compute
-        from schedplan.tui.services import OpenedPlan
-
-        saved = open_plan(path)
-        assert self.services.load_protocol is not None
-        entry = self.services.load_protocol(saved.protocol_ref)
-        i = saved.inputs
-        weight, wunit = _split_unit(i.weight, ("kg", "lbs", "lb"), "kg")
-        height, hunit = _split_unit(i.height, ("cm", "in"), "cm")
-        values = FormValues(
-            weight=weight, weight_unit=wunit, height=height, height_unit=hunit,
-            sex=i.sex.strip().upper()[:1] if i.sex else None, bsa_formula=i.bsa_formula, measured_bsa=i.bsa or "",
-            anchor_date=i.anchor_date, choices=dict(i.choices), measured_on=i.measured_on or "",
-        )
-        site = load_site(i.site)
-        note = None
-        outcome = compute(entry, values, site=site)
-        if outcome.plan is None:
-            note = "its inputs no longer give a plan: see the marked fields"
-        elif not same_schedule(saved.schedule, outcome.plan):
-            note = "the protocol or site policy has changed since it was saved: check the schedule, then save (ctrl+s)"
-        self.saved, self.path = saved, path
-        return OpenedPlan(entry=entry, values=values, path=path, note=note, site=site)
-
-    # --- double checks, recorded in the plan file exactly as `schedplan verify` records them ---------------
-
-    def file_holds(self, plan, values) -> bool:
-        """Whether the plan file in use is this plan, from these inputs (what a check is recorded against)."""
-        from schedplan.commands.export import same_schedule
-        from schedplan.core.checks import inputs_sha256
-
-        saved = self.saved
-        return (
-            saved is not None
-            and self.path is not None
-            and saved.protocol_id == plan.protocol.id
-            and same_schedule(saved.schedule, plan)
-            and inputs_sha256(saved.inputs) == inputs_sha256(self.inputs(values))
-        )
-
-    def record_check(self, plan, values, checker: str, results) -> str:
-        """Append the check to the plan file as it is on disk now (append-only, as verify does)."""
-        import datetime as dt
-
-        from schedplan.core.checks import check_record, inputs_sha256
-        from schedplan.errors import PlanFileError
-        from schedplan.load.planfile import open_plan, save_plan
-
-        if not self.file_holds(plan, values):
-            raise PlanFileError("the plan on screen is not the saved one; save it, then check again", path=str(self.path))
-        assert self.path is not None
-        on_disk = open_plan(self.path)
-        if inputs_sha256(on_disk.inputs) != inputs_sha256(self.inputs(values)):
-            raise PlanFileError(f"{self.path} was changed since it was opened or saved here; open it again", path=str(self.path))
-        site = self.services.site
-        record = check_record(
-            checker,
-            results,
-            tolerance_percent=site.policy.check_tolerance_percent if site else Decimal(0),
-            protocol_sha256=plan.protocol.sha256,
-            policy_sha256=site.sha256 if site else None,
-            inputs_sha256=inputs_sha256(on_disk.inputs),
-            at=dt.datetime.now(dt.timezone.utc),
-        )
-        doc = on_disk.updated(checks=(*on_disk.checks, record))
-        save_plan(self.path, doc)
-        self.saved = doc
-        verdict = "PASS" if record["result"] == "pass" else "FAIL"
-        return f"{verdict}: {record['summary']}. Recorded in {self.path} (check {len(doc.checks)})."
-
-    def recorded_checks(self, plan, values):
-        """The checks in the plan file in use, each with why it no longer holds for this plan and these inputs."""
-        from schedplan.core.checks import inputs_sha256, invalid_reasons
-        from schedplan.tui.services import RecordedCheck
-
-        if self.saved is None or self.saved.protocol_id != plan.protocol.id:
-            return []
-        site = self.services.site
-        now = inputs_sha256(self.inputs(values))
-        return [
-            RecordedCheck(
-                record=rec,
-                invalid=invalid_reasons(
-                    rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None, inputs_sha256=now
-                ),
-            )
-            for rec in self.saved.checks
-        ]
 
 
 def _split_unit(text: str, units: tuple[str, ...], default: str) -> tuple[str, str]:
@@ -249,22 +64,57 @@ def _split_unit(text: str, units: tuple[str, ...], default: str) -> tuple[str, s
     return t, default
 
 
-def _connect_files(services: Services) -> None:
-    try:
-        importlib.import_module("schedplan.export.ics").build_ics  # noqa: B018
-        importlib.import_module("schedplan.load.planfile").save_plan  # noqa: B018
-    except (ImportError, AttributeError) as exc:
-        why = f"the iCal export or plan-file module is missing ({exc})"
-        services.unavailable.update(export=why, planfile=why)
-        return
-    files = PlanFiles(services)
-    services.export_ics = files.export
-    services.save_plan = files.save
-    services.open_plan = files.open
-    services.plan_path = lambda: files.path
-    services.file_holds = files.file_holds
-    services.record_check = files.record_check
-    services.recorded_checks = files.recorded_checks
+def form_values(inputs: PlanInputs) -> FormValues:
+    """The form values that give a plan file's PlanInputs again."""
+    from schedplan.tui.planning import FormValues
+
+    i = inputs
+    weight, wunit = _split_unit(i.weight, ("kg", "lbs", "lb"), "kg")
+    height, hunit = _split_unit(i.height, ("cm", "in"), "cm")
+    return FormValues(
+        weight=weight, weight_unit=wunit, height=height, height_unit=hunit,
+        sex=i.sex.strip().upper()[:1] if i.sex else None, bsa_formula=i.bsa_formula, measured_bsa=i.bsa or "",
+        anchor_date=i.anchor_date, choices=dict(i.choices), measured_on=i.measured_on or "",
+    )
+
+
+def _connect_files(services: Services, session: PlanSession) -> None:
+    """Wire the UI's file actions to the application layer's PlanSession (form values -> PlanInputs here)."""
+    from schedplan.plans.checking import same_schedule
+    from schedplan.tui.planning import compute, typed
+    from schedplan.tui.services import OpenedPlan, RecordedCheck
+
+    def inputs(values: FormValues) -> PlanInputs:
+        site = services.site
+        return typed(values, site.ref if site else None)
+
+    def open_plan(path: Path) -> OpenedPlan:
+        opened = session.open(path)
+        values = form_values(opened.saved.inputs)
+        note = None
+        outcome = compute(opened.protocol, values, site=opened.site)
+        if outcome.plan is None:
+            note = "its inputs no longer give a plan: see the marked fields"
+        elif not same_schedule(opened.saved.schedule, outcome.plan):
+            note = "the protocol or site policy has changed since it was saved: check the schedule, then save (ctrl+s)"
+        return OpenedPlan(entry=opened.protocol, values=values, path=path, note=note, site=opened.site)
+
+    def record_check(plan: Any, values: FormValues, checker: str, results: Any) -> str:
+        record = session.record_check(plan, inputs(values), services.site, checker, results)
+        verdict = "PASS" if record.result == "pass" else "FAIL"
+        n = len(session.saved.checks) if session.saved else 1
+        return f"{verdict}: {record.summary}. Recorded in {session.path} (check {n})."
+
+    services.export_ics = lambda plan, values, entry, path: session.export(plan, inputs(values), entry, path)
+    services.save_plan = lambda plan, values, entry, path: session.save(plan, inputs(values), entry, path)
+    services.open_plan = open_plan
+    services.plan_path = lambda: session.path
+    services.file_holds = lambda plan, values: session.file_holds(plan, inputs(values))
+    services.record_check = record_check
+    services.recorded_checks = lambda plan, values: [
+        RecordedCheck(record=rec, invalid=why)
+        for rec, why in session.recorded_checks(plan, inputs(values), services.site)
+    ]
 
 
 def make_app(

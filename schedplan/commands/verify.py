@@ -13,11 +13,12 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
+from typing import Any
 
 from schedplan.errors import InputError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "verify",
         help="double-check every calculated dose of a saved plan and record the check",
@@ -37,24 +38,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def inputs_sha256(saved) -> str:
-    """A hash of everything the user typed for the plan (measurements, choices, dates, site)."""
-    from schedplan.core.checks import inputs_sha256 as of_inputs
-
-    return of_inputs(saved.inputs)
-
-
-def _current(saved):
-    """(plan, site) recalculated from the saved inputs with the protocol and policy as they are now."""
-    from schedplan.commands.export import same_schedule
-    from schedplan.commands.replan import recalculate_with_site
-
-    plan, _, site = recalculate_with_site(saved)
-    return plan, site, same_schedule(saved.schedule, plan)
-
-
-def _status(saved, plan, site) -> int:
-    from schedplan.core.checks import invalid_reasons
+def _status(saved: Any, plan: Any, site: Any) -> int:
+    from schedplan.core.checks import inputs_sha256, invalid_reasons
 
     if not saved.checks:
         print("no double check recorded")
@@ -62,10 +47,10 @@ def _status(saved, plan, site) -> int:
     for n, rec in enumerate(saved.checks, 1):
         reasons = invalid_reasons(
             rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None,
-            inputs_sha256=inputs_sha256(saved),
+            inputs_sha256=inputs_sha256(saved.inputs),
         )
         state = "holds" if not reasons else "NO LONGER VALID: " + "; ".join(reasons)
-        print(f"{n}. {rec['at']} by {rec['checker']}: {rec['result'].upper()} ({rec['summary']}) - {state}")
+        print(f"{n}. {rec.at} by {rec.checker}: {rec.result.upper()} ({rec.summary}) - {state}")
     return 0
 
 
@@ -92,12 +77,13 @@ def _ask(prompt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.core.checks import check_record, compare, doses_to_check
+    from schedplan.core.checks import check_record, compare, doses_to_check, inputs_sha256
     from schedplan.core.units import fmt, parse_decimal
-    from schedplan.load.planfile import open_plan, save_plan
+    from schedplan.plans.checking import current, open_plan, record_check
 
     saved = open_plan(args.plan_file)
-    plan, site, same = _current(saved)
+    now = current(saved)
+    plan, site, same = now.plan, now.site, now.same
     if args.status:
         return _status(saved, plan, site)
     if not same:
@@ -119,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
         for d in doses:
             rules = f"; site: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
             share = f", {d.share} each day" if d.share else ""
-            print(f"{d.id}: {d.name} {d.prescribed}{share} ({', '.join(d.days)}) - from {d.basis_kind}{rules}; answer in {d.unit}")
+            days = ", ".join(d.days)
+            print(f"{d.id}: {d.name} {d.prescribed}{share} ({days}) - from {d.basis_kind}{rules}; answer in {d.unit}")
         return 0
     tolerance = site.policy.check_tolerance_percent if site else Decimal(0)
     answers = _read_answers(args.answers) if args.answers else None
@@ -149,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             rules = f"\n   site policy: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
             share = f", {d.share} each day" if d.share else ""
-            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed}{share} on {', '.join(d.days)}, from {d.basis_kind}{rules}")
+            days = ", ".join(d.days)
+            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed}{share} on {days}, from {d.basis_kind}{rules}")
             while True:
                 text = _ask(f"   your dose in {d.unit}: ")
                 try:
@@ -160,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         r = compare(d, entered, tolerance)
         results.append(r)
         mark = "match" if r.match else f"MISMATCH ({r.difference_percent:+}%)"
-        print(f"   {d.name} {', '.join(d.days)}: you {fmt(entered)} {d.unit}, schedplan {fmt(d.value)} {d.unit} - {mark}")
+        days = ", ".join(d.days)
+        print(f"   {d.name} {days}: you {fmt(entered)} {d.unit}, schedplan {fmt(d.value)} {d.unit} - {mark}")
 
     ok = all(r.match for r in results)
     record = check_record(
@@ -169,9 +158,10 @@ def run(args: argparse.Namespace) -> int:
         tolerance_percent=tolerance,
         protocol_sha256=plan.protocol.sha256,
         policy_sha256=site.sha256 if site else None,
-        inputs_sha256=inputs_sha256(saved),
-        at=dt.datetime.now(dt.timezone.utc),
+        inputs_sha256=inputs_sha256(saved.inputs),
+        at=dt.datetime.now(dt.UTC),
     )
-    save_plan(args.plan_file, saved.updated(checks=(*saved.checks, record)))
-    print(f"\n{'PASS' if ok else 'FAIL'}: {record['summary']}. Recorded in {args.plan_file} (check {len(saved.checks) + 1}).")
+    written = record_check(args.plan_file, saved, record)  # merged with checks recorded meanwhile
+    verdict = "PASS" if ok else "FAIL"
+    print(f"\n{verdict}: {record.summary}. Recorded in {args.plan_file} (check {len(written.checks)}).")
     return 0 if ok else 1

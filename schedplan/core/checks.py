@@ -6,9 +6,12 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.model import Model
+from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.policy import SitePolicy
 from schedplan.core.schedule import Plan
 from schedplan.core.units import Basis, Quantity, fmt, quantize
@@ -24,7 +27,9 @@ class DoseToCheck(BaseModel):
     prescribed: str
     per_administration: str
     share: str | None = Field(default=None, description="this day's part of a course, e.g. '2/3 of the course'")
-    basis_kind: str = Field(description="what to scale by, without our number: 'BSA (Mosteller)', 'actual weight', 'flat'")
+    basis_kind: str = Field(
+        description="what to scale by, without our number: 'BSA (Mosteller)', 'actual weight', 'flat'"
+    )
     unit: str
     policy_rules: list[str] = Field(default_factory=list, description="the site rules for this drug, not their result")
     value: Decimal = Field(description="ours: shown only after the checker's answer")
@@ -36,6 +41,35 @@ class CheckResult(BaseModel):
     entered: Decimal
     difference_percent: Decimal
     match: bool
+
+
+class CheckedDose(Model):
+    """One dose of a recorded double check: the checker's number against ours."""
+
+    id: str
+    name: str
+    entered: Decimal
+    ours: Decimal
+    unit: str
+    match: bool
+
+
+class CheckRecord(Model):
+    """One independent double check, as a plan file's append-only ``checks`` list keeps it."""
+
+    checker: str = Field(min_length=1)
+    at: str = Field(description="when, UTC: YYYY-MM-DDTHH:MM:SSZ")
+    result: Literal["pass", "fail"]
+    summary: str
+    tolerance_percent: Decimal
+    doses: tuple[CheckedDose, ...]
+    protocol_sha256: str | None
+    policy_sha256: str | None
+    inputs_sha256: str
+
+    def to_data(self) -> dict[str, Any]:
+        """The record as JSON data (decimals as Decimal), keys in the order plan files keep them."""
+        return self.model_dump()
 
 
 def policy_rules(policy: SitePolicy | None, drug: str, unit: str, basis: Basis | None = None) -> list[str]:
@@ -77,7 +111,7 @@ def _basis(per_administration_unit: str) -> Basis:
 
 def doses_to_check(plan: Plan, policy: SitePolicy | None = None) -> list[DoseToCheck]:
     """Each distinct calculated dose of the plan once, in plan order, with what it is calculated from."""
-    groups: dict[tuple, dict] = {}
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in plan.events:
         if e.dose is None:
             continue
@@ -120,9 +154,8 @@ def compare(dose: DoseToCheck, entered: Decimal, tolerance_percent: Decimal) -> 
     return CheckResult(dose=dose, entered=entered, difference_percent=diff, match=match)
 
 
-def inputs_sha256(inputs) -> str:
-    """A hash of everything the user typed for the plan (measurements, choices, dates, site): the
-    fields of a load.planfile.PlanInputs, or of anything that has them."""
+def inputs_sha256(inputs: PlanInputs) -> str:
+    """A hash of everything the user typed for the plan (measurements, choices, dates, site)."""
     i = inputs
     data = {
         "weight": i.weight, "height": i.height, "sex": i.sex, "bsa_formula": i.bsa_formula, "bsa": i.bsa,
@@ -141,33 +174,38 @@ def check_record(
     policy_sha256: str | None,
     inputs_sha256: str,
     at: dt.datetime,
-) -> dict:
+) -> CheckRecord:
     """The record of one double check, as a plan file's append-only ``checks`` list keeps it."""
     ok = all(r.match for r in results)
-    return {
-        "checker": checker,
-        "at": at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "result": "pass" if ok else "fail",
-        "summary": summary(results),
-        "tolerance_percent": tolerance_percent,
-        "doses": [
-            {"id": r.dose.id, "name": r.dose.name, "entered": r.entered, "ours": r.dose.value, "unit": r.dose.unit, "match": r.match}
+    return CheckRecord(
+        checker=checker,
+        at=at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        result="pass" if ok else "fail",
+        summary=summary(results),
+        tolerance_percent=tolerance_percent,
+        doses=tuple(
+            CheckedDose(
+                id=r.dose.id, name=r.dose.name, entered=r.entered, ours=r.dose.value, unit=r.dose.unit, match=r.match
+            )
             for r in results
-        ],
-        "protocol_sha256": protocol_sha256,
-        "policy_sha256": policy_sha256,
-        "inputs_sha256": inputs_sha256,
-    }
+        ),
+        protocol_sha256=protocol_sha256,
+        policy_sha256=policy_sha256,
+        inputs_sha256=inputs_sha256,
+    )
 
 
-def invalid_reasons(record: dict, *, protocol_sha256: str | None, policy_sha256: str | None, inputs_sha256: str) -> list[str]:
+def invalid_reasons(
+    record: CheckRecord, *, protocol_sha256: str | None, policy_sha256: str | None, inputs_sha256: str
+) -> list[str]:
     """Why a recorded double check no longer holds for the plan as it is now (empty: it still holds)."""
     out = []
-    if record.get("protocol_sha256") != protocol_sha256:
+    if record.protocol_sha256 != protocol_sha256:
         out.append("the protocol file changed")
-    if record.get("policy_sha256") != policy_sha256:
-        out.append("the site policy changed" if record.get("policy_sha256") and policy_sha256 else "the site policy is not the same one")
-    if record.get("inputs_sha256") != inputs_sha256:
+    if record.policy_sha256 != policy_sha256:
+        both = record.policy_sha256 and policy_sha256
+        out.append("the site policy changed" if both else "the site policy is not the same one")
+    if record.inputs_sha256 != inputs_sha256:
         out.append("the patient's inputs or the choices changed")
     return out
 

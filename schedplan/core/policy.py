@@ -10,13 +10,12 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from schedplan.core.model import Model
 from schedplan.core.units import Basis, Quantity
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Model = Model  # the one base of schedplan's models (core.model)
 
 
 DrugNames = Annotated[list[str], AfterValidator(lambda v: [n.strip().lower() for n in v])]

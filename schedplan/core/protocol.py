@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from schedplan.core.eligibility import Criteria
+from schedplan.core.model import Model
 from schedplan.core.patient import BSAFormula
 from schedplan.core.units import Basis, DoseUnit, Per
 from schedplan.core.validation import problems_from_validation
@@ -30,8 +31,7 @@ DAY0_MIN, DAY0_MAX = -365, 3650  # days a day-0 protocol may name (the seeds use
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Model = Model  # the one base of schedplan's models (core.model)
 
 
 def _scalar_to_str(v: Any) -> Any:

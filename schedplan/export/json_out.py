@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
-from decimal import Decimal
 from typing import Any
 
 from schedplan.core.dosing import CalculatedDose
+from schedplan.core.jsontext import dumps
 from schedplan.core.schedule import Plan, PlannedEvent
 
-_MARK = "\u0000dec:"
-_MARK_RE = re.compile(r'"\\u0000dec:([-0-9.E+]+)"')
-
-
-def _number(d: Decimal) -> str:
-    """A decimal as JSON number text: exact digits, no exponent, no trailing zeros."""
-    d = d.normalize()
-    text = f"{d:f}"
-    return text
-
-
-def _default(obj: Any) -> Any:
-    if isinstance(obj, Decimal):
-        return _MARK + _number(obj)
-    if isinstance(obj, dt.date):
-        return obj.isoformat()
-    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
-
-
-def dumps(data: Any) -> str:
-    """JSON text where every Decimal is a number with exactly its digits (never via float)."""
-    text = json.dumps(data, default=_default, indent=2, ensure_ascii=False)
-    return _MARK_RE.sub(lambda m: m.group(1), text)
+__all__ = ["dumps", "dose_dict", "event_dict", "plan_dict", "render"]
 
 
 def dose_dict(dose: CalculatedDose | None) -> dict[str, Any] | None:

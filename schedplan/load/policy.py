@@ -5,22 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from schedplan.core.policy import SitePolicy
+from schedplan.core.sources import LoadedPolicy
 from schedplan.errors import InputError, Problem, ProtocolInvalid
 from schedplan.load.protocols import bundled_dir
 from schedplan.load.yaml_source import validate_file
 
 CONFIG_NAME = "site.yaml"
-
-
-@dataclass(frozen=True)
-class LoadedPolicy:
-    policy: SitePolicy
-    path: Path
-    sha256: str
 
 
 def shipped_policies_dir() -> Path:

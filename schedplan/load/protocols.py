@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from schedplan.core.protocol import Protocol, semantic_problems
+from schedplan.core.sources import LoadedProtocol
 from schedplan.errors import Problem, ProtocolInvalid, UnknownProtocolError
 from schedplan.load.yaml_source import validate_file
-
-
-@dataclass(frozen=True)
-class LoadedProtocol:
-    protocol: Protocol
-    path: Path
-    sha256: str
 
 
 def bundled_dir(name: str) -> Path:

@@ -61,7 +61,7 @@ def check_lines(checks: list[RecordedCheck]) -> list[str]:
     for n, c in enumerate(checks, 1):
         r = c.record
         state = "holds" if c.holds else "NO LONGER VALID: " + "; ".join(c.invalid)
-        out.append(f"{n}. {r.get('at', '?')} by {r.get('checker', '?')}: {str(r.get('result', '?')).upper()} - {state}")
+        out.append(f"{n}. {r.at} by {r.checker}: {r.result.upper()} - {state}")
     return out
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from schedplan.core.dates import parse_date
 from schedplan.core.patient import BSAFormula
-from schedplan.core.protocol import Choice, ChoiceType, Protocol
+from schedplan.core.protocol import Choice, ChoiceType
 from schedplan.core.schedule import Plan
+from schedplan.core.sources import LoadedPolicy, LoadedProtocol
 from schedplan.core.units import parse_height, parse_weight
 from schedplan.errors import ChoiceError, InputError, SchedplanError
-from schedplan.inputs import parse_bsa, parse_sets, parse_sex, plan_from_inputs
+from schedplan.inputs import PlanInputs, parse_bsa, parse_sets, parse_sex, plan_from_inputs
 
 # Field ids used by the form, the error map and the tests.
 WEIGHT, HEIGHT, SEX, BSA_FORMULA, BSA, ANCHOR = "weight", "height", "sex", "bsa_formula", "bsa", "anchor"
@@ -24,26 +24,12 @@ WEIGHT_UNITS = ("kg", "lb")
 HEIGHT_UNITS = ("cm", "in")
 
 
+ProtocolEntry = LoadedProtocol  # a protocol the app can plan with (the one loaded-protocol type)
+
+
 def choice_field(key: str) -> str:
     """The form field id of a protocol choice."""
     return f"choice-{key}"
-
-
-@dataclass(frozen=True)
-class ProtocolEntry:
-    """A protocol the app can plan with, and where it came from."""
-
-    protocol: Protocol
-    sha256: str | None = None
-    source: str = "shipped"
-    path: Path | None = None
-
-    @property
-    def anchor_kind(self) -> str:
-        p = self.protocol
-        if p.is_cycles:
-            return f"cycles of {p.anchor.cycle_days} days"
-        return f"day 0 = {p.anchor.event}"
 
 
 @dataclass(frozen=True)
@@ -62,24 +48,9 @@ class FormValues:
     measured_on: str = ""  # YYYY-MM-DD, when weight and height were measured; empty: not given
 
 
-@dataclass(frozen=True)
-class Typed:
-    """The form's values as a plan file's inputs name them (load.planfile.PlanInputs's fields)."""
-
-    weight: str
-    height: str
-    anchor_date: str
-    sex: str | None = None
-    bsa_formula: str | None = None
-    bsa: str | None = None
-    choices: dict[str, str] = field(default_factory=dict)
-    site: str | None = None
-    measured_on: str | None = None
-
-
-def typed(values: FormValues, site_ref: str | None = None) -> Typed:
+def typed(values: FormValues, site_ref: str | None = None) -> PlanInputs:
     """What a plan file records for these form values (weights and heights with their units)."""
-    return Typed(
+    return PlanInputs(
         weight=with_unit(values.weight, values.weight_unit),
         height=with_unit(values.height, values.height_unit),
         anchor_date=values.anchor_date.strip(),
@@ -131,7 +102,9 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def compute(entry: ProtocolEntry, values: FormValues, *, site=None, as_of: dt.date | None = None) -> Outcome:
+def compute(
+    entry: ProtocolEntry, values: FormValues, *, site: LoadedPolicy | None = None, as_of: dt.date | None = None
+) -> Outcome:
     """Check each field, then calculate through schedplan.inputs.plan_from_inputs (as the command line does),
     under ``site`` (a services.Site; None: no site policy) on the date ``as_of`` (default: today), which dates the
     measurement-age check. Never raises for anything a person can type."""

@@ -3,27 +3,14 @@ iCal, plan files, double-check records)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from schedplan.core.checks import CheckResult
-from schedplan.core.policy import SitePolicy
+from schedplan.core.checks import CheckRecord, CheckResult
 from schedplan.core.schedule import Plan
+from schedplan.core.sources import LoadedPolicy as Site  # the site policy in force
 from schedplan.tui.planning import FormValues, ProtocolEntry
-
-
-@dataclass(frozen=True)
-class Site:
-    """The site policy every plan of the app is calculated under (load.policy.LoadedPolicy's fields)."""
-
-    policy: SitePolicy
-    sha256: str
-    path: Path
-    ref: str | None = None  # as a saved plan keeps it (inputs.site): an absolute path or a shipped name
-    holidays: Callable[[dt.date], str | None] | None = None  # the public holiday on a date, if any
 
 
 @dataclass(frozen=True)
@@ -41,7 +28,7 @@ class OpenedPlan:
 class RecordedCheck:
     """A double check recorded in the plan file, and why it no longer holds for the plan on screen."""
 
-    record: dict[str, Any]
+    record: CheckRecord
     invalid: list[str]
 
     @property

@@ -14,7 +14,9 @@ PATIENT = {"--weight": "70kg", "--height": "175cm", "--sex": "M", "--anchor-date
 CHOICES = {"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "1"}
 
 
-def argv(protocol: str = NK, *, drop: tuple[str, ...] = (), sets: dict[str, str] | None = None, **options: str) -> list[str]:
+def argv(
+    protocol: str = NK, *, drop: tuple[str, ...] = (), sets: dict[str, str] | None = None, **options: str
+) -> list[str]:
     """`plan` arguments for the worked patient; options override (``weight="70"``), ``drop`` leaves keys out."""
     opts = dict(PATIENT)
     opts.update({f"--{k.replace('_', '-')}": v for k, v in options.items()})

@@ -11,7 +11,9 @@ BASE = ["plan", "NCT07256210", "--height", "175cm", "--anchor-date", "2027-03-15
 def test_negative_weight_reaches_the_plausibility_message(capsys):
     assert main([*BASE, "--weight", "-70kg"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "schedplan: error: weight '-70kg' (-70 kg) is implausible; it must be more than 0.5 kg and at most 350 kg"
+    assert err == (
+        "schedplan: error: weight '-70kg' (-70 kg) is implausible; it must be more than 0.5 kg and at most 350 kg"
+    )
 
 
 def test_negative_height_reaches_the_plausibility_message(capsys):

@@ -1,0 +1,88 @@
+"""A saved plan recalculated with some inputs changed, and what changed, written back under the plan file's lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from schedplan.core.changes import PlanChanges, diff, snapshot
+from schedplan.core.policy import SitePolicy
+from schedplan.core.saved import SavedPlan
+from schedplan.core.schedule import Plan
+from schedplan.core.sources import LoadedPolicy
+from schedplan.core.units import fmt, quantize
+
+
+def weight_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) -> tuple[list[str], set[str]]:
+    """A weight change since the weight the saved doses were calculated on, against the site policy's
+    recalculation threshold: (lines to show, keys of the doses to flag - those that depend on weight)."""
+    old = saved.read_schedule().patient.weight_kg
+    new = new_plan.patient.weight_kg
+    if old == new:
+        return [], set()
+    pct = quantize((new - old) / old * 100, Decimal("0.1"))
+    head = f"Weight {fmt(old)} kg -> {fmt(new)} kg ({pct:+}%)"
+    limit = policy.weight_change_percent if policy is not None else None
+    if limit is None:
+        return [f"{head}; the site policy sets no recalculation threshold"], set()
+    if abs(pct) <= limit:
+        return [
+            f"{head}: within the site's {fmt(limit)}% threshold, so the policy does not require recalculation"
+            " (recalculated because --weight was given)"
+        ], set()
+    affected = {e.key for e in new_plan.events if e.dose is not None and e.dose.basis != "flat dose"}
+    return [
+        f"! RECALCULATION REQUIRED - {head}, past the site's {fmt(limit)}% threshold:"
+        f" {len(affected)} dose{'s' if len(affected) != 1 else ''} depend on the weight, each marked ! below"
+    ], affected
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """A replan: the plan file before and after, the new plan, what changed, and notes for the person."""
+
+    before: SavedPlan
+    after: SavedPlan
+    plan: Plan
+    site: LoadedPolicy | None
+    changes: PlanChanges
+    weight_lines: list[str]
+    flagged: set[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
+    from schedplan.plans.checking import current
+    from schedplan.plans.saving import with_plan
+
+    if changes.get("weight") is not None and changes.get("measured_on") is None:
+        saved = saved.updated(inputs=saved.inputs.model_copy(update={"measured_on": None}))  # not the old date
+    inputs = saved.inputs.replaced(**changes)
+    now = current(saved, inputs)
+    site, new_plan = now.site, now.plan
+    notes = []
+    if site is not None and saved.policy_sha256 and site.sha256 != saved.policy_sha256:
+        notes.append(f"the site policy {site.path} changed since the plan was saved; check every change below")
+    if saved.protocol_sha256 and new_plan.protocol.sha256 and saved.protocol_sha256 != new_plan.protocol.sha256:
+        notes.append(
+            f"protocol {saved.protocol_ref} changed since the plan was saved"
+            f" (version {saved.protocol_version} -> {new_plan.protocol.version}); check every change below"
+        )
+    changed = diff(saved.snapshot(), snapshot(new_plan), old_anchor=saved.anchor_date, new_anchor=new_plan.anchor_date)
+    lines, flagged = weight_flags(saved, new_plan, site.policy if site else None)
+    return Replanned(saved, with_plan(saved, new_plan, inputs), new_plan, site, changed, lines, flagged, notes)
+
+
+def replan(path: str, changes: dict[str, Any], *, dry_run: bool = False) -> Replanned:
+    """Recalculate the plan file at ``path`` with ``changes`` (PlanInputs fields; None: keep; ``choices``
+    merged over the saved ones) from what the file holds now, and write it back under its lock unless
+    ``dry_run``."""
+    from schedplan.load.planfile import locked_plan, open_plan
+
+    if dry_run:
+        return _replan(open_plan(path), dict(changes))
+    with locked_plan(path) as slot:
+        result = _replan(slot.read(), dict(changes))
+        slot.write(result.after)
+    return result

@@ -1,0 +1,189 @@
+"""The plan file the terminal UI has in use: save, open, export and record double checks on typed values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from schedplan.core.changes import CalendarItem
+from schedplan.core.checks import CheckRecord, CheckResult, check_record, inputs_sha256, invalid_reasons
+from schedplan.core.plan_inputs import PlanInputs
+from schedplan.core.saved import ExportOptions, SavedPlan
+from schedplan.core.schedule import Plan
+from schedplan.core.sources import LoadedPolicy, LoadedProtocol
+from schedplan.errors import PlanFileError
+from schedplan.load.planfile import PlanSlot
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A plan file read back: its plan, the protocol and policy it names, and a note when they changed."""
+
+    saved: SavedPlan
+    protocol: LoadedProtocol
+    site: LoadedPolicy | None
+    path: Path
+
+
+class PlanSession:
+    """The plan file in use (opened or saved in this session), so exports keep their calendar identities.
+
+    Exporting a plan that has a file writes the file too (inputs, schedule and the exported items), as
+    `schedplan export` does; without a file an export is a one-off calendar. Every write goes through the
+    plan file's lock and merges what others appended (double checks) since it was read here.
+    """
+
+    def __init__(self) -> None:
+        self.saved: SavedPlan | None = None
+        self.path: Path | None = None
+
+    def _document(self, base: SavedPlan | None, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol) -> SavedPlan:
+        from schedplan.plans.saving import new_saved_plan, with_plan
+        from schedplan.plans.sources import protocol_ref
+
+        if base is not None and base.protocol_id == plan.protocol.id:
+            return with_plan(base, plan, inputs)
+        return new_saved_plan(plan, protocol_ref=protocol_ref(protocol), inputs=inputs)
+
+    def _merge(self, path: Path, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol) -> SavedPlan:
+        """Write this plan to ``path`` under its lock: over the file in use, what others appended is kept, and
+        a file replaced or replanned elsewhere since it was read here is refused. Saved to another file ("save
+        as"), the plan keeps its id, as before."""
+        from schedplan.load.planfile import locked_plan
+
+        with locked_plan(path) as slot:
+            in_use = self.path is not None and _same(self.path, path)
+            base = self._current_base(slot, inputs) if in_use else self.saved
+            doc = self._document(base, plan, inputs, protocol)
+            slot.write(doc)
+        return doc
+
+    def save(self, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol, path: Path) -> str:
+        doc = self._merge(path, plan, inputs, protocol)
+        self.saved, self.path = doc, path
+        return f"Saved the plan to {path}"
+
+    def export(self, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol, path: Path) -> str:
+        """Write the plan on screen as a calendar; when it belongs to the plan file in use, the file records
+        what was written (under its lock, the plan file first, as `schedplan export` does)."""
+        from schedplan.load.files import refuse_same_file, write_atomic
+        from schedplan.load.planfile import locked_plan
+        from schedplan.plans.exporting import calendar
+
+        if self.path is not None:
+            refuse_same_file([("plan file", self.path), ("calendar", path)])
+        with_file = self.path is not None and self.saved is not None and self.saved.protocol_id == plan.protocol.id
+        if not with_file or self.path is None:
+            result, _ = calendar(plan, ExportOptions())
+            write_atomic(path, result.data, new_mode=0o600)
+            return f"Exported {_events(result.items)} calendar events to {path}"
+        with locked_plan(self.path) as slot:
+            base = self._current_base(slot, inputs)
+            doc = self._document(base, plan, inputs, protocol)
+            result, recorded = calendar(
+                plan, doc.export_options or ExportOptions(), plan_id=doc.plan_id, items=doc.items
+            )
+            doc = doc.updated(items=tuple(result.items), export_options=recorded)
+            slot.write(doc)
+            write_atomic(path, result.data, new_mode=0o600)
+        self.saved = doc
+        return f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated"
+
+    def _current_base(self, slot: PlanSlot, inputs: PlanInputs) -> SavedPlan | None:
+        """What a write over the plan file in use starts from: the file as it is now (so checks recorded
+        elsewhere meanwhile are kept), unless it was replaced or replanned elsewhere to other inputs."""
+        ours = self.saved
+        if ours is None or not slot.exists():
+            return ours
+        now = slot.read()
+        if now.plan_id != ours.plan_id:
+            raise PlanFileError(
+                f"{slot.name} now holds another plan (replaced elsewhere); open it again", path=slot.name
+            )
+        if (now.inputs != ours.inputs or now.schedule != ours.schedule) and now.inputs != inputs:
+            raise PlanFileError(
+                f"{slot.name} was changed elsewhere (replanned) since it was opened here; open it again", path=slot.name
+            )
+        return now
+
+    def open(self, path: Path) -> Opened:
+        from schedplan.load.planfile import open_plan
+        from schedplan.plans.sources import find_protocol, load_site
+
+        saved = open_plan(path)
+        protocol = find_protocol(saved.protocol_ref)
+        site = load_site(saved.inputs.site)
+        self.saved, self.path = saved, path
+        return Opened(saved, protocol, site, path)
+
+    # --- double checks, recorded in the plan file exactly as `schedplan verify` records them ---------------
+
+    def file_holds(self, plan: Plan, inputs: PlanInputs) -> bool:
+        """Whether the plan file in use is this plan, from these inputs (what a check is recorded against)."""
+        from schedplan.plans.checking import same_schedule
+
+        saved = self.saved
+        return (
+            saved is not None
+            and self.path is not None
+            and saved.protocol_id == plan.protocol.id
+            and same_schedule(saved.schedule, plan)
+            and inputs_sha256(saved.inputs) == inputs_sha256(inputs)
+        )
+
+    def record_check(
+        self, plan: Plan, inputs: PlanInputs, site: LoadedPolicy | None, checker: str, results: list[CheckResult]
+    ) -> CheckRecord:
+        """Append the check to the plan file under its lock (kept: the checks others recorded meanwhile)."""
+        from schedplan.plans.checking import record_check
+
+        if not self.file_holds(plan, inputs) or self.saved is None or self.path is None:
+            raise PlanFileError(
+                "the plan on screen is not the saved one; save it, then check again", path=str(self.path)
+            )
+        record = check_record(
+            checker,
+            results,
+            tolerance_percent=site.policy.check_tolerance_percent if site else Decimal(0),
+            protocol_sha256=plan.protocol.sha256,
+            policy_sha256=site.sha256 if site else None,
+            inputs_sha256=inputs_sha256(self.saved.inputs),
+            at=dt.datetime.now(dt.UTC),
+        )
+        try:
+            self.saved = record_check(str(self.path), self.saved, record)
+        except PlanFileError:
+            raise PlanFileError(
+                f"{self.path} was changed since it was opened or saved here; open it again", path=str(self.path)
+            ) from None
+        return record
+
+    def recorded_checks(
+        self, plan: Plan, inputs: PlanInputs, site: LoadedPolicy | None
+    ) -> list[tuple[CheckRecord, list[str]]]:
+        """The checks in the plan file in use, each with why it no longer holds for this plan and these inputs."""
+        if self.saved is None or self.saved.protocol_id != plan.protocol.id:
+            return []
+        now = inputs_sha256(inputs)
+        return [
+            (
+                rec,
+                invalid_reasons(
+                    rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None,
+                    inputs_sha256=now,
+                ),
+            )
+            for rec in self.saved.checks
+        ]
+
+
+def _same(a: Path, b: Path) -> bool:
+    from schedplan.load.files import real_path
+
+    return real_path(a) == real_path(b)
+
+
+def _events(items: list[CalendarItem] | tuple[CalendarItem, ...]) -> int:
+    return sum(1 for i in items if not i.cancelled)

@@ -1,0 +1,147 @@
+"""Finding what a plan is made from (protocol, site policy) and calculating it: the one path from inputs to a Plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from schedplan.core.plan_inputs import PlanInputs
+from schedplan.core.policy import SitePolicy
+from schedplan.core.protocol import Protocol
+from schedplan.core.schedule import Plan
+from schedplan.core.sources import LoadedPolicy, LoadedProtocol
+from schedplan.errors import Problem
+from schedplan.inputs import plan_from_inputs
+
+
+def _marked(lp: LoadedProtocol) -> LoadedProtocol:
+    from schedplan.load.protocols import shipped_dir
+
+    try:
+        shipped = lp.path.resolve().parent == shipped_dir().resolve()
+    except OSError:
+        shipped = False
+    return dataclasses.replace(lp, shipped=shipped)
+
+
+def find_protocol(ref: str) -> LoadedProtocol:
+    """A shipped protocol by id, or a protocol file by path (UnknownProtocolError, ProtocolInvalid)."""
+    from schedplan.load.protocols import find_protocol as find
+
+    return _marked(find(ref))
+
+
+def shipped_protocols() -> list[LoadedProtocol]:
+    """Every shipped protocol, by id."""
+    from schedplan.load.protocols import shipped_protocols as shipped
+
+    return [dataclasses.replace(lp, shipped=True) for lp in shipped()]
+
+
+def protocol_ref(loaded: LoadedProtocol) -> str:
+    """How a plan names its protocol: a shipped one by its id; a file by its absolute path (found from anywhere)."""
+    if loaded.shipped:
+        return loaded.protocol.id
+    return str(loaded.path.resolve())
+
+
+def site_ref(site: str | None) -> str | None:
+    """The policy of a new plan as its inputs keep it: a file by its absolute path; without --site, the
+    config folder's site.yaml if there is one (by its path), else None (no policy)."""
+    from schedplan.load.policy import config_policy_path
+
+    if site is None:
+        default = config_policy_path()
+        return str(default) if default.is_file() else None
+    path = Path(site).expanduser()
+    return str(path.resolve()) if path.is_file() else site
+
+
+def load_site(ref: str | None, *, config_default: bool = False) -> LoadedPolicy | None:
+    """The site policy a reference names, with its holiday lookup; None when there is none.
+
+    None means no policy - except with ``config_default``, for a new plan, where None means the config
+    folder's site.yaml if there is one. A saved plan records the policy it was made with (None: none),
+    so recalculating it never picks up a policy that appeared on the machine later.
+    """
+    from schedplan.load.policy import find_policy
+
+    loaded = find_policy(ref) if ref is not None or config_default else None
+    if loaded is None:
+        return None
+    return dataclasses.replace(loaded, ref=site_ref(ref), holidays=_holidays_when_asked(loaded.policy))
+
+
+def _holidays_when_asked(policy: SitePolicy) -> Callable[[dt.date], str | None] | None:
+    """The policy country's holiday lookup, built on its first use (an outpatient event's date), not before."""
+    if policy.country is None:
+        return None
+    table: list[Callable[[dt.date], str | None] | None] = []
+
+    def lookup(day: dt.date) -> str | None:
+        if not table:
+            from schedplan.load.policy import holiday_lookup
+
+            table.append(holiday_lookup(policy))
+        found = table[0]
+        return found(day) if found is not None else None
+
+    return lookup
+
+
+@dataclass(frozen=True)
+class Calculated:
+    """A plan, with the protocol and the site policy (None: none) it was calculated from."""
+
+    plan: Plan
+    protocol: LoadedProtocol
+    site: LoadedPolicy | None
+
+
+def calculate(ref: str, inputs: PlanInputs, *, today: dt.date | None = None) -> Calculated:
+    """The plan of the protocol ``ref`` for ``inputs`` under the policy they name: the one path from what a
+    person typed to a plan, for plan, replan, export and verify. Raises the errors of bad input."""
+    loaded = find_protocol(ref)
+    site = load_site(inputs.site)
+    plan = plan_from_inputs(
+        loaded.protocol, inputs, sha256=loaded.sha256, site=site, holidays=site.holidays if site else None, today=today
+    )
+    return Calculated(plan, loaded, site)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """Every problem in a protocol or site policy file, and what the file is when it has none."""
+
+    policy: bool  # a site policy file (else a protocol file)
+    problems: list[Problem]
+    protocol: Protocol | None = None
+    site_policy: SitePolicy | None = None
+
+
+def _looks_like_policy(path: Path) -> bool:
+    """A site policy has no events and names its rules; anything else is checked as a protocol."""
+    from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
+
+    try:
+        doc, _ = read_yaml(path)
+    except (OSError, YamlSyntaxError):
+        return False
+    keys = set(doc.data) if isinstance(doc.data, dict) else set()
+    rules = {"dosing_weight", "bsa_cap", "max_dose", "rounding", "weight_change_percent", "country"}
+    return "events" not in keys and bool(keys & rules)
+
+
+def check_file(path: Path) -> FileCheck:
+    """Check one protocol or site policy file (which one is told from its keys), collecting every problem."""
+    from schedplan.load.policy import policy_problems
+    from schedplan.load.protocols import protocol_problems
+
+    if _looks_like_policy(path):
+        policy, problems, _ = policy_problems(path)
+        return FileCheck(True, problems, site_policy=policy)
+    protocol, problems, _ = protocol_problems(path)
+    return FileCheck(False, problems, protocol=protocol)

@@ -1,0 +1,61 @@
+"""The terminal UI's plan file (plans.session.PlanSession): its saves and exports keep what others recorded
+in the file meanwhile, and refuse to overwrite a plan replanned or replaced elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schedplan.errors import PlanFileError
+from schedplan.load.planfile import open_plan, update_plan
+from schedplan.plans.checking import current
+from schedplan.plans.replanning import replan
+from schedplan.plans.session import PlanSession
+from tests.plans.test_update_plan import ARGS, _record
+
+
+@pytest.fixture
+def plan_file(cli, tmp_path):
+    path = tmp_path / "p.json"
+    r = cli(*ARGS, "--save", str(path))
+    assert r.code == 0, r.err
+    return path
+
+
+def _opened(path):
+    session = PlanSession()
+    opened = session.open(path)
+    now = current(opened.saved)
+    return session, opened, now.plan
+
+
+def test_a_save_from_the_ui_keeps_a_check_recorded_elsewhere_meanwhile(plan_file):
+    session, opened, plan = _opened(plan_file)
+    update_plan(plan_file, lambda now: now.updated(checks=(*now.checks, _record(now, "B"))))  # `verify` elsewhere
+    session.save(plan, opened.saved.inputs, opened.protocol, plan_file)
+    assert [c["checker"] for c in json.loads(plan_file.read_text())["checks"]] == ["B"]
+
+
+def test_an_export_from_the_ui_keeps_a_check_recorded_elsewhere_and_writes_the_plan_first(plan_file, tmp_path):
+    session, opened, plan = _opened(plan_file)
+    update_plan(plan_file, lambda now: now.updated(checks=(*now.checks, _record(now, "B"))))
+    session.export(plan, opened.saved.inputs, opened.protocol, tmp_path / "cal.ics")
+    saved = open_plan(plan_file)
+    assert [c.checker for c in saved.checks] == ["B"] and saved.items and (tmp_path / "cal.ics").is_file()
+
+
+def test_a_save_from_the_ui_over_a_plan_replanned_elsewhere_is_refused(plan_file):
+    session, opened, plan = _opened(plan_file)
+    replan(str(plan_file), {"anchor_date": "2027-03-20"})
+    with pytest.raises(PlanFileError, match="changed elsewhere"):
+        session.save(plan, opened.saved.inputs, opened.protocol, plan_file)
+    assert json.loads(plan_file.read_text())["inputs"]["anchor_date"] == "2027-03-20"
+
+
+def test_an_export_from_the_ui_onto_its_plan_file_is_refused(plan_file):
+    session, opened, plan = _opened(plan_file)
+    before = plan_file.read_bytes()
+    with pytest.raises(PlanFileError, match="one file cannot be both"):
+        session.export(plan, opened.saved.inputs, opened.protocol, plan_file)
+    assert plan_file.read_bytes() == before
