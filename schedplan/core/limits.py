@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +15,10 @@ from schedplan.core.protocol import DoseLimit, Protocol
 from schedplan.core.safety import PlanWarning
 from schedplan.core.units import Basis, Quantity, dose_display, fmt
 from schedplan.errors import InputError
+
+if TYPE_CHECKING:
+    from schedplan.core.dosing import CalculatedDose
+    from schedplan.core.schedule import PlannedEvent
 
 MEASURED_BSA_LIMIT_PERCENT = Decimal("10")  # without a site policy: how far a measured BSA may be from the formula's
 MEASURED_BSA_CODE = "measured-bsa"
@@ -51,7 +56,7 @@ class Breach(BaseModel):
         )
 
 
-def _compare(amount: Decimal, lim: DoseLimit, dose, patient: Patient) -> tuple[Decimal, Decimal, str, str] | None:
+def _compare(amount: Decimal, lim: DoseLimit, dose: CalculatedDose, patient: Patient) -> tuple[Decimal, Decimal, str, str] | None:
     """(the dose, the bound, the dose as text, the bound as text) in one unit; None if not comparable."""
     u = lim.unit
     if dose.per_administration_unit == u.display:
@@ -72,7 +77,7 @@ def _compare(amount: Decimal, lim: DoseLimit, dose, patient: Patient) -> tuple[D
     return dose.value, converted, dose_display(dose.value, dose.unit), how + dose_display(converted, dose.unit)
 
 
-def _broken(limits: list[DoseLimit], dose, patient: Patient) -> tuple[str, str] | None:
+def _broken(limits: list[DoseLimit], dose: CalculatedDose, patient: Patient) -> tuple[str, str] | None:
     """(what is broken, its source) for the first limit ``dose`` is outside of, or None."""
     for lim in limits:
         for amount, over in ((lim.max, True), (lim.min, False)):
@@ -88,7 +93,7 @@ def _broken(limits: list[DoseLimit], dose, patient: Patient) -> tuple[str, str] 
     return None
 
 
-def _dose_breaches(protocol: Protocol, events: Iterable, patient: Patient) -> list[Breach]:
+def _dose_breaches(protocol: Protocol, events: Iterable[PlannedEvent], patient: Patient) -> list[Breach]:
     found: dict[str, Breach] = {}
     for e in events:
         ev = protocol.event(e.event_id)
@@ -107,7 +112,7 @@ def _dose_breaches(protocol: Protocol, events: Iterable, patient: Patient) -> li
     return list(found.values())
 
 
-def _bsa_breach(protocol: Protocol, events: list, patient: Patient, policy: SitePolicy | None) -> Breach | None:
+def _bsa_breach(protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None) -> Breach | None:
     measured = patient.measured_bsa_m2
     per_m2 = [e.key for e in events if e.dose is not None and e.dose.per_administration_unit.endswith("/m2")]
     if measured is None or not per_m2:
@@ -129,15 +134,15 @@ def _bsa_breach(protocol: Protocol, events: list, patient: Patient, policy: Site
     )
 
 
-def limit_breaches(protocol: Protocol, events: list, patient: Patient, policy: SitePolicy | None) -> list[Breach]:
+def limit_breaches(protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None) -> list[Breach]:
     """Every limit the planned ``events`` are outside of: the measured BSA first, then each event's dose limits."""
     bsa = _bsa_breach(protocol, events, patient, policy)
     return ([bsa] if bsa else []) + _dose_breaches(protocol, events, patient)
 
 
 def apply_overrides(
-    events: list, breaches: list[Breach], overrides: Mapping[str, str]
-) -> tuple[list, list[PlanWarning]]:
+    events: list[PlannedEvent], breaches: list[Breach], overrides: Mapping[str, str]
+) -> tuple[list[PlannedEvent], list[PlanWarning]]:
     """The events with each overridden breach recorded on its doses, and the warnings that say so.
 
     Raises InputError (one line: the limit, its source and how to override) for a breach not overridden.

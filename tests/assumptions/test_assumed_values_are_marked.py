@@ -83,7 +83,8 @@ def test_il2_days_are_marked_in_the_table_and_the_calendar(make_plan):
     il2_lines = [line for line in text.splitlines() if line.strip().startswith("interleukin-2  10 x 10^6 units")]
     assert len(il2_lines) == 6 and all("[ASSUMED: days]" in line for line in il2_lines)
     il2 = next(e for e in p.events if e.event_id == "il-2")
-    assert "ASSUMED days (the protocol's reading, not the record's): the record says '3 times weekly" in description(il2, p)
+    want = "ASSUMED days (the protocol's reading, not the record's): the record says '3 times weekly"
+    assert want in description(il2, p)
     # a patient's calendar (no doses) still says the day is a reading
     assert "ASSUMED days" in description(il2, p, audience="patient")
 

@@ -162,11 +162,12 @@ def test_measured_bsa_limit_is_exact(make_plan, bsa, stops):
 
 
 def test_measured_bsa_limit_from_the_site_policy(make_plan):
+    import datetime as dt
+
+    from schedplan.core.patient import Patient
     from schedplan.core.policy import SitePolicy
     from schedplan.core.schedule import plan
     from schedplan.load.protocols import find_protocol
-    from schedplan.core.patient import Patient
-    import datetime as dt
 
     loose = SitePolicy(name="x", version="1", measured_bsa_max_difference_percent=D("20"))
     patient = Patient(weight_kg=D("70"), height_cm=D("175"), measured_bsa_m2=D("2.1"))  # 13.8 % above
