@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schedplan.core.patient import Patient
 from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
-from schedplan.core.units import Basis, DoseUnit, Per, fmt, quantize
+from schedplan.core.units import Basis, DoseUnit, Per, fmt, percent_shown, quantize
 from schedplan.errors import InputError
 
 
@@ -92,10 +92,6 @@ def _weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]:
     return adj, f"adjusted body weight (IBW {fmt(ibw)} kg + 0.4 x (actual {fmt(patient.weight_kg)} kg - IBW))"
 
 
-def _percent(part: Decimal, whole: Decimal) -> Decimal:
-    return quantize(part / whole * 100, Decimal("0.1"))
-
-
 def _policy_weight(patient: Patient, rule: WeightRule, drug: str) -> tuple[Decimal, str, RuleAction] | None:
     """The dosing weight a site rule gives, with what it did; None where the rule does not apply."""
     if patient.sex is not None and patient.ibw_kg is None:
@@ -109,10 +105,10 @@ def _policy_weight(patient: Patient, rule: WeightRule, drug: str) -> tuple[Decim
         patient, f"the site policy doses {drug} by a weight rule that needs the ideal body weight (give --sex M or F)"
     )
     actual = patient.weight_kg
-    pct = _percent(actual, ibw)
+    pct = actual / ibw * 100  # unrounded: 120.014 % is over 120 %, though it reads "120.0 %"
     if rule.over_percent_ibw is not None and not pct > rule.over_percent_ibw:
         return None
-    why = f"actual {fmt(actual)} kg is {fmt(pct)}% of IBW {fmt(ibw)} kg" + (
+    why = f"actual {fmt(actual)} kg is {percent_shown(pct, rule.over_percent_ibw)}% of IBW {fmt(ibw)} kg" + (
         f", over {fmt(rule.over_percent_ibw)}%" if rule.over_percent_ibw is not None else ""
     )
     source = f" [{rule.source}]" if rule.source else ""
@@ -206,7 +202,7 @@ def calculate(
         how = "measured BSA" if patient.measured_bsa_m2 is not None else f"BSA by {patient.bsa_formula.label}"
         if policy_weight is not None and patient.measured_bsa_m2 is None:
             how += f" with the {policy_weight[1].split(' (')[0]} (site policy)"
-        if cap is not None and bsa == cap:
+        if any(a.rule == "bsa-cap" for a in actions):
             how += f", capped at {fmt(cap)} m2 (site policy)"
         scaled_by = how
         steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")

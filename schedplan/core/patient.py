@@ -152,9 +152,18 @@ class Patient(BaseModel):
 
     @property
     def percent_ibw(self) -> Decimal | None:
-        """Actual weight as a percentage of the ideal weight, to 0.1 %; None without IBW."""
+        """Actual weight as a percentage of the ideal weight, to 0.1 %, for reading; None without IBW.
+
+        Compare thresholds with ``percent_ibw_exact``: 120.014 % reads "120.0 %" but is over 120 %.
+        """
+        exact = self.percent_ibw_exact
+        return None if exact is None else quantize(exact, Decimal("0.1"))
+
+    @property
+    def percent_ibw_exact(self) -> Decimal | None:
+        """Actual weight as a percentage of the (0.01 kg) ideal weight, unrounded; None without IBW."""
         ibw = self.ibw_kg
-        return None if ibw is None else quantize(self.weight_kg / ibw * 100, Decimal("0.1"))
+        return None if ibw is None else self.weight_kg / ibw * 100
 
     def bsa_with_weight(self, weight_kg: Decimal) -> Decimal:
         """The BSA by this patient's formula and height, for another (dosing) weight; rounded like bsa_m2."""

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import EventKind, Protocol
-from schedplan.core.units import Basis, dose_display, fmt, quantize
+from schedplan.core.units import Basis, dose_display, fmt, percent_shown, quantize
 
 BSA_HIGH = Decimal("2.2")
 BSA_LOW = Decimal("0.3")
@@ -79,9 +79,9 @@ def is_obese(patient: Patient, policy: SitePolicy | None) -> str | None:
     pct_limit = policy.obesity.percent_ibw if policy else DEFAULT_OBESE_PERCENT_IBW
     bmi_limit = policy.obesity.bmi if policy else DEFAULT_OBESE_BMI
     reasons = []
-    pct = patient.percent_ibw
+    pct = patient.percent_ibw_exact  # unrounded: 120.014 % is over 120 %
     if pct is not None and pct > pct_limit:
-        reasons.append(f"actual weight {fmt(pct)}% of IBW (over {fmt(pct_limit)}%)")
+        reasons.append(f"actual weight {percent_shown(pct, pct_limit)}% of IBW (over {fmt(pct_limit)}%)")
     if patient.bmi >= bmi_limit:
         reasons.append(f"BMI {fmt(patient.bmi)} (>= {fmt(bmi_limit)})")
     return " and ".join(reasons) or None
