@@ -7,8 +7,8 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schedplan.core.patient import Patient
-from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
+from schedplan.core.patient import Patient, devine_extrapolated
+from schedplan.core.policy import BelowDevineHeight, DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
 from schedplan.core.units import Basis, DoseUnit, Per, fmt, percent_shown, quantize
 from schedplan.errors import InputError
@@ -92,30 +92,60 @@ def _weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]:
     return adj, f"adjusted body weight (IBW {fmt(ibw)} kg + 0.4 x (actual {fmt(patient.weight_kg)} kg - IBW))"
 
 
-def _policy_weight(patient: Patient, rule: WeightRule, drug: str) -> tuple[Decimal, str, RuleAction] | None:
-    """The dosing weight a site rule gives, with what it did; None where the rule does not apply."""
+def _policy_weight(
+    patient: Patient, rule: WeightRule, drug: str, policy: SitePolicy
+) -> tuple[Decimal, str, RuleAction] | None:
+    """The dosing weight a site rule gives, with what it did; None where the rule does not apply.
+
+    Under 152.4 cm Devine defines no ideal weight: the policy's ``below_devine_height`` says what to do,
+    and without it the plan stops (an InputError) rather than guess.
+    """
+    extrapolated = ""
     if patient.sex is not None and patient.ibw_kg is None:
-        # Devine is not defined under 152.4 cm (children): the rule cannot be evaluated, and is not guessed
-        return patient.weight_kg, "actual weight", RuleAction(
-            rule="dosing-weight-not-evaluated",
-            detail=f"{drug}: the site's dosing-weight rule needs the ideal body weight, which Devine does not define"
-            " under 152.4 cm; dosed on actual weight - check it against the unit's rule for children",
+        short = f"height {fmt(patient.height_cm)} cm is under 152.4 cm, where Devine defines no ideal body weight"
+        setting = policy.below_devine_height
+        if setting is None:
+            raise InputError(
+                f"{drug}: the site policy's dosing-weight rule needs the ideal body weight, and {short}; the site"
+                " policy must say what to do (below_devine_height: extrapolate, actual_weight or refuse)",
+                field="height",
+            )
+        if setting is BelowDevineHeight.REFUSE:
+            raise InputError(
+                f"{drug}: {short}, and the site policy refuses to dose by its weight rule there"
+                " (below_devine_height: refuse)",
+                field="height",
+            )
+        if setting is BelowDevineHeight.ACTUAL_WEIGHT:
+            return patient.weight_kg, "actual weight", RuleAction(
+                rule="dosing-weight-not-evaluated",
+                detail=f"{drug}: {short}; the site's dosing-weight rule was not evaluated and the dose is on"
+                " actual weight (below_devine_height: actual_weight)",
+            )
+        ibw = devine_extrapolated(patient.sex, patient.height_cm)
+        if ibw <= 0:
+            raise InputError(
+                f"{drug}: {short}, and Devine's line extrapolated to {fmt(patient.height_cm)} cm gives"
+                f" {fmt(ibw)} kg, not a weight; check the height",
+                field="height",
+            )
+        extrapolated = " (Devine extrapolated under 152.4 cm, below_devine_height: extrapolate)"
+    else:
+        ibw = _require_ibw(
+            patient, f"the site policy doses {drug} by a weight rule that needs the ideal body weight (give --sex M or F)"
         )
-    ibw = _require_ibw(
-        patient, f"the site policy doses {drug} by a weight rule that needs the ideal body weight (give --sex M or F)"
-    )
     actual = patient.weight_kg
     pct = actual / ibw * 100  # unrounded: 120.014 % is over 120 %, though it reads "120.0 %"
     if rule.over_percent_ibw is not None and not pct > rule.over_percent_ibw:
         return None
-    why = f"actual {fmt(actual)} kg is {percent_shown(pct, rule.over_percent_ibw)}% of IBW {fmt(ibw)} kg" + (
+    why = f"actual {fmt(actual)} kg is {percent_shown(pct, rule.over_percent_ibw)}% of IBW {fmt(ibw)} kg{extrapolated}" + (
         f", over {fmt(rule.over_percent_ibw)}%" if rule.over_percent_ibw is not None else ""
     )
     source = f" [{rule.source}]" if rule.source else ""
     if rule.weight is DosingWeight.ACTUAL:
         return None
     if rule.weight is DosingWeight.IDEAL:
-        kg, which = ibw, "ideal body weight (Devine)"
+        kg, which = ibw, "ideal body weight (Devine, extrapolated)" if extrapolated else "ideal body weight (Devine)"
     elif rule.weight is DosingWeight.ADJUSTED:
         f = rule.adjusted_factor
         kg = quantize(ibw + f * (actual - ibw), Decimal("0.01"))
@@ -155,7 +185,7 @@ def calculate(
     steps: list[str] = []
     actions: list[RuleAction] = []
     rule = policy.weight_rule(drug) if policy is not None and dose.weight is WeightBasis.ACTUAL else None
-    policy_weight = _policy_weight(patient, rule, drug) if rule is not None and rule.acts_on(unit.basis) else None
+    policy_weight = _policy_weight(patient, rule, drug, policy) if policy is not None and rule is not None and rule.acts_on(unit.basis) else None
     prescribed = prescribed_text(amount, unit, dose.per)
     u = unit.display
 

@@ -87,6 +87,15 @@ def ideal_body_weight(sex: Sex, height_cm: Decimal) -> Decimal | None:
     return quantize(base + Decimal("2.3") * inches_over_60, WEIGHT_STEP)
 
 
+def devine_extrapolated(sex: Sex, height_cm: Decimal) -> Decimal:
+    """Devine's line continued below 152.4 cm (2.3 kg less per inch under 60 in), in kg; may be 0 or less.
+
+    Only for a site policy that says ``below_devine_height: extrapolate``; Devine did not define it.
+    """
+    base = Decimal("50") if sex is Sex.MALE else Decimal("45.5")
+    return quantize(base + Decimal("2.3") * (Decimal(height_cm) / CM_PER_IN - 60), WEIGHT_STEP)
+
+
 def adjusted_body_weight(ideal_kg: Decimal | None, actual_kg: Decimal) -> Decimal | None:
     """IBW + 0.4 x (actual - IBW), in kg; None when the ideal weight is not defined."""
     if ideal_kg is None:

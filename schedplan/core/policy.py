@@ -29,6 +29,14 @@ class DosingWeight(str, Enum):
     LESSER_OF_ACTUAL_AND_IDEAL = "lesser_of_actual_and_ideal"
 
 
+class BelowDevineHeight(str, Enum):
+    """What a dosing-weight rule does under 152.4 cm, where Devine defines no ideal body weight."""
+
+    EXTRAPOLATE = "extrapolate"  # Devine's line continued below 60 in (2.3 kg less per inch)
+    ACTUAL_WEIGHT = "actual_weight"  # the rule is not evaluated: actual weight, with a warning
+    REFUSE = "refuse"  # the plan stops
+
+
 class DoseBasis(str, Enum):
     PER_KG = "per_kg"
     PER_M2 = "per_m2"
@@ -103,6 +111,11 @@ class SitePolicy(_Model):
     subdivision: str | None = Field(default=None, description="region for holidays, e.g. NY")
     obesity: Obesity = Field(default_factory=Obesity)
     dosing_weight: list[WeightRule] = Field(default_factory=list)
+    below_devine_height: BelowDevineHeight | None = Field(
+        default=None,
+        description="under 152.4 cm, where a dosing-weight rule acts: extrapolate, actual_weight or refuse;"
+        " absent: such a plan stops and asks for it",
+    )
     bsa_cap: BsaCap | None = None
     max_dose: list[MaxDose] = Field(default_factory=list)
     rounding: list[Rounding] = Field(default_factory=list)

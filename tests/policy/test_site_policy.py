@@ -245,9 +245,16 @@ def test_measured_bsa_far_from_the_formula_is_warned():
     assert not [w for w in ok.warnings if w.code == "measured-bsa-differs"]
 
 
-def test_a_child_under_the_example_policy_is_planned_on_actual_weight_and_told_why():
-    # 20 kg, 110 cm: Devine IBW is not defined under 152.4 cm, so the busulfan rule cannot be evaluated
-    p = nk_plan(weight="20", height="110", policy=example())
+def test_a_child_under_the_example_policy_stops_asking_what_the_site_does_under_152_4_cm():
+    # the example (ASTCT 2014, adults) does not say what to do under 152.4 cm: the plan stops and says so
+    with pytest.raises(InputError, match="below_devine_height"):
+        nk_plan(weight="20", height="110", policy=example())
+
+
+def test_a_child_under_a_policy_that_says_actual_weight_is_planned_on_actual_weight_and_told_why():
+    # 20 kg, 110 cm: Devine IBW is not defined under 152.4 cm; the policy says actual_weight
+    policy = SitePolicy.model_validate({**example().model_dump(), "below_devine_height": "actual_weight"})
+    p = nk_plan(weight="20", height="110", policy=policy)
     bu = by_name(p, "busulfan")[0]
     assert bu.dose.value == D("80")  # 4 mg/kg x 20 kg
     assert bu.dose.rules[0].rule == "dosing-weight-not-evaluated"
