@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,23 @@ DEFAULT_OBESE_BMI = Decimal("30")
 MEASURED_BSA_TOLERANCE = Decimal("10")  # % a measured BSA may differ from the formula's before a warning
 
 HolidayLookup = Callable[[dt.date], "str | None"]
+SATURDAY_SUNDAY = frozenset({5, 6})  # weekday() numbers; the weekend where no country is given
+
+
+@dataclass(frozen=True)
+class PublicCalendar:
+    """A country's public holidays (date -> name) and its weekend days (weekday() numbers: Israel 4, 5)."""
+
+    holiday: HolidayLookup
+    weekend: frozenset[int] = SATURDAY_SUNDAY
+
+    def __call__(self, day: dt.date) -> str | None:
+        return self.holiday(day)
+
+
+def weekend_days(holidays: HolidayLookup | None) -> frozenset[int]:
+    """The weekend of the policy's country where the lookup knows it, else Saturday and Sunday."""
+    return holidays.weekend if isinstance(holidays, PublicCalendar) else SATURDAY_SUNDAY
 
 
 class PlanWarning(BaseModel):
@@ -164,11 +182,12 @@ def safety_warnings(
             if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated"):
                 out.append(PlanWarning(code=action.rule, message=f"{e.name} {e.label}: {action.detail}", event_id=e.event_id, date=e.date))
     out.extend(_course_sums(protocol, dosed))
+    weekend_of = weekend_days(holidays)
     for e in events:
         if not e.outpatient:
             continue
         holiday = holidays(e.date) if holidays else None
-        weekend = e.date.weekday() >= 5
+        weekend = e.date.weekday() in weekend_of
         if holiday or weekend:
             what = f"a public holiday ({holiday})" if holiday else e.date.strftime("a %A")
             out.append(
