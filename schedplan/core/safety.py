@@ -116,29 +116,13 @@ def safety_warnings(
     """Warnings from the patient's size and measurements, the site policy's rules that acted, course sums
     and visit dates."""
     out: list[PlanWarning] = []
-    if policy is not None and policy.measurement_max_age_days is not None and today is not None:
-        if patient.measured_on is None:
-            out.append(
-                PlanWarning(
-                    code="measurement-date-unknown",
-                    message="the date weight and height were measured is not given; the site policy allows "
-                    f"measurements up to {policy.measurement_max_age_days} days old",
-                )
-            )
-        elif (today - patient.measured_on).days > policy.measurement_max_age_days:
-            age = (today - patient.measured_on).days
-            out.append(
-                PlanWarning(
-                    code="measurement-too-old",
-                    message=f"weight and height were measured {age} days ago ({patient.measured_on.isoformat()}); "
-                    f"the site policy allows {policy.measurement_max_age_days} days: measure again",
-                )
-            )
-    dosed = [e for e in events if e.dose is not None]
     bases: dict[str, set[Basis]] = {}
     for ev in protocol.events:
         if ev.dose is not None and ev.dose.unit.basis is not Basis.FLAT:
             bases.setdefault(ev.name, set()).add(ev.dose.unit.basis)
+    served = [e.date for e in events if e.dose is not None and e.name in bases]
+    out.extend(measurement_age_warnings(patient, policy, min(served, default=None), today))
+    dosed = [e for e in events if e.dose is not None]
     obese = is_obese(patient, policy)
     if obese:
         for name in sorted({e.name for e in dosed if e.name in bases and e.kind is EventKind.DRUG}):
@@ -199,6 +183,46 @@ def safety_warnings(
                 )
             )
     return out
+
+
+def measurement_age_warnings(
+    patient: Patient, policy: SitePolicy | None, first_dose: dt.date | None, today: dt.date | None
+) -> list[PlanWarning]:
+    """Weight and height older than the policy allows, counted from today and from the first dose they
+    serve (a weight or BSA dose); the older of the two counts.
+
+    A weight measured today for conditioning 101 days away is 101 days old when it is used.
+    """
+    limit = policy.measurement_max_age_days if policy is not None else None
+    if limit is None or (today is None and first_dose is None):
+        return []
+    if patient.measured_on is None:
+        return [
+            PlanWarning(
+                code="measurement-date-unknown",
+                message="the date weight and height were measured is not given; the site policy allows "
+                f"measurements up to {limit} days old",
+            )
+        ]
+    measured = patient.measured_on
+    age_today = (today - measured).days if today is not None else None
+    age_at_dose = (first_dose - measured).days if first_dose is not None else None
+    if max(a for a in (age_today, age_at_dose) if a is not None) <= limit:
+        return []
+    said = []
+    if age_today is not None:
+        said.append(f"measured {age_today} days ago ({measured.isoformat()})")
+    else:
+        said.append(f"measured on {measured.isoformat()}")
+    if first_dose is not None and age_at_dose is not None and (age_today is None or age_at_dose > age_today):
+        said.append(f"{age_at_dose} days old on the first dose they serve ({first_dose.isoformat()})")
+    return [
+        PlanWarning(
+            code="measurement-too-old",
+            message=f"weight and height were {' and will be '.join(said)}; "
+            f"the site policy allows {limit} days: measure again",
+        )
+    ]
 
 
 def _course_sums(protocol: Protocol, dosed: list) -> list[PlanWarning]:
