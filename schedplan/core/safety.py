@@ -144,7 +144,8 @@ def safety_warnings(
         out.append(
             PlanWarning(
                 code="bsa-out-of-range",
-                message=f"BSA {fmt(bsa)} m2 is {'over ' + fmt(BSA_HIGH) if bsa > BSA_HIGH else 'under ' + fmt(BSA_LOW)} m2"
+                message=f"BSA {fmt(bsa)} m2 is"
+                f" {'over ' + fmt(BSA_HIGH) if bsa > BSA_HIGH else 'under ' + fmt(BSA_LOW)} m2"
                 f" and no BSA cap covers {', '.join(uncapped)}; check those per-m2 doses",
             )
         )
@@ -164,7 +165,14 @@ def safety_warnings(
     for e in dosed:
         for action in e.dose.rules:
             if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated"):
-                out.append(PlanWarning(code=action.rule, message=f"{e.name} {e.label}: {action.detail}", event_id=e.event_id, date=e.date))
+                out.append(
+                    PlanWarning(
+                        code=action.rule,
+                        message=f"{e.name} {e.label}: {action.detail}",
+                        event_id=e.event_id,
+                        date=e.date,
+                    )
+                )
     out.extend(_course_sums(protocol, dosed))
     weekend_of = weekend_days(holidays)
     for e in events:

@@ -18,14 +18,16 @@ import pytest
 from schedplan.core.patient import Patient, Sex
 from schedplan.core.policy import SitePolicy
 from schedplan.core.schedule import plan
+from schedplan.errors import InputError, ProtocolInvalid
 from schedplan.load.policy import find_policy, load_policy, policy_problems
 from schedplan.load.protocols import find_protocol
-from schedplan.errors import InputError, ProtocolInvalid
 
 NK = "NCT07256210"
 
 
-def nk_plan(weight="130", height="175", sex=Sex.MALE, policy=None, conditioning="busulfan", anchor=dt.date(2027, 3, 15), **kw):
+def nk_plan(
+    weight="130", height="175", sex=Sex.MALE, policy=None, conditioning="busulfan", anchor=dt.date(2027, 3, 15), **kw
+):
     patient = Patient(weight_kg=D(weight), height_cm=D(height), sex=sex, **kw)
     choices = {"donor": "haploidentical", "conditioning": conditioning, "nk_dose_level": "1"}
     return plan(find_protocol(NK).protocol, patient, anchor, choices, policy=policy)
@@ -169,7 +171,9 @@ def test_measurement_older_than_the_policy_allows():
 
 def test_policy_file_problems_have_positions(tmp_path):
     path = tmp_path / "site.yaml"
-    path.write_text("name: x\nversion: 1\nbsa_cap: {max_m2: -2}\nrounding:\n  - {unit: ml, to: 5, max_change_percent: 5}\n")
+    path.write_text(
+        "name: x\nversion: 1\nbsa_cap: {max_m2: -2}\nrounding:\n  - {unit: ml, to: 5, max_change_percent: 5}\n"
+    )
     _, problems, _ = policy_problems(path)
     rendered = [p.render() for p in problems]
     assert any(r.startswith(f"{path}:3:") and "bsa_cap.max_m2" in r for r in rendered)
@@ -215,7 +219,8 @@ def test_maximum_and_rounding_in_other_mass_units_are_converted():
     policy = SitePolicy(name="g", version="1", max_dose=[{"drug": "Tocilizumab", "max": "0.8", "unit": "g"}])
     assert by_name(nk_plan(policy=policy), "tocilizumab")[0].dose.value == D("800")
     # treosulfan 14 g/m2 x 1.845 = 25.83 g; rounding to 500 mg = 0.5 g gives 26 g (0.66 %)
-    policy = SitePolicy(name="r", version="1", rounding=[{"drugs": ["treosulfan"], "unit": "mg", "to": 500, "max_change_percent": 5}])
+    rounding = [{"drugs": ["treosulfan"], "unit": "mg", "to": 500, "max_change_percent": 5}]
+    policy = SitePolicy(name="r", version="1", rounding=rounding)
     treo = by_name(nk_plan(weight="70", policy=policy, conditioning="treosulfan"), "treosulfan")[0]
     assert (treo.dose.value, treo.dose.unit) == (D("26.0"), "g")
 
