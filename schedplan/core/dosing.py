@@ -62,7 +62,7 @@ def _dec(value: Fraction) -> Decimal:
 
 
 def _exact_in(value: Fraction, places: int) -> bool:
-    return (value * 10**places).denominator == 1
+    return bool((value * 10**places).denominator == 1)
 
 
 def _round_to(value: Decimal, step: Decimal) -> Decimal:

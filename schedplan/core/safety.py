@@ -6,13 +6,18 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.dosing import CalculatedDose
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.units import Basis, dose_display, fmt, percent_shown, quantize
+
+if TYPE_CHECKING:  # schedule imports this module
+    from schedplan.core.schedule import PlannedEvent
 
 BSA_HIGH = Decimal("2.2")
 BSA_LOW = Decimal("0.3")
@@ -63,28 +68,28 @@ class DrugTotal(BaseModel):
     prescribed_total: str = Field(description="sum as prescribed, e.g. '42 g/m2' or '10 mg/kg'")
 
 
-def drug_totals(events: Iterable, cycles: bool) -> list[DrugTotal]:
+def drug_totals(events: Iterable[PlannedEvent], cycles: bool) -> list[DrugTotal]:
     """Per drug (and product, and radiation): the whole plan, then each cycle for cycle protocols."""
-    groups: dict[tuple[str, str, str, int | None], list] = {}
+    groups: dict[tuple[str, str, str, int | None], list[CalculatedDose]] = {}
     for e in events:
         if e.dose is None:
             continue
-        keys = [(e.name, e.dose.unit, e.dose.per_administration_unit, None)]
+        keys: list[tuple[str, str, str, int | None]] = [(e.name, e.dose.unit, e.dose.per_administration_unit, None)]
         if cycles and e.cycle is not None:
             keys.append((e.name, e.dose.unit, e.dose.per_administration_unit, e.cycle))
         for key in keys:
-            groups.setdefault(key, []).append(e)
+            groups.setdefault(key, []).append(e.dose)
     out = []
-    for (name, unit, per_unit, cycle), evs in groups.items():
-        prescribed = sum((e.dose.per_administration_amount for e in evs), Decimal(0))
+    for (name, unit, per_unit, cycle), doses in groups.items():
+        prescribed = sum((d.per_administration_amount for d in doses), Decimal(0))
         out.append(
             DrugTotal(
                 name=name,
                 cycle=cycle,
-                doses=len(evs),
-                total=sum((e.dose.value for e in evs), Decimal(0)),
+                doses=len(doses),
+                total=sum((d.value for d in doses), Decimal(0)),
                 unit=unit,
-                calculated_total=sum((e.dose.calculated_value for e in evs), Decimal(0)),
+                calculated_total=sum((d.calculated_value for d in doses), Decimal(0)),
                 prescribed_total=f"{fmt(prescribed, 4)} {per_unit}",  # per_unit is already the display unit
             )
         )
@@ -108,7 +113,7 @@ def is_obese(patient: Patient, policy: SitePolicy | None) -> str | None:
 def safety_warnings(
     protocol: Protocol,
     patient: Patient,
-    events: list,
+    events: list[PlannedEvent],
     policy: SitePolicy | None,
     holidays: HolidayLookup | None,
     today: dt.date | None = None,
@@ -162,8 +167,8 @@ def safety_warnings(
                     " check the measurement and the weight and height",
                 )
             )
-    for e in dosed:
-        for action in e.dose.rules:
+    for e, d in _with_doses(dosed):
+        for action in d.rules:
             if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated"):
                 out.append(
                     PlanWarning(
@@ -233,27 +238,33 @@ def measurement_age_warnings(
     ]
 
 
-def _course_sums(protocol: Protocol, dosed: list) -> list[PlanWarning]:
+def _with_doses(events: list[PlannedEvent]) -> list[tuple[PlannedEvent, CalculatedDose]]:
+    return [(e, e.dose) for e in events if e.dose is not None]
+
+
+def _course_sums(protocol: Protocol, dosed: list[PlannedEvent]) -> list[PlanWarning]:
     """A per-course dose whose days no longer add up to the course (a maximum or rounding acted)."""
     out = []
-    courses: dict[tuple[str, int | None], list] = {}
-    for e in dosed:
+    courses: dict[tuple[str, int | None], list[tuple[PlannedEvent, CalculatedDose]]] = {}
+    for e, d in _with_doses(dosed):
         ev = protocol.event(e.event_id)
         if ev is not None and ev.dose is not None and ev.dose.per.value == "course":
-            courses.setdefault((e.event_id, e.cycle), []).append(e)
-    for (event_id, cycle), evs in courses.items():
-        given = sum((e.dose.value for e in evs), Decimal(0))
-        course = sum((e.dose.exact_value for e in evs), Decimal(0))
+            courses.setdefault((e.event_id, e.cycle), []).append((e, d))
+    for (event_id, cycle), pairs in courses.items():
+        evs = [e for e, _ in pairs]
+        doses = [d for _, d in pairs]
+        given = sum((d.value for d in doses), Decimal(0))
+        course = sum((d.exact_value for d in doses), Decimal(0))
         # each day is reported to its unit's precision; more than that between the two is a real change
-        slack = sum((abs(e.dose.calculated_value - e.dose.exact_value) for e in evs), Decimal(0))
+        slack = sum((abs(d.calculated_value - d.exact_value) for d in doses), Decimal(0))
         if abs(given - course) > slack:
-            unit = evs[0].dose.unit
+            unit = doses[0].unit
             where = f" in cycle {cycle}" if cycle is not None else ""
             out.append(
                 PlanWarning(
                     code="course-does-not-add-up",
                     message=f"{evs[0].name}{where}: the {len(evs)} days add up to {dose_display(given, unit)}, "
-                    f"the course is {dose_display(quantize(course, Decimal('0.01')), unit)} ({evs[0].dose.prescribed})",
+                    f"the course is {dose_display(quantize(course, Decimal('0.01')), unit)} ({doses[0].prescribed})",
                     event_id=event_id,
                 )
             )
