@@ -150,3 +150,32 @@ def test_apply_rounding():
     assert value == D(800) and action is not None and "at or under the maximum" in action.detail
     assert apply_rounding(D(800), None, MAX, "x", Quantity.MG) == (D(800), None)  # already a multiple
     assert apply_rounding(D(1), None, MAX, "x", Quantity.MG)[1].rule == "rounding-refused"  # 1 -> 0 is refused
+
+
+def test_scale_flat_names_the_basis():
+    s = scale_flat(Share(Fraction(650), "650", None), DoseUnit.parse("mg"))
+    assert (s.value, s.basis, s.scaled_by, s.actions) == (650, "flat dose", "flat dose", ())
+
+
+def test_apply_max_dose_the_whole_text():
+    _, _, action = apply_max_dose(D(1040), MAX, "tocilizumab", Quantity.MG)
+    assert action == RuleAction(
+        rule="max-dose",
+        detail="1,040 mg is over the maximum single dose of tocilizumab, 800 mg: 800 mg (site policy)",
+    )
+
+
+def test_apply_rounding_the_whole_texts():
+    # 1,042 mg to the nearest 5: 208.4 -> 208 -> 1,040 mg, |2| / 1042 = 0.19 % (limit 5 %)
+    assert apply_rounding(D(1042), None, MAX, "x", Quantity.MG) == (
+        D(1040),
+        RuleAction(rule="rounding", detail="1,042 mg rounded to the nearest 5 mg: 1,040 mg (0.19% change, limit 5%)"),
+    )
+    # 2 mg: 0.4 -> 0 would be a 100 % change: refused
+    assert apply_rounding(D(2), None, MAX, "x", Quantity.MG) == (
+        D(2),
+        RuleAction(
+            rule="rounding-refused",
+            detail="not rounded: to the nearest 5 mg would make 2 mg 0 mg, a 100% change, over the 5% limit",
+        ),
+    )

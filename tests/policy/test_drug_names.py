@@ -73,3 +73,45 @@ def test_a_policy_drug_no_protocol_gives_is_listed():
     cov = policy_coverage(policy, [find_protocol("NCT03875495").protocol])  # TEM-MM: melphalan, no busulfan
     assert cov.unmatched_policy_drugs == ("busulfan",)
     assert ("NCT03875495", "melphalan") not in cov.uncovered_protocol_drugs
+
+
+def test_drug_name_messages_in_full():
+    assert drug_name_problem("busulfan  iv") == "drug name 'busulfan  iv' has extra spaces; write 'busulfan iv'"
+    assert drug_name_problem(" busulfan") == "drug name ' busulfan' has extra spaces; write 'busulfan'"
+    assert drug_name_problem("Busulfan") == (
+        "drug name 'Busulfan' is not lower-case; write the generic name as 'busulfan'"
+    )
+    assert drug_name_problem("anti-thymocyte globulin iv infusion") == (
+        "drug name 'anti-thymocyte globulin iv infusion' names a route or form (iv, infusion); write the generic name"
+        " alone ('anti-thymocyte globulin') and give the route in `route`"
+    )
+    assert drug_name_problem("busulfan 2mg") == (
+        "drug name 'busulfan 2mg' has a strength in it; write the generic name alone, the dose goes in `dose`"
+    )
+    # a tab is not a space between words: not a generic name (and not read as a route word)
+    assert drug_name_problem("busulfan\tiv") == (
+        "drug name 'busulfan\\tiv' is not a generic name: use lower-case letters, digits, hyphens and single spaces"
+    )
+
+
+def test_policy_drugs_include_named_caps_and_rounding():
+    from schedplan.core.policy import policy_drugs
+
+    policy = SitePolicy(
+        name="p", version="1", bsa_cap={"max_m2": 2, "drugs": ["fludarabine"]},
+        rounding=[{"drugs": ["melphalan"], "unit": "mg", "to": 5, "max_change_percent": 5},
+                  {"unit": "mg", "to": 1, "max_change_percent": 5}],
+        max_dose=[{"drug": "tocilizumab", "max": 800, "unit": "mg"}],
+        dosing_weight=[{"drugs": ["busulfan"], "weight": "ideal"}],
+    )
+    assert policy_drugs(policy) == {"fludarabine", "melphalan", "tocilizumab", "busulfan"}
+    every = SitePolicy(name="p", version="1", bsa_cap={"max_m2": 2})  # a cap for every drug names none
+    assert policy_drugs(every) == set()
+
+
+def test_coverage_names_the_protocol_of_each_uncovered_drug():
+    cov = policy_coverage(find_policy("example-astct-2014").policy,
+                          [find_protocol("NCT07256210").protocol, find_protocol("NCT03875495").protocol])
+    assert ("NCT07256210", "fludarabine") in cov.uncovered_protocol_drugs
+    assert ("NCT03875495", "melphalan") in cov.uncovered_protocol_drugs
+    assert all(pid in ("NCT07256210", "NCT03875495") for pid, _ in cov.uncovered_protocol_drugs)
