@@ -179,3 +179,37 @@ def test_apply_rounding_the_whole_texts():
             detail="not rounded: to the nearest 5 mg would make 2 mg 0 mg, a 100% change, over the 5% limit",
         ),
     )
+
+
+def test_rounding_refused_shows_the_change_to_two_places():
+    # 7 mg to the nearest 5: 1.4 -> 1 -> 5 mg; 2 / 7 = 28.5714 % -> "28.57", over 5 %
+    assert apply_rounding(D(7), None, MAX, "x", Quantity.MG)[1] == RuleAction(
+        rule="rounding-refused",
+        detail="not rounded: to the nearest 5 mg would make 7 mg 5 mg, a 28.57% change, over the 5% limit",
+    )
+
+
+def test_rounding_to_exactly_the_maximum_is_allowed():
+    # 798 mg to the nearest 5 is 800 mg, the maximum itself: not over it, so 800 (not rounded down to 795)
+    value, action = apply_rounding(D(798), D(800), MAX, "tocilizumab", Quantity.MG)
+    assert value == D(800)
+    assert action is not None and action.detail == "798 mg rounded to the nearest 5 mg: 800 mg (0.25% change, limit 5%)"
+
+
+def test_rounding_under_a_maximum_it_does_not_reach_says_nothing_of_the_maximum():
+    # 702 -> 700 mg, a maximum of 800 set but not involved
+    _, action = apply_rounding(D(702), D(800), MAX, "tocilizumab", Quantity.MG)
+    assert action is not None and action.detail == "702 mg rounded to the nearest 5 mg: 700 mg (0.28% change, limit 5%)"
+
+
+def test_rounding_never_gives_zero_even_within_the_limit():
+    # 2 mg to the nearest 5 is 0 mg, a 100 % change; even a 100 % limit does not make a dose of nothing
+    policy = SitePolicy(name="r", version="1", rounding=[{"unit": "mg", "to": 5, "max_change_percent": 100}])
+    value, action = apply_rounding(D(2), None, policy, "x", Quantity.MG)
+    assert value == D(2) and action is not None and action.rule == "rounding-refused"
+
+
+def test_rounding_down_to_one_unit_is_a_dose():
+    # 1.2 mg to the nearest 1 mg: 1 mg, a 16.67 % change, within a 20 % limit
+    policy = SitePolicy(name="r", version="1", rounding=[{"unit": "mg", "to": 1, "max_change_percent": 20}])
+    assert apply_rounding(D("1.2"), None, policy, "x", Quantity.MG)[0] == D(1)
