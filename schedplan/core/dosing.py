@@ -176,7 +176,7 @@ def scale_by_weight(
         kg, which = protocol_weight(patient, weight)
     scaled = share.amount * Fraction(kg)
     name = which.split(" (")[0]
-    scaled_by = name + ("; site policy" if policy_weight is not None and "site policy" not in name else "")
+    scaled_by = name + ("; site policy" if policy_weight is not None else "")  # name is before " (...); site policy"
     step = f"{share.shown} {unit.display} x {fmt(kg)} kg ({which}) = {_amount(_dec(scaled))} {unit.scaled_quantity}"
     return Scaled(scaled, f"{which} {fmt(kg)} kg", scaled_by, step, actions)
 

@@ -38,7 +38,7 @@ def drug_name_problem(name: str) -> str | None:
     A drug name is the lower-case generic name with no route, form or strength: ``busulfan``,
     ``interleukin-2``; not ``Busulfan``, ``busulfan iv``, ``busulfan tablets`` or ``busulfan 2 mg``.
     """
-    if name != name.strip() or "  " in name:
+    if name != " ".join(name.split()):  # tabs, line breaks, doubled or outer spaces
         return f"drug name {name!r} has extra spaces; write {' '.join(name.split())!r}"
     if name != name.lower():
         return f"drug name {name!r} is not lower-case; write the generic name as {name.lower()!r}"

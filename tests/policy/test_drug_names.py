@@ -88,9 +88,10 @@ def test_drug_name_messages_in_full():
     assert drug_name_problem("busulfan 2mg") == (
         "drug name 'busulfan 2mg' has a strength in it; write the generic name alone, the dose goes in `dose`"
     )
-    # a tab is not a space between words: not a generic name (and not read as a route word)
-    assert drug_name_problem("busulfan\tiv") == (
-        "drug name 'busulfan\\tiv' is not a generic name: use lower-case letters, digits, hyphens and single spaces"
+    # a tab is not a space between words
+    assert drug_name_problem("busulfan\tiv") == "drug name 'busulfan\\tiv' has extra spaces; write 'busulfan iv'"
+    assert drug_name_problem("busulfan/cy") == (
+        "drug name 'busulfan/cy' is not a generic name: use lower-case letters, digits, hyphens and single spaces"
     )
 
 
