@@ -1,25 +1,18 @@
-"""Prescribed dose x patient -> calculated dose, with the calculation written out for a pharmacist."""
+"""Prescribed dose x patient -> calculated dose in steps (share, scaling, precision, maximum, rounding), written out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.dosing_weight import PolicyWeight, RuleAction, policy_weight_for, protocol_weight
 from schedplan.core.patient import Patient
-from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
+from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import Dose, WeightBasis
-from schedplan.core.units import Basis, DoseUnit, Per, fmt, quantize
-from schedplan.errors import InputError
-
-
-class RuleAction(BaseModel):
-    """A site-policy rule that acted on one dose: what it did and why."""
-
-    model_config = ConfigDict(frozen=True)
-    rule: str = Field(description="dosing-weight, bsa-cap, max-dose, rounding or rounding-refused")
-    detail: str
+from schedplan.core.units import Basis, DoseUnit, Per, Quantity, fmt, quantize
 
 
 class CalculatedDose(BaseModel):
@@ -31,7 +24,9 @@ class CalculatedDose(BaseModel):
     unit: str = Field(description="mg, g, mcg, IU, cells or Gy (cells and IU as plain counts)")
     prescribed: str = Field(description="as the protocol states it, e.g. '40 mg/m2/day'")
     per_administration: str = Field(description="the prescribed amount that applies to this one day, e.g. '14 g/m2'")
-    basis: str = Field(description="what it was scaled by: 'BSA 1.701 m2 (Mosteller, ...)', 'actual weight 62 kg', 'flat'")
+    basis: str = Field(
+        description="what it was scaled by: 'BSA 1.701 m2 (Mosteller, ...)', 'actual weight 62 kg', 'flat'"
+    )
     scaled_by: str = Field(
         default="", description="the same without numbers, for a double checker: 'BSA (Mosteller)', 'actual weight'"
     )
@@ -67,67 +62,7 @@ def _dec(value: Fraction) -> Decimal:
 
 
 def _exact_in(value: Fraction, places: int) -> bool:
-    return (value * 10**places).denominator == 1
-
-
-def _require_ibw(patient: Patient, needed_for: str) -> Decimal:
-    """The Devine IBW, or an InputError saying why it cannot be calculated and what ``needed_for`` it."""
-    ibw = patient.ibw_kg
-    if ibw is None:
-        why = "the patient's sex is not given" if patient.sex is None else "height is under 152.4 cm (Devine IBW undefined)"
-        raise InputError(
-            f"{needed_for}, which cannot be calculated: {why}", field="sex" if patient.sex is None else "height"
-        )
-    return ibw
-
-
-def _weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]:
-    if which is WeightBasis.ACTUAL:
-        return patient.weight_kg, "actual weight"
-    ibw = _require_ibw(patient, f"this dose is on {which.value} body weight")
-    if which is WeightBasis.IDEAL:
-        return ibw, "ideal body weight (Devine)"
-    adj = patient.adjbw_kg
-    assert adj is not None
-    return adj, f"adjusted body weight (IBW {fmt(ibw)} kg + 0.4 x (actual {fmt(patient.weight_kg)} kg - IBW))"
-
-
-def _percent(part: Decimal, whole: Decimal) -> Decimal:
-    return quantize(part / whole * 100, Decimal("0.1"))
-
-
-def _policy_weight(patient: Patient, rule: WeightRule, drug: str) -> tuple[Decimal, str, RuleAction] | None:
-    """The dosing weight a site rule gives, with what it did; None where the rule does not apply."""
-    if patient.sex is not None and patient.ibw_kg is None:
-        # Devine is not defined under 152.4 cm (children): the rule cannot be evaluated, and is not guessed
-        return patient.weight_kg, "actual weight", RuleAction(
-            rule="dosing-weight-not-evaluated",
-            detail=f"{drug}: the site's dosing-weight rule needs the ideal body weight, which Devine does not define"
-            " under 152.4 cm; dosed on actual weight - check it against the unit's rule for children",
-        )
-    ibw = _require_ibw(
-        patient, f"the site policy doses {drug} by a weight rule that needs the ideal body weight (give --sex M or F)"
-    )
-    actual = patient.weight_kg
-    pct = _percent(actual, ibw)
-    if rule.over_percent_ibw is not None and not pct > rule.over_percent_ibw:
-        return None
-    why = f"actual {fmt(actual)} kg is {fmt(pct)}% of IBW {fmt(ibw)} kg" + (
-        f", over {fmt(rule.over_percent_ibw)}%" if rule.over_percent_ibw is not None else ""
-    )
-    source = f" [{rule.source}]" if rule.source else ""
-    if rule.weight is DosingWeight.ACTUAL:
-        return None
-    if rule.weight is DosingWeight.IDEAL:
-        kg, which = ibw, "ideal body weight (Devine)"
-    elif rule.weight is DosingWeight.ADJUSTED:
-        f = rule.adjusted_factor
-        kg = quantize(ibw + f * (actual - ibw), Decimal("0.01"))
-        which = f"adjusted body weight (IBW {fmt(ibw)} kg + {fmt(f)} x (actual {fmt(actual)} kg - IBW))"
-    else:
-        kg = min(actual, ibw)
-        which = f"lesser of actual and ideal weight ({'ideal' if ibw < actual else 'actual'})"
-    return kg, which, RuleAction(rule="dosing-weight", detail=f"{drug} dosed on {which} = {fmt(kg)} kg: {why}{source}")
+    return bool((value * 10**places).denominator == 1)
 
 
 def _round_to(value: Decimal, step: Decimal) -> Decimal:
@@ -136,6 +71,202 @@ def _round_to(value: Decimal, step: Decimal) -> Decimal:
 
 def _round_down(value: Decimal, step: Decimal) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
+
+
+@dataclass(frozen=True)
+class Share:
+    """Step 1: the prescribed amount that applies to this one administration, in the prescribed unit."""
+
+    amount: Fraction
+    shown: str  # as later steps write it: "5", or "(42 x 1/3)" where 4 decimals would not be exact
+    step: str | None  # the calculation text of the step, where there was one
+
+
+def share_of_course(dose: Dose, amount: Decimal, course_days: int, fraction: Fraction | None) -> Share:
+    """A per-course amount divided by its days or split by this day's ``fraction``; anything else as it is.
+
+    Where the share has more than 4 decimals (a third of a course), later steps carry it as an expression,
+    so every step can be checked by hand from the numbers it shows.
+    """
+    prescribed = prescribed_text(amount, dose.unit, dose.per)
+    u = dose.unit.display
+    step: str | None = None
+    if dose.per is Per.COURSE and fraction is not None:
+        this = Fraction(amount) * fraction
+        expr = f"{fmt(amount)} x {_frac(fraction)}"
+        step = f"{prescribed} x {_frac(fraction)} (this day's share) = {_amount(_dec(this))} {u}"
+    elif dose.per is Per.COURSE and course_days > 1:
+        this = Fraction(amount) / course_days
+        expr = f"{fmt(amount)} / {course_days}"
+        step = f"{prescribed} / {course_days} days = {_amount(_dec(this))} {u}/day"
+    else:
+        this = Fraction(amount)
+        expr = fmt(amount)
+    return Share(this, _amount(_dec(this)) if _exact_in(this, 4) else f"({expr})", step)
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """Step 2: the share scaled by BSA, by weight, or not at all (a flat dose), in the unit's quantity."""
+
+    value: Fraction
+    basis: str
+    scaled_by: str
+    step: str | None
+    actions: tuple[RuleAction, ...] = ()
+
+
+def cap_bsa(bsa: Decimal, source: str, policy: SitePolicy | None, drug: str) -> tuple[Decimal, str, RuleAction | None]:
+    """The site's BSA cap for ``drug``: (BSA, its source, the action) - capped only when over the cap."""
+    cap = policy.bsa_cap_for(drug) if policy is not None else None
+    if cap is None or not bsa > cap:
+        return bsa, source, None
+    action = RuleAction(rule="bsa-cap", detail=f"BSA {fmt(bsa)} m2 capped at {fmt(cap)} m2 (site policy)")
+    return cap, f"capped from {fmt(bsa)} m2 ({source})", action
+
+
+def scale_by_bsa(
+    share: Share, unit: DoseUnit, patient: Patient, policy_weight: PolicyWeight | None,
+    policy: SitePolicy | None, drug: str,
+) -> Scaled:
+    """A per-m2 share x the BSA: the patient's, or by the site's dosing weight (not over a measured BSA),
+    then capped by the site's BSA cap."""
+    actions: list[RuleAction] = []
+    bsa, source = patient.bsa_m2, patient.bsa_source
+    if policy_weight is not None and policy_weight[2].rule != "dosing-weight":
+        actions.append(policy_weight[2])  # the rule could not be evaluated: BSA on actual weight
+        policy_weight = None
+    if policy_weight is not None:
+        kg, which, action = policy_weight
+        if patient.measured_bsa_m2 is not None:
+            action = RuleAction(
+                rule="dosing-weight",
+                detail=f"{drug}: the site rule ({which}) was not applied - a measured BSA was given",
+            )
+        else:
+            bsa = patient.bsa_with_weight(kg)
+            source = f"{patient.bsa_formula.label}, {which} {fmt(kg)} kg, {fmt(patient.height_cm)} cm; site policy"
+        actions.append(action)
+    bsa, source, capped = cap_bsa(bsa, source, policy, drug)
+    if capped is not None:
+        actions.append(capped)
+    scaled = share.amount * Fraction(bsa)
+    how = "measured BSA" if patient.measured_bsa_m2 is not None else f"BSA by {patient.bsa_formula.label}"
+    if policy_weight is not None and patient.measured_bsa_m2 is None:
+        how += f" with the {policy_weight[1].split(' (')[0]} (site policy)"
+    if capped is not None:
+        how += f", capped at {fmt(bsa)} m2 (site policy)"
+    step = f"{share.shown} {unit.display} x {fmt(bsa)} m2 ({source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}"
+    return Scaled(scaled, f"BSA {fmt(bsa)} m2 ({source})", how, step, tuple(actions))
+
+
+def scale_by_weight(
+    share: Share, unit: DoseUnit, patient: Patient, weight: WeightBasis, policy_weight: PolicyWeight | None
+) -> Scaled:
+    """A per-kg share x the weight: the site's dosing weight where its rule acted, else the protocol's."""
+    actions: tuple[RuleAction, ...] = ()
+    if policy_weight is not None and policy_weight[2].rule != "dosing-weight":
+        kg, which, action = policy_weight  # not evaluated: actual weight, and say so
+        actions = (action,)
+    elif policy_weight is not None:
+        kg, which, action = policy_weight
+        which += "; site policy"
+        actions = (action,)
+    else:
+        kg, which = protocol_weight(patient, weight)
+    scaled = share.amount * Fraction(kg)
+    name = which.split(" (")[0]
+    scaled_by = name + ("; site policy" if policy_weight is not None else "")  # name is before " (...); site policy"
+    step = f"{share.shown} {unit.display} x {fmt(kg)} kg ({which}) = {_amount(_dec(scaled))} {unit.scaled_quantity}"
+    return Scaled(scaled, f"{which} {fmt(kg)} kg", scaled_by, step, actions)
+
+
+def scale_flat(share: Share, unit: DoseUnit) -> Scaled:
+    """A flat dose is the share itself; the text says so where no share step did."""
+    step = None if share.step is not None else f"flat dose {_amount(_dec(share.amount))} {unit.display}"
+    return Scaled(share.amount, "flat dose", "flat dose", step)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """Step 3: the scaled dose in plain counts, and to the unit's reporting precision."""
+
+    exact: Decimal
+    value: Decimal
+    counted: str  # appended to the scaling step for x10^n units: " = 466,666,666.6667 cells"
+    step: str | None  # "rounded to 0.01 mg: 68.04 mg", where reporting changed the number
+
+
+def report(scaled: Fraction, unit: DoseUnit) -> Reported:
+    """x10^6 and friends as plain counts, then the unit's reporting step - never fewer than 3 significant
+    figures: 0.006 mg is not "0.01 mg", and 0.003 mg is not "0 mg". Exact rational arithmetic up to here
+    (no rounding of a third); one division at the end."""
+    exact = _dec(scaled * Fraction(unit.scale))
+    step = unit.quantity.step
+    if exact != 0:
+        step = min(step, Decimal(1).scaleb(exact.adjusted() - 2))
+    value = quantize(exact, step)
+    word = unit.quantity.word
+    counted = f" = {fmt(exact, 4)} {word}" if unit.exponent else ""
+    rounded = None
+    if value != exact:
+        precision = "whole " + word if step == 1 else f"{fmt(step)} {word}"
+        rounded = f"rounded to {precision}: {fmt(value)} {word}"
+    return Reported(exact, value, counted, rounded)
+
+
+def apply_max_dose(
+    value: Decimal, policy: SitePolicy, drug: str, quantity: Quantity
+) -> tuple[Decimal, Decimal | None, RuleAction | None]:
+    """Step 4: (the dose, the site's maximum single dose or None, the action where the maximum acted)."""
+    most = policy.max_dose_for(drug, quantity)
+    if most is None or not value > most:
+        return value, most, None
+    word = quantity.word
+    action = RuleAction(
+        rule="max-dose",
+        detail=f"{fmt(value)} {word} is over the maximum single dose of {drug}, {fmt(most)} {word}:"
+        f" {fmt(most)} {word} (site policy)",
+    )
+    return most, most, action
+
+
+def apply_rounding(
+    value: Decimal, most: Decimal | None, policy: SitePolicy, drug: str, quantity: Quantity
+) -> tuple[Decimal, RuleAction | None]:
+    """Step 5: the site's rounding step, never above the maximum, refused past its change limit."""
+    rounding = policy.rounding_for(drug, quantity)
+    if rounding is None:
+        return value, None
+    to, limit = rounding
+    word = quantity.word
+    rounded = _round_to(value, to)
+    if most is not None and rounded > most:
+        rounded = _round_down(value, to)  # rounding never goes over the maximum
+    if rounded == value:
+        return value, None
+    change = abs(rounded - value) / value * 100
+    if rounded > 0 and change <= limit:
+        under = " at or under the maximum" if most is not None and rounded < _round_to(value, to) else ""
+        return rounded, RuleAction(
+            rule="rounding",
+            detail=f"{fmt(value)} {word} rounded to the nearest {fmt(to)} {word}{under}:"
+            f" {fmt(rounded)} {word} ({fmt(change, 2)}% change, limit {fmt(limit)}%)",
+        )
+    return value, RuleAction(
+        rule="rounding-refused",
+        detail=f"not rounded: to the nearest {fmt(to)} {word} would make {fmt(value)} {word}"
+        f" {fmt(rounded)} {word}, a {fmt(change, 2)}% change, over the {fmt(limit)}% limit",
+    )
+
+
+def share_text(dose: Dose, course_days: int, fraction: Fraction | None) -> str | None:
+    """'2/3 of the course', '1/3 of the course (3 days)', or None for a dose that is not a course's part."""
+    if dose.per is Per.COURSE and fraction is not None:
+        return f"{_frac(fraction)} of the course"
+    if dose.per is Per.COURSE and course_days > 1:
+        return f"1/{course_days} of the course ({course_days} days)"
+    return None
 
 
 def calculate(
@@ -156,156 +287,48 @@ def calculate(
     single dose, rounding; each one that acts is listed in ``rules`` and in the calculation.
     """
     unit = dose.unit
-    steps: list[str] = []
-    actions: list[RuleAction] = []
     rule = policy.weight_rule(drug) if policy is not None and dose.weight is WeightBasis.ACTUAL else None
-    policy_weight = _policy_weight(patient, rule, drug) if rule is not None and rule.acts_on(unit.basis) else None
-    prescribed = prescribed_text(amount, unit, dose.per)
-    u = unit.display
-
-    # 1. The amount that applies to this administration, still in the prescribed unit. Where it has
-    #    more than 4 decimals (a third of a course), later steps carry it as an expression, so every
-    #    step can be checked by hand from the numbers it shows.
-    if dose.per is Per.COURSE and fraction is not None:
-        this = Fraction(amount) * fraction
-        expr = f"{fmt(amount)} x {_frac(fraction)}"
-        steps.append(f"{prescribed} x {_frac(fraction)} (this day's share) = {_amount(_dec(this))} {u}")
-    elif dose.per is Per.COURSE and course_days > 1:
-        this = Fraction(amount) / course_days
-        expr = f"{fmt(amount)} / {course_days}"
-        steps.append(f"{prescribed} / {course_days} days = {_amount(_dec(this))} {u}/day")
-    else:
-        this = Fraction(amount)
-        expr = fmt(amount)
-    shown = _amount(_dec(this)) if _exact_in(this, 4) else f"({expr})"
-
-    # 2. Scale by BSA or weight.
+    policy_weight = (
+        policy_weight_for(patient, rule, drug, policy)
+        if policy is not None and rule is not None and rule.acts_on(unit.basis)
+        else None
+    )
+    share = share_of_course(dose, amount, course_days, fraction)
     if unit.basis is Basis.PER_M2:
-        bsa, source = patient.bsa_m2, patient.bsa_source
-        if policy_weight is not None and policy_weight[2].rule != "dosing-weight":
-            actions.append(policy_weight[2])  # the rule could not be evaluated: BSA on actual weight
-            policy_weight = None
-        if policy_weight is not None:
-            kg, which, action = policy_weight
-            if patient.measured_bsa_m2 is not None:
-                action = RuleAction(
-                    rule="dosing-weight",
-                    detail=f"{drug}: the site rule ({which}) was not applied - a measured BSA was given",
-                )
-            else:
-                bsa = patient.bsa_with_weight(kg)
-                source = f"{patient.bsa_formula.label}, {which} {fmt(kg)} kg, {fmt(patient.height_cm)} cm; site policy"
-            actions.append(action)
-        cap = policy.bsa_cap_for(drug) if policy is not None else None
-        if cap is not None and bsa > cap:
-            actions.append(RuleAction(rule="bsa-cap", detail=f"BSA {fmt(bsa)} m2 capped at {fmt(cap)} m2 (site policy)"))
-            source = f"capped from {fmt(bsa)} m2 ({source})"
-            bsa = cap
-        scaled = this * Fraction(bsa)
-        basis = f"BSA {fmt(bsa)} m2 ({source})"
-        how = "measured BSA" if patient.measured_bsa_m2 is not None else f"BSA by {patient.bsa_formula.label}"
-        if policy_weight is not None and patient.measured_bsa_m2 is None:
-            how += f" with the {policy_weight[1].split(' (')[0]} (site policy)"
-        if cap is not None and bsa == cap:
-            how += f", capped at {fmt(cap)} m2 (site policy)"
-        scaled_by = how
-        steps.append(f"{shown} {u} x {fmt(bsa)} m2 ({source}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
+        scaled = scale_by_bsa(share, unit, patient, policy_weight, policy, drug)
     elif unit.basis is Basis.PER_KG:
-        if policy_weight is not None and policy_weight[2].rule != "dosing-weight":
-            kg, which, action = policy_weight  # not evaluated: actual weight, and say so
-            actions.append(action)
-        elif policy_weight is not None:
-            kg, which, action = policy_weight
-            which += "; site policy"
-            actions.append(action)
-        else:
-            kg, which = _weight(patient, dose.weight)
-        scaled = this * Fraction(kg)
-        basis = f"{which} {fmt(kg)} kg"
-        scaled_by = which.split(" (")[0] + ("; site policy" if policy_weight is not None and "site policy" not in which.split(" (")[0] else "")
-        steps.append(f"{shown} {u} x {fmt(kg)} kg ({which}) = {_amount(_dec(scaled))} {unit.scaled_quantity}")
+        scaled = scale_by_weight(share, unit, patient, dose.weight, policy_weight)
     else:
-        scaled = this
-        basis = "flat dose"
-        scaled_by = "flat dose"
-        if not steps:
-            steps.append(f"flat dose {_amount(_dec(this))} {u}")
-
-    # 3. Scale x10^6 and friends to plain counts, then to the reporting precision.
-    # Exact rational arithmetic up to here (no rounding of a third); one division at the end.
-    exact = _dec(scaled * Fraction(unit.scale))
-    # The unit's reporting step, but never fewer than 3 significant figures: 0.006 mg is not
-    # "0.01 mg", and 0.003 mg is not "0 mg".
-    step = unit.quantity.step
-    if exact != 0:
-        step = min(step, Decimal(1).scaleb(exact.adjusted() - 2))
-    value = quantize(exact, step)
-    q = unit.quantity.value
-    word = unit.quantity.word
-    if unit.exponent:
-        steps[-1] += f" = {fmt(exact, 4)} {word}"
-    if value != exact:
-        precision = "whole " + word if step == 1 else f"{fmt(step)} {word}"
-        steps.append(f"rounded to {precision}: {fmt(value)} {word}")
-    calculated = value
-
-    # 4. Site policy: the maximum single dose, then rounding (refused past its limit, never above the maximum).
+        scaled = scale_flat(share, unit)
+    steps = [s for s in (share.step, scaled.step) if s is not None]
+    actions = list(scaled.actions)
+    reported = report(scaled.value, unit)
+    steps[-1] += reported.counted
+    if reported.step is not None:
+        steps.append(reported.step)
+    value = reported.value
     if policy is not None:
-        most = policy.max_dose_for(drug, unit.quantity)
-        if most is not None and value > most:
-            action = RuleAction(
-                rule="max-dose",
-                detail=f"{fmt(value)} {word} is over the maximum single dose of {drug}, {fmt(most)} {word}:"
-                f" {fmt(most)} {word} (site policy)",
-            )
-            actions.append(action)
-            steps.append(action.detail)
-            value = most
-        rounding = policy.rounding_for(drug, unit.quantity)
-        if rounding is not None:
-            to, limit = rounding
-            rounded = _round_to(value, to)
-            if most is not None and rounded > most:
-                rounded = _round_down(value, to)  # rounding never goes over the maximum
-            if rounded != value:
-                change = abs(rounded - value) / value * 100
-                if rounded > 0 and change <= limit:
-                    action = RuleAction(
-                        rule="rounding",
-                        detail=f"{fmt(value)} {word} rounded to the nearest {fmt(to)} {word}"
-                        f"{' at or under the maximum' if most is not None and rounded < _round_to(value, to) else ''}:"
-                        f" {fmt(rounded)} {word} ({fmt(change, 2)}% change, limit {fmt(limit)}%)",
-                    )
-                    value = rounded
-                else:
-                    action = RuleAction(
-                        rule="rounding-refused",
-                        detail=f"not rounded: to the nearest {fmt(to)} {word} would make {fmt(value)} {word}"
-                        f" {fmt(rounded)} {word}, a {fmt(change, 2)}% change, over the {fmt(limit)}% limit",
-                    )
+        value, most, maximum = apply_max_dose(value, policy, drug, unit.quantity)
+        value, rounding = apply_rounding(value, most, policy, drug, unit.quantity)
+        for action in (maximum, rounding):
+            if action is not None:
                 actions.append(action)
                 steps.append(action.detail)
+    calculated = reported.value
     change_percent = None if value == calculated else quantize((value - calculated) / calculated * 100, Decimal("0.01"))
-
     return CalculatedDose(
         value=value,
-        unit=q,
-        prescribed=prescribed,
-        per_administration=f"{_amount(_dec(this))} {u}",
-        basis=basis,
-        scaled_by=scaled_by,
+        unit=unit.quantity.value,
+        prescribed=prescribed_text(amount, unit, dose.per),
+        per_administration=f"{_amount(_dec(share.amount))} {unit.display}",
+        basis=scaled.basis,
+        scaled_by=scaled.scaled_by,
         calculation="; ".join(steps),
-        exact_value=exact,
-        per_administration_amount=_dec(this),
-        per_administration_unit=u,
+        exact_value=reported.exact,
+        per_administration_amount=_dec(share.amount),
+        per_administration_unit=unit.display,
         calculated_value=calculated,
         change_percent=change_percent,
         rules=actions,
-        share=(
-            f"{_frac(fraction)} of the course"
-            if dose.per is Per.COURSE and fraction is not None
-            else f"1/{course_days} of the course ({course_days} days)"
-            if dose.per is Per.COURSE and course_days > 1
-            else None
-        ),
+        share=share_text(dose, course_days, fraction),
     )

@@ -87,6 +87,15 @@ def ideal_body_weight(sex: Sex, height_cm: Decimal) -> Decimal | None:
     return quantize(base + Decimal("2.3") * inches_over_60, WEIGHT_STEP)
 
 
+def devine_extrapolated(sex: Sex, height_cm: Decimal) -> Decimal:
+    """Devine's line continued below 152.4 cm (2.3 kg less per inch under 60 in), in kg; may be 0 or less.
+
+    Only for a site policy that says ``below_devine_height: extrapolate``; Devine did not define it.
+    """
+    base = Decimal("50") if sex is Sex.MALE else Decimal("45.5")
+    return quantize(base + Decimal("2.3") * (Decimal(height_cm) / CM_PER_IN - 60), WEIGHT_STEP)
+
+
 def adjusted_body_weight(ideal_kg: Decimal | None, actual_kg: Decimal) -> Decimal | None:
     """IBW + 0.4 x (actual - IBW), in kg; None when the ideal weight is not defined."""
     if ideal_kg is None:
@@ -152,9 +161,18 @@ class Patient(BaseModel):
 
     @property
     def percent_ibw(self) -> Decimal | None:
-        """Actual weight as a percentage of the ideal weight, to 0.1 %; None without IBW."""
+        """Actual weight as a percentage of the ideal weight, to 0.1 %, for reading; None without IBW.
+
+        Compare thresholds with ``percent_ibw_exact``: 120.014 % reads "120.0 %" but is over 120 %.
+        """
+        exact = self.percent_ibw_exact
+        return None if exact is None else quantize(exact, Decimal("0.1"))
+
+    @property
+    def percent_ibw_exact(self) -> Decimal | None:
+        """Actual weight as a percentage of the (0.01 kg) ideal weight, unrounded; None without IBW."""
         ibw = self.ibw_kg
-        return None if ibw is None else quantize(self.weight_kg / ibw * 100, Decimal("0.1"))
+        return None if ibw is None else self.weight_kg / ibw * 100
 
     def bsa_with_weight(self, weight_kg: Decimal) -> Decimal:
         """The BSA by this patient's formula and height, for another (dosing) weight; rounded like bsa_m2."""

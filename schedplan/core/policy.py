@@ -6,6 +6,8 @@ protocol's dose, exactly. Each rule that changes a dose says so, in order, in th
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated
@@ -13,12 +15,56 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from schedplan.core.model import Model
+from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.units import Basis, Quantity
 
 _Model = Model  # the one base of schedplan's models (core.model)
 
 
-DrugNames = Annotated[list[str], AfterValidator(lambda v: [n.strip().lower() for n in v])]
+# Words that name a route or a dose form, not a drug: "busulfan iv" would escape a busulfan rule.
+_NOT_A_DRUG_WORD = frozenset(
+    "iv i.v. po p.o. oral orally intravenous intravenously sc s.c. subcutaneous subcut im i.m. intramuscular it i.t."
+    " intrathecal inj inj. injection injectable infusion tablet tablets tab tabs capsule capsules cap caps solution"
+    " suspension syrup elixir vial vials ampoule".split()
+)
+_DRUG_NAME = re.compile(r"[a-z0-9]+(?:[- ][a-z0-9]+)*")
+_STRENGTH = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|g|mcg|ug|ml|units|iu)\b")
+
+
+def drug_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a drug name as protocols and policies write it, or None.
+
+    A drug name is the lower-case generic name with no route, form or strength: ``busulfan``,
+    ``interleukin-2``; not ``Busulfan``, ``busulfan iv``, ``busulfan tablets`` or ``busulfan 2 mg``.
+    """
+    if name != " ".join(name.split()):  # tabs, line breaks, doubled or outer spaces
+        return f"drug name {name!r} has extra spaces; write {' '.join(name.split())!r}"
+    if name != name.lower():
+        return f"drug name {name!r} is not lower-case; write the generic name as {name.lower()!r}"
+    words = [w for w in name.split(" ") if w.lower() in _NOT_A_DRUG_WORD]
+    if words:
+        rest = " ".join(w for w in name.split(" ") if w.lower() not in _NOT_A_DRUG_WORD)
+        return (
+            f"drug name {name!r} names a route or form ({', '.join(words)}); write the generic name alone"
+            f" ({rest!r}) and give the route in `route`"
+        )
+    if _STRENGTH.search(name):
+        return f"drug name {name!r} has a strength in it; write the generic name alone, the dose goes in `dose`"
+    if not _DRUG_NAME.fullmatch(name):
+        return f"drug name {name!r} is not a generic name: use lower-case letters, digits, hyphens and single spaces"
+    return None
+
+
+def _drug_name(name: str) -> str:
+    """A policy's drug name, trimmed and lower-cased (any case is accepted), then checked."""
+    name = " ".join(name.split()).lower()
+    problem = drug_name_problem(name)
+    if problem is not None:
+        raise ValueError(problem)
+    return name
+
+
+DrugNames = Annotated[list[str], AfterValidator(lambda v: [_drug_name(n) for n in v])]
 
 
 class DosingWeight(str, Enum):
@@ -26,6 +72,14 @@ class DosingWeight(str, Enum):
     IDEAL = "ideal"
     ADJUSTED = "adjusted"
     LESSER_OF_ACTUAL_AND_IDEAL = "lesser_of_actual_and_ideal"
+
+
+class BelowDevineHeight(str, Enum):
+    """What a dosing-weight rule does under 152.4 cm, where Devine defines no ideal body weight."""
+
+    EXTRAPOLATE = "extrapolate"  # Devine's line continued below 60 in (2.3 kg less per inch)
+    ACTUAL_WEIGHT = "actual_weight"  # the rule is not evaluated: actual weight, with a warning
+    REFUSE = "refuse"  # the plan stops
 
 
 class DoseBasis(str, Enum):
@@ -75,7 +129,7 @@ class MaxDose(_Model):
     @field_validator("drug")
     @classmethod
     def _lower_drug(cls, v: str) -> str:
-        return v.strip().lower()
+        return _drug_name(v)
 
 
 class Rounding(_Model):
@@ -102,6 +156,11 @@ class SitePolicy(_Model):
     subdivision: str | None = Field(default=None, description="region for holidays, e.g. NY")
     obesity: Obesity = Field(default_factory=Obesity)
     dosing_weight: list[WeightRule] = Field(default_factory=list)
+    below_devine_height: BelowDevineHeight | None = Field(
+        default=None,
+        description="under 152.4 cm, where a dosing-weight rule acts: extrapolate, actual_weight or refuse;"
+        " absent: such a plan stops and asks for it",
+    )
     bsa_cap: BsaCap | None = None
     max_dose: list[MaxDose] = Field(default_factory=list)
     rounding: list[Rounding] = Field(default_factory=list)
@@ -173,3 +232,45 @@ def convert(value: Decimal, from_unit: Quantity, to_unit: Quantity) -> Decimal |
     if from_unit in _MASS_IN_MG and to_unit in _MASS_IN_MG:
         return value * _MASS_IN_MG[from_unit] / _MASS_IN_MG[to_unit]
     return None
+
+
+@dataclass(frozen=True)
+class PolicyCoverage:
+    """Which of a policy's drugs the protocols give, and which protocol drugs no rule names."""
+
+    unmatched_policy_drugs: tuple[str, ...]  # named in a rule, given by none of the protocols
+    uncovered_protocol_drugs: tuple[tuple[str, str], ...]  # (protocol id, drug) named by no rule
+
+    @property
+    def complete(self) -> bool:
+        return not self.unmatched_policy_drugs and not self.uncovered_protocol_drugs
+
+
+def policy_drugs(policy: SitePolicy) -> set[str]:
+    """Every drug a rule of ``policy`` names (dosing weight, BSA cap, maximum dose, rounding)."""
+    names = {d for r in policy.dosing_weight for d in r.drugs} | {m.drug for m in policy.max_dose}
+    names |= {d for r in policy.rounding for d in (r.drugs or [])}
+    if policy.bsa_cap is not None and policy.bsa_cap.drugs is not None:
+        names |= set(policy.bsa_cap.drugs)
+    return names
+
+
+def policy_coverage(policy: SitePolicy, protocols: list[Protocol]) -> PolicyCoverage:
+    """Policy drugs that match no drug event of ``protocols``, and protocol drugs that no rule names.
+
+    Names match exactly, as the rules do: "busulfan iv" in a protocol is not covered by a busulfan rule
+    (and `drug_name_problem` refuses it). A rule for every drug (a rounding or BSA cap without `drugs`)
+    still acts on a drug listed here as named by no rule.
+    """
+    named = policy_drugs(policy)
+    given: dict[str, list[str]] = {}
+    for protocol in protocols:
+        for ev in protocol.events:
+            if ev.kind is EventKind.DRUG:
+                ids = given.setdefault(ev.name, [])
+                if protocol.id not in ids:
+                    ids.append(protocol.id)
+    return PolicyCoverage(
+        unmatched_policy_drugs=tuple(sorted(named - set(given))),
+        uncovered_protocol_drugs=tuple(sorted((pid, n) for n, ids in given.items() if n not in named for pid in ids)),
+    )

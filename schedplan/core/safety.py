@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.dosing import CalculatedDose
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import EventKind, Protocol
-from schedplan.core.units import Basis, dose_display, fmt, quantize
+from schedplan.core.units import Basis, dose_display, fmt, percent_shown, quantize
+
+if TYPE_CHECKING:  # schedule imports this module
+    from schedplan.core.schedule import PlannedEvent
 
 BSA_HIGH = Decimal("2.2")
 BSA_LOW = Decimal("0.3")
@@ -20,6 +26,23 @@ DEFAULT_OBESE_BMI = Decimal("30")
 MEASURED_BSA_TOLERANCE = Decimal("10")  # % a measured BSA may differ from the formula's before a warning
 
 HolidayLookup = Callable[[dt.date], "str | None"]
+SATURDAY_SUNDAY = frozenset({5, 6})  # weekday() numbers; the weekend where no country is given
+
+
+@dataclass(frozen=True)
+class PublicCalendar:
+    """A country's public holidays (date -> name) and its weekend days (weekday() numbers: Israel 4, 5)."""
+
+    holiday: HolidayLookup
+    weekend: frozenset[int] = SATURDAY_SUNDAY
+
+    def __call__(self, day: dt.date) -> str | None:
+        return self.holiday(day)
+
+
+def weekend_days(holidays: HolidayLookup | None) -> frozenset[int]:
+    """The weekend of the policy's country where the lookup knows it, else Saturday and Sunday."""
+    return holidays.weekend if isinstance(holidays, PublicCalendar) else SATURDAY_SUNDAY
 
 
 class PlanWarning(BaseModel):
@@ -45,28 +68,28 @@ class DrugTotal(BaseModel):
     prescribed_total: str = Field(description="sum as prescribed, e.g. '42 g/m2' or '10 mg/kg'")
 
 
-def drug_totals(events: Iterable, cycles: bool) -> list[DrugTotal]:
+def drug_totals(events: Iterable[PlannedEvent], cycles: bool) -> list[DrugTotal]:
     """Per drug (and product, and radiation): the whole plan, then each cycle for cycle protocols."""
-    groups: dict[tuple[str, str, str, int | None], list] = {}
+    groups: dict[tuple[str, str, str, int | None], list[CalculatedDose]] = {}
     for e in events:
         if e.dose is None:
             continue
-        keys = [(e.name, e.dose.unit, e.dose.per_administration_unit, None)]
+        keys: list[tuple[str, str, str, int | None]] = [(e.name, e.dose.unit, e.dose.per_administration_unit, None)]
         if cycles and e.cycle is not None:
             keys.append((e.name, e.dose.unit, e.dose.per_administration_unit, e.cycle))
         for key in keys:
-            groups.setdefault(key, []).append(e)
+            groups.setdefault(key, []).append(e.dose)
     out = []
-    for (name, unit, per_unit, cycle), evs in groups.items():
-        prescribed = sum((e.dose.per_administration_amount for e in evs), Decimal(0))
+    for (name, unit, per_unit, cycle), doses in groups.items():
+        prescribed = sum((d.per_administration_amount for d in doses), Decimal(0))
         out.append(
             DrugTotal(
                 name=name,
                 cycle=cycle,
-                doses=len(evs),
-                total=sum((e.dose.value for e in evs), Decimal(0)),
+                doses=len(doses),
+                total=sum((d.value for d in doses), Decimal(0)),
                 unit=unit,
-                calculated_total=sum((e.dose.calculated_value for e in evs), Decimal(0)),
+                calculated_total=sum((d.calculated_value for d in doses), Decimal(0)),
                 prescribed_total=f"{fmt(prescribed, 4)} {per_unit}",  # per_unit is already the display unit
             )
         )
@@ -79,9 +102,9 @@ def is_obese(patient: Patient, policy: SitePolicy | None) -> str | None:
     pct_limit = policy.obesity.percent_ibw if policy else DEFAULT_OBESE_PERCENT_IBW
     bmi_limit = policy.obesity.bmi if policy else DEFAULT_OBESE_BMI
     reasons = []
-    pct = patient.percent_ibw
+    pct = patient.percent_ibw_exact  # unrounded: 120.014 % is over 120 %
     if pct is not None and pct > pct_limit:
-        reasons.append(f"actual weight {fmt(pct)}% of IBW (over {fmt(pct_limit)}%)")
+        reasons.append(f"actual weight {percent_shown(pct, pct_limit)}% of IBW (over {fmt(pct_limit)}%)")
     if patient.bmi >= bmi_limit:
         reasons.append(f"BMI {fmt(patient.bmi)} (>= {fmt(bmi_limit)})")
     return " and ".join(reasons) or None
@@ -90,7 +113,7 @@ def is_obese(patient: Patient, policy: SitePolicy | None) -> str | None:
 def safety_warnings(
     protocol: Protocol,
     patient: Patient,
-    events: list,
+    events: list[PlannedEvent],
     policy: SitePolicy | None,
     holidays: HolidayLookup | None,
     today: dt.date | None = None,
@@ -98,29 +121,13 @@ def safety_warnings(
     """Warnings from the patient's size and measurements, the site policy's rules that acted, course sums
     and visit dates."""
     out: list[PlanWarning] = []
-    if policy is not None and policy.measurement_max_age_days is not None and today is not None:
-        if patient.measured_on is None:
-            out.append(
-                PlanWarning(
-                    code="measurement-date-unknown",
-                    message="the date weight and height were measured is not given; the site policy allows "
-                    f"measurements up to {policy.measurement_max_age_days} days old",
-                )
-            )
-        elif (today - patient.measured_on).days > policy.measurement_max_age_days:
-            age = (today - patient.measured_on).days
-            out.append(
-                PlanWarning(
-                    code="measurement-too-old",
-                    message=f"weight and height were measured {age} days ago ({patient.measured_on.isoformat()}); "
-                    f"the site policy allows {policy.measurement_max_age_days} days: measure again",
-                )
-            )
-    dosed = [e for e in events if e.dose is not None]
     bases: dict[str, set[Basis]] = {}
     for ev in protocol.events:
         if ev.dose is not None and ev.dose.unit.basis is not Basis.FLAT:
             bases.setdefault(ev.name, set()).add(ev.dose.unit.basis)
+    served = [e.date for e in events if e.dose is not None and e.name in bases]
+    out.extend(measurement_age_warnings(patient, policy, min(served, default=None), today))
+    dosed = [e for e in events if e.dose is not None]
     obese = is_obese(patient, policy)
     if obese:
         for name in sorted({e.name for e in dosed if e.name in bases and e.kind is EventKind.DRUG}):
@@ -142,7 +149,8 @@ def safety_warnings(
         out.append(
             PlanWarning(
                 code="bsa-out-of-range",
-                message=f"BSA {fmt(bsa)} m2 is {'over ' + fmt(BSA_HIGH) if bsa > BSA_HIGH else 'under ' + fmt(BSA_LOW)} m2"
+                message=f"BSA {fmt(bsa)} m2 is"
+                f" {'over ' + fmt(BSA_HIGH) if bsa > BSA_HIGH else 'under ' + fmt(BSA_LOW)} m2"
                 f" and no BSA cap covers {', '.join(uncapped)}; check those per-m2 doses",
             )
         )
@@ -159,16 +167,24 @@ def safety_warnings(
                     " check the measurement and the weight and height",
                 )
             )
-    for e in dosed:
-        for action in e.dose.rules:
+    for e, d in _with_doses(dosed):
+        for action in d.rules:
             if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated"):
-                out.append(PlanWarning(code=action.rule, message=f"{e.name} {e.label}: {action.detail}", event_id=e.event_id, date=e.date))
+                out.append(
+                    PlanWarning(
+                        code=action.rule,
+                        message=f"{e.name} {e.label}: {action.detail}",
+                        event_id=e.event_id,
+                        date=e.date,
+                    )
+                )
     out.extend(_course_sums(protocol, dosed))
+    weekend_of = weekend_days(holidays)
     for e in events:
         if not e.outpatient:
             continue
         holiday = holidays(e.date) if holidays else None
-        weekend = e.date.weekday() >= 5
+        weekend = e.date.weekday() in weekend_of
         if holiday or weekend:
             what = f"a public holiday ({holiday})" if holiday else e.date.strftime("a %A")
             out.append(
@@ -182,27 +198,73 @@ def safety_warnings(
     return out
 
 
-def _course_sums(protocol: Protocol, dosed: list) -> list[PlanWarning]:
+def measurement_age_warnings(
+    patient: Patient, policy: SitePolicy | None, first_dose: dt.date | None, today: dt.date | None
+) -> list[PlanWarning]:
+    """Weight and height older than the policy allows, counted from today and from the first dose they
+    serve (a weight or BSA dose); the older of the two counts.
+
+    A weight measured today for conditioning 101 days away is 101 days old when it is used.
+    """
+    limit = policy.measurement_max_age_days if policy is not None else None
+    if limit is None or (today is None and first_dose is None):
+        return []
+    if patient.measured_on is None:
+        return [
+            PlanWarning(
+                code="measurement-date-unknown",
+                message="the date weight and height were measured is not given; the site policy allows "
+                f"measurements up to {limit} days old",
+            )
+        ]
+    measured = patient.measured_on
+    age_today = (today - measured).days if today is not None else None
+    age_at_dose = (first_dose - measured).days if first_dose is not None else None
+    if max(a for a in (age_today, age_at_dose) if a is not None) <= limit:
+        return []
+    said = []
+    if age_today is not None:
+        said.append(f"measured {age_today} days ago ({measured.isoformat()})")
+    else:
+        said.append(f"measured on {measured.isoformat()}")
+    if first_dose is not None and age_at_dose is not None and (age_today is None or age_at_dose > age_today):
+        said.append(f"{age_at_dose} days old on the first dose they serve ({first_dose.isoformat()})")
+    return [
+        PlanWarning(
+            code="measurement-too-old",
+            message=f"weight and height were {' and will be '.join(said)}; "
+            f"the site policy allows {limit} days: measure again",
+        )
+    ]
+
+
+def _with_doses(events: list[PlannedEvent]) -> list[tuple[PlannedEvent, CalculatedDose]]:
+    return [(e, e.dose) for e in events if e.dose is not None]
+
+
+def _course_sums(protocol: Protocol, dosed: list[PlannedEvent]) -> list[PlanWarning]:
     """A per-course dose whose days no longer add up to the course (a maximum or rounding acted)."""
     out = []
-    courses: dict[tuple[str, int | None], list] = {}
-    for e in dosed:
+    courses: dict[tuple[str, int | None], list[tuple[PlannedEvent, CalculatedDose]]] = {}
+    for e, d in _with_doses(dosed):
         ev = protocol.event(e.event_id)
         if ev is not None and ev.dose is not None and ev.dose.per.value == "course":
-            courses.setdefault((e.event_id, e.cycle), []).append(e)
-    for (event_id, cycle), evs in courses.items():
-        given = sum((e.dose.value for e in evs), Decimal(0))
-        course = sum((e.dose.exact_value for e in evs), Decimal(0))
+            courses.setdefault((e.event_id, e.cycle), []).append((e, d))
+    for (event_id, cycle), pairs in courses.items():
+        evs = [e for e, _ in pairs]
+        doses = [d for _, d in pairs]
+        given = sum((d.value for d in doses), Decimal(0))
+        course = sum((d.exact_value for d in doses), Decimal(0))
         # each day is reported to its unit's precision; more than that between the two is a real change
-        slack = sum((abs(e.dose.calculated_value - e.dose.exact_value) for e in evs), Decimal(0))
+        slack = sum((abs(d.calculated_value - d.exact_value) for d in doses), Decimal(0))
         if abs(given - course) > slack:
-            unit = evs[0].dose.unit
+            unit = doses[0].unit
             where = f" in cycle {cycle}" if cycle is not None else ""
             out.append(
                 PlanWarning(
                     code="course-does-not-add-up",
                     message=f"{evs[0].name}{where}: the {len(evs)} days add up to {dose_display(given, unit)}, "
-                    f"the course is {dose_display(quantize(course, Decimal('0.01')), unit)} ({evs[0].dose.prescribed})",
+                    f"the course is {dose_display(quantize(course, Decimal('0.01')), unit)} ({doses[0].prescribed})",
                     event_id=event_id,
                 )
             )

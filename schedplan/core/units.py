@@ -139,6 +139,15 @@ def fmt(value: Decimal, places: int | None = None) -> str:
     return text
 
 
+def percent_shown(exact: Decimal, limit: Decimal | None = None) -> str:
+    """``exact`` % to 0.1 for reading; with more places (up to 4) where 0.1 would read as ``limit`` itself."""
+    for places in range(1, 5):
+        shown = quantize(exact, Decimal(1).scaleb(-places))
+        if limit is None or shown != limit or exact == limit:
+            break
+    return fmt(shown)
+
+
 def dose_display(value: Decimal, unit: str) -> str:
     """A dose as ISMP asks it to be written: ``68.04 mg``, ``0.5 mg`` (never ``.5`` or ``5.0``),
     ``466.7 x 10^6 cells``, ``10 x 10^6 units`` (never ``IU``), thousands separated."""

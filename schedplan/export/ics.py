@@ -26,8 +26,8 @@ from schedplan.core.dates import day_label
 from schedplan.core.protocol import EventKind
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.errors import InputError
-from schedplan.export.text import dose_text
 from schedplan.export.vtimezone import vtimezone
+from schedplan.words import dose_text, duration_text
 
 PRODID = f"-//schedplan//schedplan {__version__}//EN"
 AUDIENCES = ("staff", "patient")
@@ -176,12 +176,6 @@ def summary(e: PlannedEvent, audience: str = "staff") -> str:
     return " ".join(parts)
 
 
-def _duration(minutes: int) -> str:
-    if minutes % 60 == 0:
-        return f"{minutes // 60} hour{'s' if minutes > 60 else ''}"
-    return f"{minutes} min"
-
-
 def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
     """Everything about one event a nurse (or, without doses, a patient) needs, one fact a line."""
     lines = [f"{e.label}: {e.name}"]
@@ -195,7 +189,7 @@ def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
     if e.route:
         lines.append(f"Route: {e.route}" + (f" ({e.route_note})" if e.route_note else ""))
     if e.duration_minutes:
-        lines.append(f"Duration: {_duration(e.duration_minutes)}")
+        lines.append(f"Duration: {duration_text(e.duration_minutes)}")
     elif e.kind.value in ("drug", "cell_product", "radiation"):
         lines.append(f"Duration: not stated in the protocol (a timed entry is shown as {DEFAULT_TIMED_MINUTES} min)")
     if e.premedication_for:

@@ -6,13 +6,7 @@ from itertools import groupby
 
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.units import dose_display, fmt
-
-
-def dose_text(e: PlannedEvent) -> str:
-    """``68.04 mg``, ``413,333,333 cells``, or the reason there is no calculated dose."""
-    if e.dose is not None:
-        return dose_display(e.dose.value, e.dose.unit)
-    return e.dose_note or ""
+from schedplan.words import date_text, dose_text, duration_text
 
 
 def event_line(e: PlannedEvent) -> str:
@@ -23,7 +17,7 @@ def event_line(e: PlannedEvent) -> str:
     if e.route:
         parts.append(e.route + (f" ({e.route_note})" if e.route_note else ""))
     if e.duration_minutes:
-        parts.append(f"over {_duration(e.duration_minutes)}")
+        parts.append(f"over {duration_text(e.duration_minutes)}")
     line = "  ".join(parts)
     if e.premedication_for:
         line += f"  [before {e.premedication_for}]"
@@ -40,13 +34,6 @@ def marker_text(e: PlannedEvent) -> list[str]:
     out.extend(f"assumed {k.replace('_', ' ')}: {why}" for k, why in e.assumed.items())
     out.extend(f"OVERRIDDEN {o.code}: {o.limit} ({o.source}); reason: {o.reason}" for o in e.overrides)
     return out
-
-
-def _duration(minutes: int) -> str:
-    if minutes % 60 == 0:
-        h = minutes // 60
-        return f"{h} hour{'s' if h > 1 else ''}"
-    return f"{minutes} min"
 
 
 def patient_line(plan: Plan) -> str:
@@ -80,7 +67,7 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
     for date, day_events in groupby(plan.events, key=lambda e: e.date):
         events = list(day_events)
         out.append("")
-        out.append(f"{events[0].label:<10} {date.isoformat()} {date.strftime('%a')}")
+        out.append(f"{events[0].label:<10} {date_text(date)}")
         for e in events:
             out.append(f"    {event_line(e)}")
             out.extend(f"        {m}" for m in marker_text(e))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from schedplan.core.policy import SitePolicy
 from schedplan.core.sources import LoadedPolicy
+from schedplan.core.safety import PublicCalendar
 from schedplan.errors import InputError, Problem, ProtocolInvalid
 from schedplan.load.protocols import bundled_dir
 from schedplan.load.yaml_source import validate_file
@@ -74,8 +75,4 @@ def holiday_lookup(policy: SitePolicy | None) -> Callable[[dt.date], str | None]
     import holidays
 
     calendar = holidays.country_holidays(policy.country, subdiv=policy.subdivision)
-
-    def lookup(day: dt.date) -> str | None:
-        return calendar.get(day)
-
-    return lookup
+    return PublicCalendar(holiday=calendar.get, weekend=frozenset(calendar.weekend))  # Israel: Friday, Saturday

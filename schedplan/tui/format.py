@@ -11,26 +11,14 @@ from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.units import dose_display, fmt
+from schedplan.words import dose_text, duration_text
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
 WARN = "⚠"
 
 
-def duration(minutes: int | None) -> str:
-    if not minutes:
-        return ""
-    if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    if minutes > 60:
-        return f"{minutes // 60} h {minutes % 60} min"
-    return f"{minutes} min"
-
-
-def dose(e: PlannedEvent) -> str:
-    """``68.04 mg``, ``466.7 x 10^6 cells`` (ISMP, core.units.dose_display), or why there is no calculated dose."""
-    if e.dose is not None:
-        return dose_display(e.dose.value, e.dose.unit)
-    return e.dose_note or ""
+duration = duration_text  # one wording everywhere (schedplan.words): "1 hour", "90 min"
+dose = dose_text
 
 
 def policy_line(plan: Plan | None, site_name: str | None = None) -> str:

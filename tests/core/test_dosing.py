@@ -7,7 +7,8 @@ the way a pharmacist would, and the dose recomputed from the numbers it shows.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP
+from decimal import Decimal as D
 from fractions import Fraction
 
 import pytest
@@ -340,9 +341,10 @@ def splits(draw):
     """Fractions that add up to exactly 1, like 2/3 + 1/3."""
     n = draw(st.integers(min_value=1, max_value=5))
     den = draw(st.integers(min_value=n, max_value=12))
-    cuts = sorted(draw(st.lists(st.integers(min_value=1, max_value=den - 1), min_size=n - 1, max_size=n - 1, unique=True))) if n > 1 else []
+    points = st.lists(st.integers(min_value=1, max_value=den - 1), min_size=n - 1, max_size=n - 1, unique=True)
+    cuts = sorted(draw(points)) if n > 1 else []
     edges = [0, *cuts, den]
-    return [Fraction(b - a, den) for a, b in zip(edges, edges[1:])]
+    return [Fraction(b - a, den) for a, b in zip(edges, edges[1:], strict=False)]
 
 
 @given(amounts, st.sampled_from(["x10^6 cells/kg", "mg/kg", "mg/m2", "x10^6 IU/m2"]), splits(), weights)

@@ -18,19 +18,23 @@ import pytest
 from schedplan.core.patient import Patient, Sex
 from schedplan.core.policy import SitePolicy
 from schedplan.core.schedule import plan
+from schedplan.errors import InputError, ProtocolInvalid
 from schedplan.load.policy import find_policy, load_policy, policy_problems
 from schedplan.load.protocols import find_protocol
-from schedplan.errors import InputError, ProtocolInvalid
 
 NK = "NCT07256210"
 
 
 # The 130 kg patient is past the protocol's labelled maximums (tocilizumab 800 mg, abatacept 1,000 mg), which stop
 # a plan unless overridden (issue 10); these tests are about the site policy, so the limits are passed here.
-LIMITS_PASSED = {c: "test" for c in ("dose-limit:tocilizumab", "dose-limit:abatacept", "dose-limit:abatacept-day28", "measured-bsa")}
+LIMITS_PASSED = {
+    c: "test" for c in ("dose-limit:tocilizumab", "dose-limit:abatacept", "dose-limit:abatacept-day28", "measured-bsa")
+}
 
 
-def nk_plan(weight="130", height="175", sex=Sex.MALE, policy=None, conditioning="busulfan", anchor=dt.date(2027, 3, 15), **kw):
+def nk_plan(
+    weight="130", height="175", sex=Sex.MALE, policy=None, conditioning="busulfan", anchor=dt.date(2027, 3, 15), **kw
+):
     patient = Patient(weight_kg=D(weight), height_cm=D(height), sex=sex, **kw)
     choices = {"donor": "haploidentical", "conditioning": conditioning, "nk_dose_level": "1"}
     return plan(find_protocol(NK).protocol, patient, anchor, choices, policy=policy, overrides=LIMITS_PASSED)
@@ -174,7 +178,9 @@ def test_measurement_older_than_the_policy_allows():
 
 def test_policy_file_problems_have_positions(tmp_path):
     path = tmp_path / "site.yaml"
-    path.write_text("name: x\nversion: 1\nbsa_cap: {max_m2: -2}\nrounding:\n  - {unit: ml, to: 5, max_change_percent: 5}\n")
+    path.write_text(
+        "name: x\nversion: 1\nbsa_cap: {max_m2: -2}\nrounding:\n  - {unit: ml, to: 5, max_change_percent: 5}\n"
+    )
     _, problems, _ = policy_problems(path)
     rendered = [p.render() for p in problems]
     assert any(r.startswith(f"{path}:3:") and "bsa_cap.max_m2" in r for r in rendered)
@@ -220,7 +226,8 @@ def test_maximum_and_rounding_in_other_mass_units_are_converted():
     policy = SitePolicy(name="g", version="1", max_dose=[{"drug": "Tocilizumab", "max": "0.8", "unit": "g"}])
     assert by_name(nk_plan(policy=policy), "tocilizumab")[0].dose.value == D("800")
     # treosulfan 14 g/m2 x 1.845 = 25.83 g; rounding to 500 mg = 0.5 g gives 26 g (0.66 %)
-    policy = SitePolicy(name="r", version="1", rounding=[{"drugs": ["treosulfan"], "unit": "mg", "to": 500, "max_change_percent": 5}])
+    rounding = [{"drugs": ["treosulfan"], "unit": "mg", "to": 500, "max_change_percent": 5}]
+    policy = SitePolicy(name="r", version="1", rounding=rounding)
     treo = by_name(nk_plan(weight="70", policy=policy, conditioning="treosulfan"), "treosulfan")[0]
     assert (treo.dose.value, treo.dose.unit) == (D("26.0"), "g")
 
@@ -250,9 +257,16 @@ def test_measured_bsa_far_from_the_formula_is_warned():
     assert not [w for w in ok.warnings if w.code == "measured-bsa-differs"]
 
 
-def test_a_child_under_the_example_policy_is_planned_on_actual_weight_and_told_why():
-    # 20 kg, 110 cm: Devine IBW is not defined under 152.4 cm, so the busulfan rule cannot be evaluated
-    p = nk_plan(weight="20", height="110", policy=example())
+def test_a_child_under_the_example_policy_stops_asking_what_the_site_does_under_152_4_cm():
+    # the example (ASTCT 2014, adults) does not say what to do under 152.4 cm: the plan stops and says so
+    with pytest.raises(InputError, match="below_devine_height"):
+        nk_plan(weight="20", height="110", policy=example())
+
+
+def test_a_child_under_a_policy_that_says_actual_weight_is_planned_on_actual_weight_and_told_why():
+    # 20 kg, 110 cm: Devine IBW is not defined under 152.4 cm; the policy says actual_weight
+    policy = SitePolicy.model_validate({**example().model_dump(), "below_devine_height": "actual_weight"})
+    p = nk_plan(weight="20", height="110", policy=policy)
     bu = by_name(p, "busulfan")[0]
     assert bu.dose.value == D("80")  # 4 mg/kg x 20 kg
     assert bu.dose.rules[0].rule == "dosing-weight-not-evaluated"

@@ -48,8 +48,8 @@ async def test_nk_cell_protocol_from_the_picker(app_factory):
         treo = money(Decimal(42) / 3 * BSA, "0.001")  # 42 g/m2 per course over 3 days
         nk = money(Decimal(10) * 70 * 2 / 3, "0.1")  # 2/3 of 10 x10^6 cells/kg x 70 kg, in millions (ISMP)
         text = await calendar_text(pilot)
-        assert f"fludarabine {flu} mg IV over 1 h" in text
-        assert f"treosulfan {treo} g IV over 2 h" in text
+        assert f"fludarabine {flu} mg IV over 1 hour" in text  # schedplan.words: one wording in every view
+        assert f"treosulfan {treo} g IV over 2 hours" in text
         assert f"NK cell infusion {nk} x 10^6 cells" in text
         assert "Day -4" in text and shown(dt.date(2027, 3, 11)) in text
         assert "DAY 0" in text and "TODAY" not in text  # 2027-03-10 has no events
