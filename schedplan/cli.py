@@ -9,6 +9,7 @@ import sys
 from enum import IntEnum
 
 from schedplan import __version__
+from schedplan.core.text import one_line
 from schedplan.errors import SchedplanError
 
 # Each command lives in schedplan/commands/<name>.py with add_parser(subparsers) and run(args) -> int.
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except SchedplanError as exc:
-        print(f"schedplan: error: {exc}", file=sys.stderr)
+        print(f"schedplan: error: {one_line(str(exc))}", file=sys.stderr)  # stored text: no control characters
         return Exit.BAD_INPUT
     except KeyboardInterrupt:
         print("schedplan: interrupted", file=sys.stderr)
