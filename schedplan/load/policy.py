@@ -47,7 +47,13 @@ def _semantic(policy: SitePolicy) -> list[Problem]:
 
 
 def policy_problems(path: Path) -> tuple[SitePolicy | None, list[Problem], bytes | None]:
-    return validate_file(path, SitePolicy, _semantic, what="a site policy file is a mapping of keys (name, version, rules ...)")
+    return validate_file(
+        path,
+        SitePolicy,
+        _semantic,
+        what="a site policy file is a mapping of keys (name, version, rules ...)",
+        kind="a site policy file",
+    )
 
 
 def load_policy(path: Path) -> LoadedPolicy:

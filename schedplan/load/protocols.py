@@ -33,7 +33,13 @@ def shipped_dir() -> Path:
 
 def protocol_problems(path: Path) -> tuple[Protocol | None, list[Problem], bytes | None]:
     """Every problem in a protocol file, each placed at file:line:column where that is known."""
-    return validate_file(path, Protocol, semantic_problems, what="a protocol file is a mapping of keys (id, title, anchor, events ...)")
+    return validate_file(
+        path,
+        Protocol,
+        semantic_problems,
+        what="a protocol file is a mapping of keys (id, title, anchor, events ...)",
+        kind="a protocol file",
+    )
 
 
 def load_protocol(path: Path) -> LoadedProtocol:
