@@ -33,12 +33,13 @@ def site_ref(site: str | None) -> str | None:
     from pathlib import Path
 
     from schedplan.load.policy import config_policy_path
+    from schedplan.load.protocols import is_file_reference
 
     if site is None:
         default = config_policy_path()
         return str(default) if default.is_file() else None
     path = Path(site).expanduser()
-    return str(path.resolve()) if path.is_file() else site
+    return str(path.resolve()) if is_file_reference(site) and path.is_file() else site  # NAME: shipped only
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:

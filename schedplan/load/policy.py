@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schedplan.core.policy import SitePolicy
+from schedplan.core.text import one_line
 from schedplan.errors import InputError, Problem, ProtocolInvalid
-from schedplan.load.protocols import bundled_dir
+from schedplan.load.protocols import bundled_dir, is_file_reference
 from schedplan.load.yaml_source import validate_file
 
 CONFIG_NAME = "site.yaml"
@@ -21,6 +23,7 @@ class LoadedPolicy:
     policy: SitePolicy
     path: Path
     sha256: str
+    from_config: bool = False  # found as site.yaml in the config folder, not named with --site
 
 
 def shipped_policies_dir() -> Path:
@@ -64,20 +67,55 @@ def load_policy(path: Path) -> LoadedPolicy:
     return LoadedPolicy(policy=policy, path=path, sha256=hashlib.sha256(raw).hexdigest())
 
 
+NO_POLICY = "none"  # `--site none`: no site policy, not even the config folder's
+
+
 def find_policy(site: str | None) -> LoadedPolicy | None:
-    """The policy named by --site (a path, or a shipped example's name), else the config folder's, else none."""
+    """The policy in force for a new plan or a recalculation.
+
+    ``site`` is what --site gave: ``none`` (no policy, the config folder's turned off), a file path (it has a
+    '/' or a .yaml suffix: ``./mysite.yaml``), or a shipped example's name - never a file in the current
+    folder that happens to have that name. Without --site: the config folder's site.yaml if there is
+    one (``from_config``; say so with policy_note), else none.
+    """
     if site is not None:
-        path = Path(site).expanduser()
-        if not path.is_file():
-            shipped = shipped_policies_dir() / f"{site}.yaml"
-            if shipped.is_file():
-                path = shipped
-            else:
-                examples = ", ".join(sorted(p.stem for p in shipped_policies_dir().glob("*.yaml")))
-                raise InputError(f"site policy {site!r} does not exist; give a .yaml path (examples shipped: {examples})", field="site")
-        return load_policy(path)
+        if site.strip().lower() == NO_POLICY:
+            return None
+        if is_file_reference(site):
+            path = Path(site).expanduser()
+            if not path.exists():
+                raise InputError(f"site policy file {site!r} does not exist", field="site", value=site)
+            return load_policy(path)
+        shipped = shipped_policies_dir() / f"{site}.yaml"
+        if shipped.is_file() and "/" not in site:
+            return load_policy(shipped)
+        examples = ", ".join(sorted(p.stem for p in shipped_policies_dir().glob("*.yaml")))
+        local = f"; for the file {site!r} in this folder, write ./{site}" if Path(site).exists() else ""
+        raise InputError(
+            f"no shipped site policy {site!r}; give a policy file's path (a .yaml file, or ./NAME), `none`,"
+            f" or a shipped example: {examples}{local}",
+            field="site",
+            value=site,
+        )
     default = config_policy_path()
-    return load_policy(default) if default.is_file() else None
+    if not default.exists():
+        return None
+    return dataclasses.replace(load_policy(default), from_config=True)
+
+
+def policy_note(loaded: LoadedPolicy | None) -> str:
+    """One line for stderr naming the policy in force and its file (and, from the config folder, how to
+    plan without it), control characters escaped."""
+    if loaded is None:
+        return "site policy: none (the protocol's doses exactly)"
+    name = one_line(loaded.policy.name)
+    path = one_line(str(loaded.path))
+    if loaded.from_config:
+        return (
+            f"site policy: {name!r} (version {one_line(loaded.policy.version)}) from the config folder: {path}"
+            " (applies to every new plan; --site none plans without it)"
+        )
+    return f"site policy: {name!r} (version {one_line(loaded.policy.version)}) from {path}"
 
 
 def holiday_lookup(policy: SitePolicy | None) -> Callable[[dt.date], str | None] | None:
