@@ -26,6 +26,7 @@ from schedplan.errors import Problem, ProtocolInvalid
 
 DAY0_MIN, DAY0_MAX = -365, 3650  # days a day-0 protocol may name (the seeds use -14 .. +730)
 MAX_CYCLES = 100  # cycles a cycles protocol may give (docs/protocol-format.md, "Limits")
+MAX_ENTRIES = 10_000  # dated entries a plan may have (events x days x cycles), so a small file cannot ask for millions
 MAX_NUMBER = Decimal("1e12")  # the largest amount; the YAML reader bounds every number the same way
 
 
@@ -472,6 +473,35 @@ class Protocol(_Model):
         return protocol
 
 
+def entry_bound(p: Protocol) -> int:
+    """The most dated entries any plan of ``p`` can have: each event's days (per cycle) x the most cycles."""
+    cycles = 1
+    if p.is_cycles:
+        n = p.anchor.cycles
+        c = p.choice(n.choice) if isinstance(n, ChoiceRef) else None
+        if isinstance(n, int):
+            cycles = n
+        elif c is not None and c.type is ChoiceType.ENUM and all((v or "").isdigit() for v in c.values or []):
+            cycles = max((int(v) for v in c.values or [] if len(v) <= 3), default=MAX_CYCLES)
+        elif c is not None and c.max is not None and c.max <= MAX_CYCLES:
+            cycles = int(c.max)
+        else:
+            cycles = MAX_CYCLES
+
+    def days(w: When) -> int:
+        literal = w.literal_days()
+        if literal is not None:
+            return len(literal)
+        if w.by_cycle is not None:
+            return max((days(sub) for sub in w.by_cycle.values()), default=0)
+        if w.same_as is not None:
+            target = p.event(w.same_as)
+            return days(target.when) if target is not None and target.when.same_as is None else 0
+        return 1  # a day chosen by a parameter
+
+    return cycles * sum(days(e.when) for e in p.events)
+
+
 def semantic_problems(p: Protocol) -> list[Problem]:
     """Problems a single model cannot see: references, day ranges, choices used but not declared."""
     problems: list[Problem] = []
@@ -588,4 +618,8 @@ def semantic_problems(p: Protocol) -> list[Problem]:
                     " day(s): give one fraction per day", *base, "dose", "split")
         if e.kind is EventKind.DRUG and e.dose is None and e.dose_note is None:
             add("a drug needs a dose, or a dose_note saying why there is none (e.g. 'not stated')", *base)
+    entries = entry_bound(p)
+    if entries > MAX_ENTRIES:
+        add(f"a plan of this protocol can have {entries:,} dated entries (events x days x cycles);"
+            f" the limit is {MAX_ENTRIES:,}", "events")
     return problems

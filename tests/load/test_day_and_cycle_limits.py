@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from schedplan.core.protocol import DAY0_MAX, DAY0_MIN, MAX_CYCLES, Protocol
+from schedplan.core.protocol import DAY0_MAX, DAY0_MIN, MAX_CYCLES, MAX_ENTRIES, Protocol
 from schedplan.errors import ProtocolInvalid
 from schedplan.load.protocols import protocol_problems
 
@@ -88,6 +88,34 @@ def test_the_limits_are_documented():
 
     doc = (ROOT / "docs" / "protocol-format.md").read_text()
     section = doc[doc.index("## Limits"):]
-    for number in (str(DAY0_MIN), f"+{DAY0_MAX}", str(MAX_CYCLES)):
+    for number in (str(DAY0_MIN), f"+{DAY0_MAX}", str(MAX_CYCLES), f"{MAX_ENTRIES:,}"):
         assert number in section, number
     assert textwrap.dedent(section)
+
+
+def test_a_small_file_cannot_ask_for_millions_of_entries(guarded_cli):
+    # 20 events x 4,016 days (-365..+3650) = 80,320 dated entries from a 2 KB file: 6.7 s and 413 MB before
+    from tests.load.test_bad_files import BAD
+
+    _, problems, _ = protocol_problems(BAD / "many-entries.yaml")
+    assert len(problems) == 1 and "80,320" in problems[0].message and f"{MAX_ENTRIES:,}" in problems[0].message
+
+
+def test_the_entry_bound_counts_cycles_and_chosen_cycle_counts():
+    daily = {"range": {"from": 1, "to": 28}}
+    assert Protocol.from_data(protocol(anchor={**CYCLES, "cycles": MAX_CYCLES}, when=daily))  # 2,800 entries
+    many = protocol(anchor={**CYCLES, "cycles": MAX_CYCLES}, when=daily)
+    many["events"] = [{**many["events"][0], "id": f"e{i}"} for i in range(4)]  # 4 x 28 x 100 = 11,200
+    assert "11,200" in messages(many)
+    chosen = protocol(anchor={**CYCLES, "cycles": {"choice": "n"}}, when=daily,
+                      choices=[{"key": "n", "label": "cycles", "type": "enum", "values": [2, 100]}])
+    chosen["events"] = [{**chosen["events"][0], "id": f"e{i}"} for i in range(4)]  # the largest choice counts
+    assert "11,200" in messages(chosen)
+
+
+def test_the_shipped_protocols_are_well_within_the_entry_bound():
+    from schedplan.core.protocol import entry_bound
+    from schedplan.load.protocols import shipped_protocols
+
+    bounds = {lp.protocol.id: entry_bound(lp.protocol) for lp in shipped_protocols()}
+    assert all(0 < b <= MAX_ENTRIES // 4 for b in bounds.values()), bounds
