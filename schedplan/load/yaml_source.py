@@ -32,7 +32,7 @@ Loc = tuple[str | int, ...]
 Positions = dict[Loc, tuple[int, int]]
 
 # The limits (documented in docs/protocol-format.md, "Limits"). The largest shipped protocol is 6 KiB.
-MAX_FILE_BYTES = 128 * 1024  # a protocol or site policy file
+MAX_FILE_BYTES = 64 * 1024  # a protocol or site policy file (ruamel reads ~100 KiB a second on a loaded machine)
 PROTOCOL_MAX_BYTES = POLICY_MAX_BYTES = MAX_FILE_BYTES
 MAX_DEPTH = 20  # levels of mappings and lists, the top level counting as one
 MAX_ALIASES = 100  # *name references
