@@ -16,6 +16,7 @@ from schedplan.load.protocols import bundled_dir, is_file_reference
 from schedplan.load.yaml_source import validate_file
 
 CONFIG_NAME = "site.yaml"
+NO_POLICY = "none"  # `--site none`: no site policy, not even the config folder's
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ def config_policy_path() -> Path:
 
 
 def _semantic(policy: SitePolicy) -> list[Problem]:
+    if policy.name.strip().lower().startswith(NO_POLICY):
+        # "none (the protocol's doses exactly)" is what a plan without a policy says
+        message = f"a policy name must not begin with {NO_POLICY!r}: it would read as no policy"
+        return [Problem(message=message, loc=("name",))]
     if policy.country is None:
         return []
     try:
@@ -65,9 +70,6 @@ def load_policy(path: Path) -> LoadedPolicy:
         raise ProtocolInvalid(problems=problems, source=str(path), kind="site policy")
     assert raw is not None
     return LoadedPolicy(policy=policy, path=path, sha256=hashlib.sha256(raw).hexdigest())
-
-
-NO_POLICY = "none"  # `--site none`: no site policy, not even the config folder's
 
 
 def find_policy(site: str | None) -> LoadedPolicy | None:

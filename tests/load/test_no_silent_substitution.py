@@ -128,3 +128,13 @@ def test_plan_and_site_refuse_dev_zero_in_one_line(guarded_cli):
     assert run.code == 2 and len(run.err.splitlines()) == 1 and "not a regular file" in run.err, run
     run = guarded_cli("plan", "NCT07256210", *NK_PLAN[2:-2], "--site", "/dev/zero")
     assert run.code == 2 and len(run.err.splitlines()) == 1 and "not a regular file" in run.err, run
+
+
+def test_a_policy_name_that_reads_as_no_policy_is_refused(tmp_path):
+    from schedplan.load.policy import policy_problems
+
+    text = (shipped_policies_dir() / "example-astct-2014.yaml").read_text()
+    path = tmp_path / "site.yaml"
+    path.write_text(text.replace("name: Example policy", "name: None (the protocol's doses exactly) Example policy", 1))
+    _, problems, _ = policy_problems(path)
+    assert len(problems) == 1 and problems[0].line == 9 and "none" in problems[0].message.lower()

@@ -73,9 +73,9 @@ def to_yaml(value: Any, raws: list[str]) -> Any:
     return value
 
 
-def mutated(loc: tuple, value: Any) -> str:
+def mutated(loc: tuple, value: Any, base: Any = None) -> str:
     raws: list[str] = []
-    data = json.loads(json.dumps(BASE, default=str))
+    data = json.loads(json.dumps(BASE if base is None else base, default=str))
     target = data
     for part in loc[:-1]:
         target = target[part]
@@ -103,9 +103,35 @@ def test_any_value_anywhere_gives_exit_0_or_2_and_one_line_per_problem(cli, tmp_
         assert planned.code == 2, (loc, value, checked.out)
 
 
+POLICY = {
+    **parse_yaml((PROTOCOLS.parent / "policies" / "example-astct-2014.yaml").read_text(), "policy.yaml").data,
+    "bsa_cap": {"max_m2": Decimal("2.0")},
+    "rounding": [{"unit": "mg", "to": 5, "max_change_percent": 10}],
+}
+POLICY_PATHS = [p for p in paths(POLICY) if p]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(loc=st.sampled_from(POLICY_PATHS), value=values)
+def test_any_value_anywhere_in_a_site_policy_gives_exit_0_or_2_and_one_line(cli, tmp_path, loc, value):
+    path = tmp_path / "site.yaml"
+    path.write_text(mutated(loc, value, POLICY), encoding="utf-8", errors="surrogatepass")
+    checked = cli("check", str(path))
+    assert checked.code in (0, 2), (loc, value, checked)
+    for line in checked.out.splitlines():
+        assert line.startswith(f"{path}:"), (loc, value, line)
+    planned = cli("plan", "NCT07256210", *PLAN_ARGS, "--site", str(path))
+    assert planned.code in (0, 2), (loc, value, planned)
+    if planned.code == 2:
+        assert len(planned.err.splitlines()) == 1 and planned.err.startswith("schedplan: error: "), planned.err
+
+
 def test_the_mutation_keeps_the_file_valid_when_nothing_changes(tmp_path, cli):
     # the harness itself: the shipped protocol, written back as JSON-YAML, still checks ok
     path = tmp_path / "p.yaml"
     path.write_text(mutated(("title",), BASE["title"]))
     assert cli("check", str(path)).code == 0
     assert Path(path).read_text().count("\n") > 50
+    path.write_text(mutated(("name",), POLICY["name"], POLICY))
+    assert cli("check", str(path)).out.endswith("ok (site policy 'Example policy (ASTCT 2014 obesity recommendations"
+                                                " for conditioning)', version 2014-example-1)\n")
