@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# The bidirectional marks, overrides and isolates (they reorder what a reader sees) and the Unicode line
-# and paragraph separators; with the C0 and C1 controls and DEL below.
-_FORMAT = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+# The bidirectional marks, overrides and isolates (they reorder what a reader sees), the Unicode line and
+# paragraph separators and lone surrogates (no character; they cannot be encoded); with C0, C1 and DEL below.
+_FORMAT = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
 _ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")  # newline and tab too
 _MULTI_LINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")  # newline and tab kept
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -56,3 +56,8 @@ def test_the_error_handler_prints_one_escaped_line(cli, tmp_path):
     run = cli("plan", str(path), "--weight", "70kg", "--height", "175cm", "--anchor-date", "2027-03-15")
     assert run.code == 2
     assert len(run.err.splitlines()) == 1 and "\x1b" not in run.err, run.err
+
+
+def test_a_lone_surrogate_is_escaped_so_it_can_be_encoded():
+    assert one_line("a\ud800b") == "a\\ud800b"
+    assert printable("a\udfffb").encode("utf-8") == b"a\\udfffb"

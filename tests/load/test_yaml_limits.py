@@ -103,3 +103,9 @@ def test_a_newline_in_a_one_line_field_is_refused_but_notes_may_have_lines():
     assert "line" in problem('"a\\nb": 1\n')  # a key
     doc = parse_yaml("notes:\n  - |\n    two\n    lines\nsource: {quote: \"a\\nb\"}\n", "x.yaml")
     assert doc.data["notes"] == ["two\nlines\n"]
+
+
+def test_a_lone_surrogate_written_as_an_escape_is_refused():
+    # "\ud800" is no character: printed, it would crash the UTF-8 encoder (exit 70)
+    msg = problem('name: "a\\ud800b"\n')
+    assert msg.startswith("x.yaml:1:7: ") and "U+D800" in msg
