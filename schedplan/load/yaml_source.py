@@ -58,6 +58,7 @@ class _Composer(Composer):
     def __init__(self, loader: Any = None) -> None:
         super().__init__(loader)
         self._sizes: dict[int, int] = {}
+        self._heights: dict[int, int] = {}  # levels of collections at and below a node, aliases expanded
         self._aliases = 0
         self._nesting = 0
 
@@ -81,17 +82,24 @@ class _Composer(Composer):
         node = super().compose_node(parent, index)
         if collection:
             self._nesting -= 1
-        size = 1
+        size, height = 1, 0
         if isinstance(node, SequenceNode):
             size += sum(self._sizes.get(id(child), 1) for child in node.value)
+            height = 1 + max((self._heights.get(id(child), 0) for child in node.value), default=0)
         elif isinstance(node, MappingNode):
             size += sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in node.value)
+            height = 1 + max((self._heights.get(id(n), 0) for pair in node.value for n in pair), default=0)
+        if height > MAX_DEPTH:
+            raise _Refused(
+                f"nested more than {MAX_DEPTH} levels deep once its aliases (*name) are expanded", node.start_mark
+            )
         if size > MAX_VALUES:
             raise _Refused(
                 f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded; write the values out",
                 node.start_mark,
             )
         self._sizes[id(node)] = size
+        self._heights[id(node)] = height
         return node
 
 

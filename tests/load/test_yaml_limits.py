@@ -109,3 +109,11 @@ def test_a_lone_surrogate_written_as_an_escape_is_refused():
     # "\ud800" is no character: printed, it would crash the UTF-8 encoder (exit 70)
     msg = problem('name: "a\\ud800b"\n')
     assert msg.startswith("x.yaml:1:7: ") and "U+D800" in msg
+
+
+def test_aliases_cannot_nest_deeper_than_the_limit():
+    # each level written 10 deep, 60 levels chained by aliases: 600 deep once expanded (RecursionError, exit 70)
+    lines = ["x0: &x0 " + "[" * 10 + "1" + "]" * 10]
+    lines += [f"x{i}: &x{i} " + "[" * 10 + f"*x{i - 1}" + "]" * 10 for i in range(1, 60)]
+    msg = problem("\n".join(lines) + "\n")
+    assert "nested" in msg and "alias" in msg
