@@ -8,6 +8,7 @@ import sys
 from types import ModuleType
 
 from schedplan import __version__
+from schedplan.core.text import one_line
 from schedplan.errors import Exit, SchedplanError
 
 __all__ = ["COMMANDS", "Exit", "build_parser", "main"]
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except SchedplanError as exc:
-        print(f"schedplan: error: {exc}", file=sys.stderr)
+        print(f"schedplan: error: {one_line(str(exc))}", file=sys.stderr)  # stored text: no control characters
         return Exit.BAD_INPUT
     except KeyboardInterrupt:
         print("schedplan: interrupted", file=sys.stderr)

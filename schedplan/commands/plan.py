@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         save=args.save,
         replace=args.replace,
     )
+    if made.policy_note:
+        print(f"schedplan: {made.policy_note}", file=sys.stderr)
     if made.replaced:
         print(f"schedplan: {made.replaced}", file=sys.stderr)
     if made.saved is not None:

@@ -27,6 +27,19 @@ from schedplan.core.validation import problems_from_validation
 from schedplan.errors import Problem, ProtocolInvalid
 
 DAY0_MIN, DAY0_MAX = -365, 3650  # days a day-0 protocol may name (the seeds use -14 .. +730)
+MAX_CYCLES = 100  # cycles a cycles protocol may give (docs/protocol-format.md, "Limits")
+MAX_ENTRIES = 10_000  # dated entries a plan may have (events x days x cycles), so a small file cannot ask for millions
+MAX_NUMBER = Decimal("1e12")  # the largest amount; the YAML reader bounds every number the same way
+
+
+def _day(v: Any) -> Any:
+    # compared before pydantic turns it into an int: 1e999999999 must not become a billion-digit number
+    if isinstance(v, int | Decimal) and not isinstance(v, bool) and not DAY0_MIN <= v <= DAY0_MAX:
+        raise ValueError(f"day {v} is outside days {DAY0_MIN} to +{DAY0_MAX}")
+    return v
+
+
+Day = Annotated[int, BeforeValidator(_day)]
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -54,10 +67,17 @@ def _parse_unit(v: Any) -> Any:
 UnitField = Annotated[DoseUnit, BeforeValidator(_parse_unit), PlainSerializer(str, return_type=str)]
 
 
+_FRACTION_RE = re.compile(r"^\s*(\d{1,15}(/\d{1,15})?|\d{0,15}\.\d{1,15})\s*$")
+
+
 def _parse_fraction(v: Any) -> Any:
+    if isinstance(v, Decimal) and v.is_finite() and v and not -12 <= v.adjusted() <= 12:
+        raise ValueError(f"fraction {v} is out of range; write it like 2/3 or 0.5")
     if isinstance(v, int | Decimal):
-        v = str(v)
+        v = f"{v:f}" if isinstance(v, Decimal) else str(v)
     if isinstance(v, str):
+        if not _FRACTION_RE.match(v):  # checked before Fraction() builds huge numbers from 1e-99999999
+            raise ValueError(f"{v[:40]!r} is not a fraction; write it like 2/3 or 0.5")
         try:
             f = Fraction(v.strip())
         except (ValueError, ZeroDivisionError):
@@ -158,6 +178,13 @@ class Anchor(_Model):
         default_factory=dict, description="cycle_days / cycles -> why the value is the author's reading"
     )
 
+    @field_validator("cycles")
+    @classmethod
+    def _cycles(cls, v: int | ChoiceRef | None) -> int | ChoiceRef | None:
+        if isinstance(v, int) and not 1 <= v <= MAX_CYCLES:
+            raise ValueError(f"cycles must be from 1 to {MAX_CYCLES}")
+        return v
+
     @model_validator(mode="after")
     def _shape(self) -> Anchor:
         if self.type is AnchorType.CYCLES:
@@ -165,8 +192,6 @@ class Anchor(_Model):
                 raise ValueError("a cycles anchor needs cycle_days (the cycle length)")
             if self.cycles is None:
                 raise ValueError("a cycles anchor needs cycles: a number, or {choice: KEY}")
-            if isinstance(self.cycles, int) and self.cycles < 1:
-                raise ValueError("cycles must be at least 1")
         elif self.cycle_days is not None or self.cycles is not None:
             raise ValueError("cycle_days and cycles belong only to a cycles anchor")
         if self.assumed and self.type is not AnchorType.CYCLES:
@@ -277,7 +302,7 @@ class WeightBasis(str, Enum):
 class Weekly(_Model):
     """A weekly pattern: ``first_day`` + each offset, for ``weeks`` weeks ("3 times a week for 2 weeks")."""
 
-    first_day: int
+    first_day: Day
     offsets: list[int] = Field(min_length=1, description="days after first_day within each week, 0..6")
     weeks: int = Field(ge=1, le=520)
     doses: int | None = Field(default=None, description="the total the source states; checked against the pattern")
@@ -303,8 +328,8 @@ class DayRange(_Model):
     """Every day from ``from`` to ``to``, both included."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    start: int = Field(alias="from")
-    end: int = Field(alias="to")
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
 
     @model_validator(mode="after")
     def _order(self) -> DayRange:
@@ -313,7 +338,7 @@ class DayRange(_Model):
         return self
 
 
-CYCLE_KEY_RE = re.compile(r"^(\d+)(\+)?$")
+CYCLE_KEY_RE = re.compile(r"^(\d{1,3})(\+)?$")
 
 
 class When(_Model):
@@ -340,8 +365,11 @@ class When(_Model):
             raise ValueError("days lists a day twice")
         if self.by_cycle is not None:
             for key, sub in self.by_cycle.items():
-                if not CYCLE_KEY_RE.match(key) or int(CYCLE_KEY_RE.match(key).group(1)) < 1:  # type: ignore[union-attr]
-                    raise ValueError(f"by_cycle key {key!r}: write a cycle number such as 1, or 3+ for 3 and after")
+                m = CYCLE_KEY_RE.match(key)
+                if m is None or not 1 <= int(m.group(1)) <= MAX_CYCLES:
+                    raise ValueError(
+                        f"by_cycle key {key[:20]!r}: write a cycle number from 1 to {MAX_CYCLES}, or 3+ for 3 and after"
+                    )
                 if sub.by_cycle is not None or sub.same_as is not None:
                     raise ValueError("by_cycle entries give days, not another by_cycle or same_as")
         return self
@@ -376,8 +404,12 @@ class Dose(_Model):
     def _shape(self) -> Dose:
         if isinstance(self.amount, Decimal) and not (self.amount > 0 and self.amount.is_finite()):
             raise ValueError(f"amount {self.amount} must be a positive number")
+        if isinstance(self.amount, Decimal) and self.amount > MAX_NUMBER:
+            raise ValueError(f"amount {self.amount} is past the largest accepted, {MAX_NUMBER:,}")
         if isinstance(self.amount, ByChoice) and any(v <= 0 for v in self.amount.values.values()):
             raise ValueError("every amount in values must be positive")
+        if isinstance(self.amount, ByChoice) and any(v > MAX_NUMBER for v in self.amount.values.values()):
+            raise ValueError(f"every amount in values must be at most {MAX_NUMBER:,}")
         if self.split is not None:
             if self.per is not Per.COURSE:
                 raise ValueError("split is for a course total (per: course)")
@@ -539,6 +571,35 @@ class Protocol(_Model):
         return protocol
 
 
+def entry_bound(p: Protocol) -> int:
+    """The most dated entries any plan of ``p`` can have: each event's days (per cycle) x the most cycles."""
+    cycles = 1
+    if p.is_cycles:
+        n = p.anchor.cycles
+        c = p.choice(n.choice) if isinstance(n, ChoiceRef) else None
+        if isinstance(n, int):
+            cycles = n
+        elif c is not None and c.type is ChoiceType.ENUM and all((v or "").isdigit() for v in c.values or []):
+            cycles = max((int(v) for v in c.values or [] if len(v) <= 3), default=MAX_CYCLES)
+        elif c is not None and c.max is not None and c.max <= MAX_CYCLES:
+            cycles = int(c.max)
+        else:
+            cycles = MAX_CYCLES
+
+    def days(w: When) -> int:
+        literal = w.literal_days()
+        if literal is not None:
+            return len(literal)
+        if w.by_cycle is not None:
+            return max((days(sub) for sub in w.by_cycle.values()), default=0)
+        if w.same_as is not None:
+            target = p.event(w.same_as)
+            return days(target.when) if target is not None and target.when.same_as is None else 0
+        return 1  # a day chosen by a parameter
+
+    return cycles * sum(days(e.when) for e in p.events)
+
+
 def semantic_problems(p: Protocol) -> list[Problem]:
     """Problems a single model cannot see: references, day ranges, choices used but not declared."""
     problems: list[Problem] = []
@@ -566,8 +627,14 @@ def semantic_problems(p: Protocol) -> list[Problem]:
 
     if isinstance(p.anchor.cycles, ChoiceRef):
         c = check_ref(p.anchor.cycles.choice, ("anchor", "cycles", "choice"), {ChoiceType.ENUM, ChoiceType.INTEGER})
-        if c is not None and c.type is ChoiceType.ENUM and not all((v or "").isdigit() and int(v) >= 1 for v in c.values or []):
-            add(f"choice {c.key!r} gives the number of cycles, so its values must be whole numbers >= 1", "anchor", "cycles")
+        if c is not None and c.type is ChoiceType.ENUM and not all(
+            (v or "").isdigit() and len(v) <= 3 and 1 <= int(v) <= MAX_CYCLES for v in c.values or []
+        ):
+            add(f"choice {c.key!r} gives the number of cycles, so its values must be whole numbers from 1 to {MAX_CYCLES}",
+                "anchor", "cycles")
+        if c is not None and c.type is ChoiceType.INTEGER and (c.max is None or c.max > MAX_CYCLES or (c.min or 0) < 1):
+            add(f"choice {c.key!r} gives the number of cycles: give it min 1 (or more) and max {MAX_CYCLES} (or less)",
+                "choices", keys.index(c.key))
 
     lo, hi = (1, p.anchor.cycle_days or 1) if p.is_cycles else (DAY0_MIN, DAY0_MAX)
     day_kind = f"days 1 to {hi} of a {hi}-day cycle" if p.is_cycles else f"days {DAY0_MIN} to +{DAY0_MAX}"
@@ -649,4 +716,8 @@ def semantic_problems(p: Protocol) -> list[Problem]:
                     " day(s): give one fraction per day", *base, "dose", "split")
         if e.kind is EventKind.DRUG and e.dose is None and e.dose_note is None:
             add("a drug needs a dose, or a dose_note saying why there is none (e.g. 'not stated')", *base)
+    entries = entry_bound(p)
+    if entries > MAX_ENTRIES:
+        add(f"a plan of this protocol can have {entries:,} dated entries (events x days x cycles);"
+            f" the limit is {MAX_ENTRIES:,}", "events")
     return problems

@@ -42,3 +42,4 @@ class LoadedPolicy:
     sha256: str
     ref: str | None = None  # as a saved plan keeps it (inputs.site): an absolute path or a shipped name
     holidays: Callable[[dt.date], str | None] | None = None  # the public holiday on a date, if any
+    from_config: bool = False  # found as site.yaml in the config folder, not named with --site

@@ -52,8 +52,8 @@ def event_dict(e: PlannedEvent) -> dict[str, Any]:
     }
 
 
-def plan_dict(plan: Plan) -> dict[str, Any]:
-    """The plan as plain data, in the documented shape."""
+def plan_dict(plan: Plan, *, policy_path: str | None = None) -> dict[str, Any]:
+    """The plan as plain data, in the documented shape; with ``policy_path``, ``policy.path`` names the policy's file."""
     p = plan.patient
     return {
         "protocol": {
@@ -82,6 +82,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
             "version": plan.policy.version,
             "example": plan.policy.example,
             "sha256": plan.policy.sha256,
+            **({"path": policy_path} if policy_path is not None else {}),  # saved plans compare without it
         },
         "anchor_type": plan.anchor_type,
         "anchor_event": plan.anchor_event,
@@ -113,5 +114,5 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
-def render(plan: Plan) -> str:
-    return dumps(plan_dict(plan)) + "\n"
+def render(plan: Plan, *, policy_path: str | None = None) -> str:
+    return dumps(plan_dict(plan, policy_path=policy_path)) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from schedplan.core.schedule import Plan, PlannedEvent
+from schedplan.core.text import printable
 from schedplan.core.units import dose_display, fmt
 from schedplan.words import date_text, dose_text, duration_text
 
@@ -93,4 +94,4 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
         out.append("NOTES")
         for n in plan.notes:
             out.append(f"  - {n}")
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")  # stored text never sends control characters to a terminal

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from schedplan.core.policy import SitePolicy
-from schedplan.core.sources import LoadedPolicy
 from schedplan.core.safety import PublicCalendar
+from schedplan.core.sources import LoadedPolicy
+from schedplan.core.text import one_line
 from schedplan.errors import InputError, Problem, ProtocolInvalid
-from schedplan.load.protocols import bundled_dir
+from schedplan.load.protocols import bundled_dir, is_file_reference
 from schedplan.load.yaml_source import validate_file
 
 CONFIG_NAME = "site.yaml"
+NO_POLICY = "none"  # `--site none`: no site policy, not even the config folder's
 
 
 def shipped_policies_dir() -> Path:
@@ -29,6 +32,10 @@ def config_policy_path() -> Path:
 
 
 def _semantic(policy: SitePolicy) -> list[Problem]:
+    if policy.name.strip().lower().startswith(NO_POLICY):
+        # "none (the protocol's doses exactly)" is what a plan without a policy says
+        message = f"a policy name must not begin with {NO_POLICY!r}: it would read as no policy"
+        return [Problem(message=message, loc=("name",))]
     if policy.country is None:
         return []
     try:
@@ -41,7 +48,13 @@ def _semantic(policy: SitePolicy) -> list[Problem]:
 
 
 def policy_problems(path: Path) -> tuple[SitePolicy | None, list[Problem], bytes | None]:
-    return validate_file(path, SitePolicy, _semantic, what="a site policy file is a mapping of keys (name, version, rules ...)")
+    return validate_file(
+        path,
+        SitePolicy,
+        _semantic,
+        what="a site policy file is a mapping of keys (name, version, rules ...)",
+        kind="a site policy file",
+    )
 
 
 def load_policy(path: Path) -> LoadedPolicy:
@@ -53,19 +66,51 @@ def load_policy(path: Path) -> LoadedPolicy:
 
 
 def find_policy(site: str | None) -> LoadedPolicy | None:
-    """The policy named by --site (a path, or a shipped example's name), else the config folder's, else none."""
+    """The policy in force for a new plan or a recalculation.
+
+    ``site`` is what --site gave: ``none`` (no policy, the config folder's turned off), a file path (it has a
+    '/' or a .yaml suffix: ``./mysite.yaml``), or a shipped example's name - never a file in the current
+    folder that happens to have that name. Without --site: the config folder's site.yaml if there is
+    one (``from_config``; say so with policy_note), else none.
+    """
     if site is not None:
-        path = Path(site).expanduser()
-        if not path.is_file():
-            shipped = shipped_policies_dir() / f"{site}.yaml"
-            if shipped.is_file():
-                path = shipped
-            else:
-                examples = ", ".join(sorted(p.stem for p in shipped_policies_dir().glob("*.yaml")))
-                raise InputError(f"site policy {site!r} does not exist; give a .yaml path (examples shipped: {examples})", field="site")
-        return load_policy(path)
+        if site.strip().lower() == NO_POLICY:
+            return None
+        if is_file_reference(site):
+            path = Path(site).expanduser()
+            if not path.exists():
+                raise InputError(f"site policy file {site!r} does not exist", field="site", value=site)
+            return load_policy(path)
+        shipped = shipped_policies_dir() / f"{site}.yaml"
+        if shipped.is_file() and "/" not in site:
+            return load_policy(shipped)
+        examples = ", ".join(sorted(p.stem for p in shipped_policies_dir().glob("*.yaml")))
+        local = f"; for the file {site!r} in this folder, write ./{site}" if Path(site).exists() else ""
+        raise InputError(
+            f"no shipped site policy {site!r}; give a policy file's path (a .yaml file, or ./NAME), `none`,"
+            f" or a shipped example: {examples}{local}",
+            field="site",
+            value=site,
+        )
     default = config_policy_path()
-    return load_policy(default) if default.is_file() else None
+    if not default.exists():
+        return None
+    return dataclasses.replace(load_policy(default), from_config=True)
+
+
+def policy_note(loaded: LoadedPolicy | None) -> str:
+    """One line for stderr naming the policy in force and its file (and, from the config folder, how to
+    plan without it), control characters escaped."""
+    if loaded is None:
+        return "site policy: none (the protocol's doses exactly)"
+    name = one_line(loaded.policy.name)
+    path = one_line(str(loaded.path))
+    if loaded.from_config or loaded.path == config_policy_path():
+        return (
+            f"site policy: {name!r} (version {one_line(loaded.policy.version)}) from the config folder: {path}"
+            " (applies to every new plan; --site none plans without it)"
+        )
+    return f"site policy: {name!r} (version {one_line(loaded.policy.version)}) from {path}"
 
 
 def holiday_lookup(policy: SitePolicy | None) -> Callable[[dt.date], str | None] | None:

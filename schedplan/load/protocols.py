@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from schedplan.core.protocol import Protocol, semantic_problems
@@ -26,7 +27,13 @@ def shipped_dir() -> Path:
 
 def protocol_problems(path: Path) -> tuple[Protocol | None, list[Problem], bytes | None]:
     """Every problem in a protocol file, each placed at file:line:column where that is known."""
-    return validate_file(path, Protocol, semantic_problems, what="a protocol file is a mapping of keys (id, title, anchor, events ...)")
+    return validate_file(
+        path,
+        Protocol,
+        semantic_problems,
+        what="a protocol file is a mapping of keys (id, title, anchor, events ...)",
+        kind="a protocol file",
+    )
 
 
 def load_protocol(path: Path) -> LoadedProtocol:
@@ -43,21 +50,33 @@ def shipped_protocols() -> list[LoadedProtocol]:
     return sorted((load_protocol(p) for p in shipped_dir().glob("*.yaml")), key=lambda lp: lp.protocol.id)
 
 
+def is_file_reference(name: str) -> bool:
+    """A reference to a file, not a shipped name: it has a '/' (``./NAME``) or a .yaml/.yml suffix."""
+    return "/" in name or os.sep in name or Path(name).suffix.lower() in (".yaml", ".yml")
+
+
 def find_protocol(name: str) -> LoadedProtocol:
-    """A shipped protocol by id (any case), or a YAML file by path."""
-    candidate = Path(name).expanduser()
-    if candidate.suffix.lower() in (".yaml", ".yml") or "/" in name or candidate.is_file():
+    """A shipped protocol by id (any case), or a YAML file by path.
+
+    A name with no '/' and no .yaml suffix means the shipped protocol only: a file of that name in the
+    current folder never replaces it (it is reached as ``./NAME``).
+    """
+    if is_file_reference(name):
+        candidate = Path(name).expanduser()
         if candidate.is_dir():
-            raise UnknownProtocolError(f"{name!r} is a folder, not a protocol file; give the path of a .yaml file", name=name)
-        if not candidate.is_file():
+            raise UnknownProtocolError(
+                f"{name!r} is a folder, not a protocol file; give the path of a .yaml file", name=name
+            )
+        if not candidate.exists():
             raise UnknownProtocolError(f"protocol file {name!r} does not exist", name=name)
         return load_protocol(candidate)
     files = {p.stem.upper(): p for p in shipped_dir().glob("*.yaml")}
     path = files.get(name.strip().upper())
     if path is None:
         known = tuple(sorted(files))
+        local = f"; for the file {name!r} in this folder, write ./{name}" if Path(name).exists() else ""
         raise UnknownProtocolError(
-            f"no protocol {name!r}; shipped protocols: {', '.join(known)} (or give a path to a .yaml file)",
+            f"no protocol {name!r}; shipped protocols: {', '.join(known)} (or give a path to a .yaml file){local}",
             name=name,
             known=known,
         )

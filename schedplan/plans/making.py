@@ -41,6 +41,7 @@ class Made:
     data: bytes
     saved: SavedPlan | None = None
     replaced: str | None = None  # what replacing an existing file discarded, in a sentence
+    policy_note: str = ""  # the site policy in force and its file, one line for stderr ("" when there is none)
 
 
 def make(
@@ -76,7 +77,7 @@ def make(
     elif fmt == "json":
         from schedplan.export.json_out import render
 
-        data = render(done.plan).encode("utf-8")
+        data = render(done.plan, policy_path=str(done.site.path) if done.site else None).encode("utf-8")
     else:
         data = table_text(done.plan, show_calculation=show_calculation).encode("utf-8")
     replaced = None
@@ -85,7 +86,9 @@ def make(
 
         # the plan first: an .ics whose plan id was never saved would give duplicates on the next export
         replaced = save_new(save, saved, replace=replace)
-    return Made(data, saved, replaced)
+    from schedplan.load.policy import policy_note
+
+    return Made(data, saved, replaced, policy_note(done.site) if done.site is not None else "")
 
 
 def write_output(path: str, data: bytes) -> None:

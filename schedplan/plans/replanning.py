@@ -61,7 +61,9 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
     inputs = saved.inputs.replaced(**changes)
     now = current(saved, inputs)
     site, new_plan = now.site, now.plan
-    notes = []
+    from schedplan.load.policy import policy_note
+
+    notes = [policy_note(site)] if site is not None else []
     if site is not None and saved.policy_sha256 and site.sha256 != saved.policy_sha256:
         notes.append(f"the site policy {site.path} changed since the plan was saved; check every change below")
     if saved.protocol_sha256 and new_plan.protocol.sha256 and saved.protocol_sha256 != new_plan.protocol.sha256:

@@ -52,12 +52,13 @@ def site_ref(site: str | None) -> str | None:
     """The policy of a new plan as its inputs keep it: a file by its absolute path; without --site, the
     config folder's site.yaml if there is one (by its path), else None (no policy)."""
     from schedplan.load.policy import config_policy_path
+    from schedplan.load.protocols import is_file_reference
 
     if site is None:
         default = config_policy_path()
         return str(default) if default.is_file() else None
     path = Path(site).expanduser()
-    return str(path.resolve()) if path.is_file() else site
+    return str(path.resolve()) if is_file_reference(site) and path.is_file() else site  # NAME: shipped only
 
 
 def load_site(ref: str | None, *, config_default: bool = False) -> LoadedPolicy | None:
