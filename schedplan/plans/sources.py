@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schedplan.core.plan_inputs import PlanInputs
-from schedplan.core.policy import SitePolicy
+from schedplan.core.policy import PolicyCoverage, SitePolicy
 from schedplan.core.protocol import Protocol
 from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy, LoadedProtocol
@@ -146,3 +146,10 @@ def check_file(path: Path) -> FileCheck:
         return FileCheck(True, problems, site_policy=policy)
     protocol, problems, _ = protocol_problems(path)
     return FileCheck(False, problems, protocol=protocol)
+
+
+def coverage(policy: SitePolicy, protocol_refs: list[str]) -> PolicyCoverage:
+    """Which of ``policy``'s drugs the protocols named do not give, and which of their drugs no rule names."""
+    from schedplan.core.policy import policy_coverage
+
+    return policy_coverage(policy, [find_protocol(ref).protocol for ref in protocol_refs])
