@@ -167,8 +167,9 @@ def _title(name: str) -> str:
 def summary(e: PlannedEvent, audience: str = "staff") -> str:
     """``D-4 Fludarabine 73.8 mg IV``; for patients ``D-4 Fludarabine IV``."""
     parts = [short_label(e), _title(e.name)]
-    if getattr(e, "status", "planned") != "planned":  # an amended event (core.amendments): HELD or GIVEN
-        parts.insert(0, str(getattr(e, "status")).upper())
+    status = getattr(e, "status", "planned")  # an amended event (core.amendments): HELD or GIVEN
+    if status != "planned":
+        parts.insert(0, str(status).upper())
     if audience == "staff" and e.dose is not None:
         parts.append(dose_text(e) + (" daily total" if e.frequency else ""))
     if e.route:

@@ -253,8 +253,8 @@ def _params(r: AmendRequest, course: Course, sel: Selection) -> Params:
         _same_unit(course, sel, unit)
         return Params(dose=value, unit=unit, given_at=at, note=_one_line_text(r.note, "--note", required=False))
     if r.kind == "hold":
-        if event is not None and event.status == "given":
-            raise InputError(f"{_label(event)} is recorded as given; undo that first", field="drug")
+        if event is not None and event.status != "planned":
+            raise InputError(f"{_label(event)} is already {event.status}; undo that first", field="drug")
         return Params()
     return _undo_params(r, course)
 

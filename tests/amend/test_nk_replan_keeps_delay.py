@@ -35,3 +35,24 @@ def test_replan_keeps_the_delay_of_the_day_5_nk_infusion(cli, tmp_path):
         if e["event_id"] != "nk-cells" or e["day"] != 5:
             assert e["date"] == (day0 + dt.timedelta(days=e["day"])).isoformat()
     assert data["amendments"][0]["select"]["key"] == nk[5]["key"]
+
+
+def test_modify_by_dose_level_uses_the_protocols_level(cli, tmp_path):
+    plan = tmp_path / "nk.json"
+    made = cli(*PLAN[:-2], "--set", "nk_dose_level=2", "--save", str(plan))
+    assert made.code == 0, made.err
+    r = cli("amend", str(plan), "modify", "--drug", "nk-cells", "--day", "5", "--dose-level", "1",
+            "--reason", "cell yield", "--by", "Dr Who")
+    assert r.code == 0, r.err
+    nk = _nk(json.loads(cli("show", str(plan), "--format", "json").out, parse_float=Decimal))
+    # level 2 is 20 x 10^6 cells/kg for both infusions, level 1 is 10 x 10^6; day +5 gets 1/3 of the total:
+    # day -12 keeps level 2: 70 kg x 20e6 x 2/3 = 933,333,333.33 -> 933,333,333 cells;
+    # day +5 at level 1: 70 kg x 10e6 x 1/3 = 233,333,333.33 -> 233,333,333 cells
+    assert nk[-12]["dose"]["value"] == Decimal(933333333) and nk[-12]["modification"] is None
+    assert nk[5]["dose"]["value"] == Decimal(233333333)
+    assert nk[5]["modification"] == {"dose_level": "1", "amendment": 1, "reason": "cell yield"}
+    step = "dose level 1 (dose modification for Day +5: cell yield, amendment 1)"
+    assert nk[5]["dose"]["calculation"].startswith(step)
+    bad = cli("amend", str(plan), "modify", "--drug", "fludarabine", "--day", "-14", "--dose-level", "1",
+              "--reason", "x", "--by", "Dr Who")
+    assert bad.code == 2 and "no dose at level 1" in bad.err, bad.err

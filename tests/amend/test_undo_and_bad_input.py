@@ -109,3 +109,11 @@ def test_site_policy_rules_still_apply_after_a_modification_and_say_so(cli, tmp_
     assert e["dose"]["value"] == 1000 and e["dose"]["calculated_value"] == 996
     assert "996 mg rounded to the nearest 25 mg: 1,000 mg" in e["dose"]["calculation"]
     assert "after the dose modification" in e["dose"]["calculation"]
+
+
+def test_holding_a_held_or_given_administration_is_refused(cli, plan):
+    p = str(plan)
+    sel = ("--drug", "isatuximab", "--cycle", "1", "--day", "1")
+    assert cli("amend", p, "hold", *sel, "--reason", "fever", *WHO).code == 0
+    _refused(cli, plan, "amend", p, "hold", *sel, "--reason", "fever", *WHO, says="is already held; undo that first")
+    _refused(cli, plan, "amend", p, "given", *sel, *WHO, says="is held; undo the hold first")
