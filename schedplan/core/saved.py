@@ -106,6 +106,16 @@ class SavedPlan(Model):
     def _a_uuid(cls, v: str) -> str:
         return str(uuid.UUID(v))
 
+    @field_validator("amendments")
+    @classmethod
+    def _numbered(cls, v: tuple[Amendment, ...]) -> tuple[Amendment, ...]:
+        for n, a in enumerate(v, 1):
+            if a.number != n:
+                raise ValueError(f"amendment {n} is numbered {a.number}; amendments are numbered 1, 2, 3 in order")
+            if a.kind == "undo" and (a.params.undo is None or a.params.undo >= n):
+                raise ValueError(f"amendment {n} undoes {a.params.undo}, which is not an earlier amendment")
+        return v
+
     # --- reading -----------------------------------------------------------------------------------
 
     @property

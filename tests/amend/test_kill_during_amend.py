@@ -70,3 +70,19 @@ def test_killed_at_any_moment_leaves_a_file_that_loads(plan):
         proc.wait()
         saved = open_plan(plan)
         assert [a.kind for a in saved.amendments] in ([], ["hold"])  # the old file or the new one
+
+
+def test_two_amends_at_once_both_recorded_numbered_in_order(plan):
+    """Amendments are only appended to: a second schedplan amending the same file at the same time waits for the
+    lock and appends to what the first wrote, so neither is lost."""
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "schedplan", "amend", str(plan), "hold", "--drug", "isatuximab",
+                          "--cycle", "1", "--day", str(day), "--reason", "fever", "--by", "RN Smith"], cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for day in (8, 15)
+    ]
+    for p in procs:
+        assert p.wait(120) == 0, p.stderr.read() if p.stderr else ""
+    saved = open_plan(plan)
+    assert [a.number for a in saved.amendments] == [1, 2]
+    assert {a.select.key for a in saved.amendments} == {"isatuximab/c1/2", "isatuximab/c1/3"}

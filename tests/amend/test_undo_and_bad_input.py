@@ -117,3 +117,13 @@ def test_holding_a_held_or_given_administration_is_refused(cli, plan):
     assert cli("amend", p, "hold", *sel, "--reason", "fever", *WHO).code == 0
     _refused(cli, plan, "amend", p, "hold", *sel, "--reason", "fever", *WHO, says="is already held; undo that first")
     _refused(cli, plan, "amend", p, "given", *sel, *WHO, says="is held; undo the hold first")
+
+
+def test_a_plan_file_with_misnumbered_amendments_is_refused_in_one_line(cli, plan):
+    assert cli("amend", str(plan), "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "1", "--reason", "fever",
+               *WHO).code == 0
+    data = json.loads(plan.read_text())
+    data["amendments"][0]["number"] = 3
+    plan.write_text(json.dumps(data))
+    r = cli("show", str(plan))
+    assert r.code == 2 and "amendments are numbered 1, 2, 3 in order" in r.err and len(r.err.splitlines()) == 1
