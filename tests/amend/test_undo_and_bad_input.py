@@ -127,3 +127,17 @@ def test_a_plan_file_with_misnumbered_amendments_is_refused_in_one_line(cli, pla
     plan.write_text(json.dumps(data))
     r = cli("show", str(plan))
     assert r.code == 2 and "amendments are numbered 1, 2, 3 in order" in r.err and len(r.err.splitlines()) == 1
+
+
+def test_replan_reports_an_amendment_that_no_longer_applies_and_keeps_it(cli, plan):
+    p = str(plan)
+    assert cli("amend", p, "delay", "--cycle", "2", "--days", "7", "--reason", "counts", *WHO).code == 0
+    r = cli("replan", p, "--set", "cycles=1")  # cycle 2 is gone
+    assert r.code == 0, r.err
+    assert "amendment 1 no longer applies: the plan has no cycle 2 any more" in r.err
+    data = _show(cli, plan)
+    assert [a["number"] for a in data["amendments"]] == [1]  # kept, not dropped
+    assert data["amendments_not_applying"] == [{"number": 1, "why": "the plan has no cycle 2 any more"}]
+    assert cli("replan", p, "--set", "cycles=2").code == 0  # cycle 2 back: the delay applies again
+    c2 = next(e for e in _show(cli, plan)["events"] if e["key"] == "isatuximab/c2/1")
+    assert c2["date"] == "2026-02-09" and c2["planned_date"] == "2026-02-02"
