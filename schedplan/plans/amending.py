@@ -123,7 +123,7 @@ class AmendRequest:
 
 
 @dataclass(frozen=True)
-class Amended1:
+class Recorded:
     """One amendment recorded: it, the course before and after, and lines for the person."""
 
     amendment: Amendment
@@ -285,7 +285,7 @@ def local_now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Amended1:
+def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Recorded:
     """Record ``request`` as the next amendment of the plan file at ``path``, under its lock: checked against
     the plan as the file holds it now (amendments recorded meanwhile are kept: the list is only appended to).
     Raises InputError (nothing written) when it does not fit the plan."""
@@ -295,7 +295,7 @@ def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Amended
     reason = _one_line_text(request.reason, "--reason", required=request.kind != "given")
     if request.kind == "given" and request.reason is not None and reason is None:
         raise InputError("--reason cannot be empty", field="reason")
-    box: list[Amended1] = []
+    box: list[Recorded] = []
 
     def change(now: SavedPlan) -> SavedPlan:
         course = course_of(now)
@@ -311,7 +311,7 @@ def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Amended
         if gone:
             raise InputError(f"{request.kind}: {gone[0]}")
         before_warnings = set(course.amended.warnings)
-        box.append(Amended1(new, course.amended, after, [w for w in after.warnings if w not in before_warnings]))
+        box.append(Recorded(new, course.amended, after, [w for w in after.warnings if w not in before_warnings]))
         return now.updated(amendments=listed)
 
     update_plan(path, change)
@@ -331,7 +331,7 @@ def replan_notes(saved: SavedPlan, plan: Plan, site: LoadedPolicy | None) -> lis
     return lines or [f"{kept}, each applied to the recalculated plan (`schedplan show` lists them)"]
 
 
-def what_changed(one: Amended1) -> list[str]:
+def what_changed(one: Recorded) -> list[str]:
     """The administrations the amendment changed, one a line: date, dose, status."""
     before = {e.key: e for e in one.before.events}
     out = []
