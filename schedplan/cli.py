@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "export": "write a saved plan as an .ics calendar",
     "replan": "recalculate a saved plan after day 0 or the patient changed",
     "verify": "double-check every calculated dose of a saved plan and record the check",
+    "amend": "record a hold, delay, dose modification or dose given in a saved plan",
+    "show": "show a saved plan as the course stands (holds, delays, modifications, doses given)",
 }
 DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 
@@ -58,6 +60,14 @@ def command_module(name: str) -> ModuleType:
         from schedplan.commands import verify
 
         return verify
+    if name == "amend":
+        from schedplan.commands import amend
+
+        return amend
+    if name == "show":
+        from schedplan.commands import show
+
+        return show
     raise KeyError(name)
 
 

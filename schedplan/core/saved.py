@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from schedplan.core.amendments import Amendment
 from schedplan.core.changes import CalendarItem, EventSnapshot
 from schedplan.core.checks import CheckRecord
 from schedplan.core.jsontext import dumps
@@ -96,11 +97,24 @@ class SavedPlan(Model):
     items: tuple[CalendarItem, ...] = Field(default=(), description="what the last export wrote, item by item")
     export_options: ExportOptions | None = Field(default=None, description="the options of the last export")
     checks: tuple[CheckRecord, ...] = Field(default=(), description="double checks, oldest first; only appended to")
+    amendments: tuple[Amendment, ...] = Field(
+        default=(), description="holds, delays, dose modifications, doses given, undos; oldest first; only appended to"
+    )
 
     @field_validator("plan_id")
     @classmethod
     def _a_uuid(cls, v: str) -> str:
         return str(uuid.UUID(v))
+
+    @field_validator("amendments")
+    @classmethod
+    def _numbered(cls, v: tuple[Amendment, ...]) -> tuple[Amendment, ...]:
+        for n, a in enumerate(v, 1):
+            if a.number != n:
+                raise ValueError(f"amendment {n} is numbered {a.number}; amendments are numbered 1, 2, 3 in order")
+            if a.kind == "undo" and (a.params.undo is None or a.params.undo >= n):
+                raise ValueError(f"amendment {n} undoes {a.params.undo}, which is not an earlier amendment")
+        return v
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -179,6 +193,8 @@ class SavedPlan(Model):
             "items": [_item_data(it) for it in self.items],
             "export_options": None if self.export_options is None else self.export_options.model_dump(),
             "checks": [c.to_data() for c in self.checks],
+            # written only once there is one, so files without amendments stay as version 1 wrote them
+            **({"amendments": [a.to_data() for a in self.amendments]} if self.amendments else {}),
         }
 
     def text(self) -> str:

@@ -167,6 +167,9 @@ def _title(name: str) -> str:
 def summary(e: PlannedEvent, audience: str = "staff") -> str:
     """``D-4 Fludarabine 73.8 mg IV``; for patients ``D-4 Fludarabine IV``."""
     parts = [short_label(e), _title(e.name)]
+    status = getattr(e, "status", "planned")  # an amended event (core.amendments): HELD or GIVEN
+    if status != "planned":
+        parts.insert(0, str(status).upper())
     if audience == "staff" and e.dose is not None:
         parts.append(dose_text(e) + (" daily total" if e.frequency else ""))
     if e.route:
@@ -199,6 +202,8 @@ def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
     if audience == "staff" and e.notes:
         lines.append(f"Notes: {e.notes}")
     lines.extend(marker_lines(e, audience))
+    if audience == "staff":  # what amendments did to it (core.amendments.AmendedEvent), with reasons
+        lines.extend(getattr(e, "course_lines", ()))
     lines.append(f"Protocol: {plan.protocol.id} version {plan.protocol.version}")
     return "\n".join(lines)
 
@@ -344,6 +349,8 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
             drafts.append(_Draft(key=key, summary=label, date=date, event=ev))
     for e in plan.events:
         ev, start = _draft_event(e, item_uid(plan_id, e.key), plan, options)
+        if getattr(e, "status", None) == "held":  # held by an amendment: the item stays, cancelled
+            ev.add("status", "CANCELLED")
         if start is not None:
             starts.append(start)
         drafts.append(_Draft(key=e.key, summary=summary(e, options.audience), date=e.date, event=ev))

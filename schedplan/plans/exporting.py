@@ -62,7 +62,12 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
                 f" run `schedplan replan {plan_path}` first and check the changes"
             )
         options = (saved.export_options or ExportOptions()).merged(given)
-        result, recorded = calendar(now.plan, options, plan_id=saved.plan_id, items=saved.items)
+        plan = now.plan
+        if saved.amendments:  # the course as it stands: moved, modified, held (cancelled), given
+            from schedplan.plans.amending import course_of
+
+            plan = course_of(saved).amended.plan
+        result, recorded = calendar(plan, options, plan_id=saved.plan_id, items=saved.items)
         check_writable(ics_path)
         # the plan first: it records the SEQUENCE numbers the calendar file is about to carry
         slot.write(saved.updated(items=tuple(result.items), export_options=recorded))

@@ -73,6 +73,9 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
         )
     changed = diff(saved.snapshot(), snapshot(new_plan), old_anchor=saved.anchor_date, new_anchor=new_plan.anchor_date)
     lines, flagged = weight_flags(saved, new_plan, site.policy if site else None)
+    from schedplan.plans.amending import replan_notes
+
+    notes.extend(replan_notes(saved, new_plan, site))  # every amendment is kept; one that no longer applies is named
     return Replanned(saved, with_plan(saved, new_plan, inputs), new_plan, site, changed, lines, flagged, notes)
 
 

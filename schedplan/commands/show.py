@@ -1,0 +1,81 @@
+"""`schedplan show PLAN.json [--format table|json] [--history]`: a saved plan as the course stands now."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+MARK = {"planned": " ", "held": "x", "given": "v"}  # a symbol, and the status as a word
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "show",
+        help="show a saved plan as the course stands (holds, delays, modifications, doses given)",
+        description="Show a saved plan with its amendments applied: each administration's date, dose and"
+        " status (planned, held, given), what moved or was modified and why, and the totals as planned, as"
+        " given and remaining.",
+    )
+    p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    p.add_argument("--history", action="store_true", help="also list every amendment, undone ones included")
+    p.set_defaults(run=run)
+
+
+def _dose(value: Any, unit: str | None) -> str:
+    from schedplan.core.units import fmt
+
+    return f"{fmt(value)} {unit}" if value is not None else "-"
+
+
+def history_lines(data: dict[str, Any]) -> list[str]:
+    out = ["History:"]
+    for a in data["amendments"]:
+        undone = f"  [UNDONE by {a['undone_by']}]" if a["undone_by"] else ""
+        sel = ", ".join(f"{k} {v}" for k, v in a["select"].items())
+        par = ", ".join(f"{k} {v}" for k, v in a["params"].items())
+        why = f": {a['reason']}" if a["reason"] else ""
+        out.append(f"  {a['number']:>3}. {a['at']}  {a['kind']} {sel} {par}".rstrip() + f"  by {a['by']}{why}{undone}")
+    if len(out) == 1:
+        out.append("  no amendments")
+    return out
+
+
+def table(data: dict[str, Any], history: bool) -> str:
+    out = [f"{data['protocol']['id']}  {data['protocol']['title']}", ""]
+    for e in data["events"]:
+        dose = e["dose"]
+        status = e["status"].upper() if e["status"] != "planned" else ""
+        moved = f" (planned {e['planned_date']})" if e["planned_date"] != e["date"] else ""
+        mod = f" MODIFIED (amendment {e['modification']['amendment']})" if e["modification"] else ""
+        given = ""
+        if e["given"]:
+            g = e["given"]
+            given = f" {_dose(g['value'], g['unit'])}" + (f" at {g['at']}" if g["at"] else "") + f" by {g['by']}"
+        line = f"{MARK[e['status']]} {e['label']:<9} {e['date']}{moved} {e['name']}"
+        line += f"  {_dose(dose['value'], dose['unit'])}" if dose else ""
+        out.append(f"{line}  {status}{mod}{given}".rstrip())
+    out += ["", "Totals (held doses left out):"]
+    for t in data["course_totals"]:
+        out.append(
+            f"  {t['name']}: planned {_dose(t['planned'], t['unit'])}, given {_dose(t['given'], t['unit'])},"
+            f" remaining {_dose(t['remaining'], t['unit'])}"
+        )
+    for n in data["amendments_not_applying"]:
+        out.append(f"! amendment {n['number']} no longer applies: {n['why']}")
+    if history:
+        out += ["", *history_lines(data)]
+    return "\n".join(out) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from schedplan.core.jsontext import dumps
+    from schedplan.plans.amending import as_it_stands, show_data
+
+    data = show_data(as_it_stands(args.plan_file))
+    if args.format == "json":
+        sys.stdout.write(dumps(data) + "\n")
+    else:
+        sys.stdout.write(table(data, args.history))
+    return 0

@@ -1,0 +1,58 @@
+"""NK-cell protocol: the day +5 NK infusion delayed 2 days, then `replan --anchor-date` moves everything and the
+delay is kept (issue 12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+PLAN = ("plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--anchor-date", "2026-03-02",
+        "--set", "donor=haploidentical", "--set", "conditioning=treosulfan", "--set", "nk_dose_level=1")
+
+
+def _nk(data):
+    return {e["day"]: e for e in data["events"] if e["event_id"] == "nk-cells"}
+
+
+def test_replan_keeps_the_delay_of_the_day_5_nk_infusion(cli, tmp_path):
+    plan = tmp_path / "nk.json"
+    assert cli(*PLAN, "--save", str(plan)).code == 0
+    r = cli("amend", str(plan), "delay", "--drug", "nk-cells", "--day", "5", "--days", "2",
+            "--reason", "fever on day +4", "--by", "RN Jones")
+    assert r.code == 0, r.err
+    assert "2026-03-07 -> 2026-03-09" in r.out  # day 0 2026-03-02 + 5 days, then 2 more
+    r = cli("replan", str(plan), "--anchor-date", "2026-03-16")
+    assert r.code == 0, r.err
+    assert "kept 1 amendment" in r.err
+    data = json.loads(cli("show", str(plan), "--format", "json").out, parse_float=Decimal)
+    day0 = dt.date(2026, 3, 16)
+    nk = _nk(data)
+    assert nk[-12]["date"] == (day0 - dt.timedelta(days=12)).isoformat()  # moved with day 0, not delayed
+    assert nk[5]["planned_date"] == (day0 + dt.timedelta(days=5)).isoformat()
+    assert nk[5]["date"] == (day0 + dt.timedelta(days=7)).isoformat()
+    for e in data["events"]:
+        if e["event_id"] != "nk-cells" or e["day"] != 5:
+            assert e["date"] == (day0 + dt.timedelta(days=e["day"])).isoformat()
+    assert data["amendments"][0]["select"]["key"] == nk[5]["key"]
+
+
+def test_modify_by_dose_level_uses_the_protocols_level(cli, tmp_path):
+    plan = tmp_path / "nk.json"
+    made = cli(*PLAN[:-2], "--set", "nk_dose_level=2", "--save", str(plan))
+    assert made.code == 0, made.err
+    r = cli("amend", str(plan), "modify", "--drug", "nk-cells", "--day", "5", "--dose-level", "1",
+            "--reason", "cell yield", "--by", "Dr Who")
+    assert r.code == 0, r.err
+    nk = _nk(json.loads(cli("show", str(plan), "--format", "json").out, parse_float=Decimal))
+    # level 2 is 20 x 10^6 cells/kg for both infusions, level 1 is 10 x 10^6; day +5 gets 1/3 of the total:
+    # day -12 keeps level 2: 70 kg x 20e6 x 2/3 = 933,333,333.33 -> 933,333,333 cells;
+    # day +5 at level 1: 70 kg x 10e6 x 1/3 = 233,333,333.33 -> 233,333,333 cells
+    assert nk[-12]["dose"]["value"] == Decimal(933333333) and nk[-12]["modification"] is None
+    assert nk[5]["dose"]["value"] == Decimal(233333333)
+    assert nk[5]["modification"] == {"dose_level": "1", "amendment": 1, "reason": "cell yield"}
+    step = "dose level 1 (dose modification for Day +5: cell yield, amendment 1)"
+    assert nk[5]["dose"]["calculation"].startswith(step)
+    bad = cli("amend", str(plan), "modify", "--drug", "fludarabine", "--day", "-14", "--dose-level", "1",
+              "--reason", "x", "--by", "Dr Who")
+    assert bad.code == 2 and "no dose at level 1" in bad.err, bad.err

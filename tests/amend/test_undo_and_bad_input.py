@@ -1,0 +1,143 @@
+"""Undo restores the earlier values and the history shows both; bad input is one line, exit 2, the file untouched."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+PLAN = ("plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2026-01-05")
+WHO = ("--by", "RN Smith")
+
+
+@pytest.fixture
+def plan(cli, tmp_path):
+    path = tmp_path / "islay.json"
+    assert cli(*PLAN, "--save", str(path)).code == 0
+    return path
+
+
+def _show(cli, path):
+    return json.loads(cli("show", str(path), "--format", "json").out, parse_float=Decimal)
+
+
+def test_undo_restores_the_earlier_values_and_history_shows_both(cli, plan):
+    original = _show(cli, plan)
+    assert cli("amend", str(plan), "modify", "--drug", "isatuximab", "--cycle", "1", "--day", "8",
+               "--dose", "1000 mg", "--reason", "renal function", *WHO).code == 0
+    assert cli("amend", str(plan), "delay", "--drug", "isatuximab", "--cycle", "1", "--day", "8", "--days", "3",
+               "--reason", "infusion reaction", *WHO).code == 0
+    mid = _show(cli, plan)
+    c1d8 = next(e for e in mid["events"] if e["key"] == "isatuximab/c1/2")
+    assert c1d8["dose"]["value"] == 1000 and c1d8["date"] == "2026-01-15"  # 2026-01-12 + 3
+    r = cli("amend", str(plan), "undo", "1", "--reason", "entered on the wrong patient", *WHO)
+    assert r.code == 0, r.err
+    assert "1,000 mg -> 1,200 mg" in r.out
+    r = cli("amend", str(plan), "undo", "2", "--reason", "entered on the wrong patient", *WHO)
+    assert r.code == 0, r.err
+    after = _show(cli, plan)
+    assert [(e["key"], e["date"], e["dose"]) for e in after["events"]] == [
+        (e["key"], e["date"], e["dose"]) for e in original["events"]
+    ]
+    assert [(a["number"], a["undone_by"]) for a in after["amendments"]] == [(1, 3), (2, 4), (3, None), (4, None)]
+    table = cli("show", str(plan), "--history").out
+    assert "modify" in table and "[UNDONE by 3]" in table and "undo" in table
+
+
+def test_a_plan_file_without_amendments_has_no_amendments_key(cli, plan):
+    assert "amendments" not in json.loads(plan.read_text())
+
+
+def _refused(cli, plan, *argv, says):
+    before = plan.read_bytes()
+    r = cli(*argv)
+    assert r.code == 2, r.err
+    assert len(r.err.strip().splitlines()) == 1 and says in r.err, r.err
+    assert "Traceback" not in r.err
+    assert plan.read_bytes() == before
+
+
+def test_bad_input_is_one_line_exit_2_file_untouched(cli, plan, tmp_path):
+    p = str(plan)
+    _refused(cli, plan, "amend", str(tmp_path / "nope.json"), "hold", "--drug", "isatuximab", "--cycle", "1",
+             "--day", "1", "--reason", "x", *WHO, says="does not exist")
+    _refused(cli, plan, "amend", p, "delay", "--cycle", "3", "--days", "7", "--reason", "x", *WHO,
+             says="the plan has cycles 1, 2")
+    _refused(cli, plan, "amend", p, "delay", "--cycle", "2", "--days", "0", "--reason", "x", *WHO, says="--days 0")
+    _refused(cli, plan, "amend", p, "delay", "--cycle", "2", "--days=-3", "--reason", "x", *WHO, says="--days -3")
+    _refused(cli, plan, "amend", p, "modify", "--drug", "isatuximab", "--from-cycle", "2", "--percent", "201",
+             "--reason", "x", *WHO, says="1 to 200")
+    _refused(cli, plan, "amend", p, "modify", "--drug", "isatuximab", "--from-cycle", "2", "--percent", "0",
+             "--reason", "x", *WHO, says="1 to 200")
+    _refused(cli, plan, "amend", p, "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "1",
+             "--reason", "  ", *WHO, says="--reason is required and cannot be empty")
+    _refused(cli, plan, "amend", p, "undo", "5", "--reason", "x", *WHO, says="no such amendment")
+
+
+def test_no_match_or_several_list_the_candidates(cli, plan):
+    p = str(plan)
+    _refused(cli, plan, "amend", p, "hold", "--drug", "isatuximab", "--day", "8", "--reason", "x", *WHO,
+             says="2 administrations match (add --cycle K): isatuximab C1 D8 2026-01-12; isatuximab C2 D8 2026-02-09")
+    _refused(cli, plan, "amend", p, "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "9", "--reason", "x",
+             *WHO, says="no administration of isatuximab matches; candidates: isatuximab C1 D1 2026-01-05")
+    _refused(cli, plan, "amend", p, "hold", "--drug", "melphalan", "--day", "1", "--reason", "x", *WHO,
+             says="names no event of this plan")
+
+
+def test_given_by_date_and_a_dose_past_the_tolerance_warns(cli, tmp_path):
+    path = tmp_path / "p.json"
+    assert cli(*PLAN, "--site", "example-astct-2014", "--save", str(path)).code == 0
+    # the example policy's check tolerance is 1 %: 1200 mg planned, 1,212 is 1 % off (no warning), 1,213 is not
+    r = cli("amend", str(path), "given", "--drug", "isatuximab", "--date", "2026-01-05", "--dose", "1212 mg", *WHO)
+    assert r.code == 0 and "warning" not in r.err, r.err
+    r = cli("amend", str(path), "given", "--drug", "isatuximab", "--date", "2026-01-12", "--dose", "1213 mg", *WHO)
+    assert r.code == 0 and "more than the site's check tolerance (1%)" in r.err, r.err
+
+
+def test_site_policy_rules_still_apply_after_a_modification_and_say_so(cli, tmp_path):
+    policy = tmp_path / "site.yaml"
+    policy.write_text("name: test\nversion: 1\nrounding:\n  - to: 25\n    unit: mg\n    max_change_percent: 5\n")
+    path = tmp_path / "p.json"
+    made = cli(*PLAN, "--site", str(policy), "--save", str(path))
+    assert made.code == 0, made.err
+    r = cli("amend", str(path), "modify", "--drug", "isatuximab", "--cycle", "1", "--day", "1", "--percent", "83",
+            "--reason", "toxicity", *WHO)
+    assert r.code == 0, r.err
+    e = next(e for e in _show(cli, path)["events"] if e["key"] == "isatuximab/c1/1")
+    # 1200 x 83 % = 996 mg; the site rounds to the nearest 25 mg: 1000 mg (0.4 % change)
+    assert e["dose"]["value"] == 1000 and e["dose"]["calculated_value"] == 996
+    assert "996 mg rounded to the nearest 25 mg: 1,000 mg" in e["dose"]["calculation"]
+    assert "after the dose modification" in e["dose"]["calculation"]
+
+
+def test_holding_a_held_or_given_administration_is_refused(cli, plan):
+    p = str(plan)
+    sel = ("--drug", "isatuximab", "--cycle", "1", "--day", "1")
+    assert cli("amend", p, "hold", *sel, "--reason", "fever", *WHO).code == 0
+    _refused(cli, plan, "amend", p, "hold", *sel, "--reason", "fever", *WHO, says="is already held; undo that first")
+    _refused(cli, plan, "amend", p, "given", *sel, *WHO, says="is held; undo the hold first")
+
+
+def test_a_plan_file_with_misnumbered_amendments_is_refused_in_one_line(cli, plan):
+    assert cli("amend", str(plan), "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "1", "--reason", "fever",
+               *WHO).code == 0
+    data = json.loads(plan.read_text())
+    data["amendments"][0]["number"] = 3
+    plan.write_text(json.dumps(data))
+    r = cli("show", str(plan))
+    assert r.code == 2 and "amendments are numbered 1, 2, 3 in order" in r.err and len(r.err.splitlines()) == 1
+
+
+def test_replan_reports_an_amendment_that_no_longer_applies_and_keeps_it(cli, plan):
+    p = str(plan)
+    assert cli("amend", p, "delay", "--cycle", "2", "--days", "7", "--reason", "counts", *WHO).code == 0
+    r = cli("replan", p, "--set", "cycles=1")  # cycle 2 is gone
+    assert r.code == 0, r.err
+    assert "amendment 1 no longer applies: the plan has no cycle 2 any more" in r.err
+    data = _show(cli, plan)
+    assert [a["number"] for a in data["amendments"]] == [1]  # kept, not dropped
+    assert data["amendments_not_applying"] == [{"number": 1, "why": "the plan has no cycle 2 any more"}]
+    assert cli("replan", p, "--set", "cycles=2").code == 0  # cycle 2 back: the delay applies again
+    c2 = next(e for e in _show(cli, plan)["events"] if e["key"] == "isatuximab/c2/1")
+    assert c2["date"] == "2026-02-09" and c2["planned_date"] == "2026-02-02"
