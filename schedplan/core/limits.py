@@ -56,7 +56,9 @@ class Breach(BaseModel):
         )
 
 
-def _compare(amount: Decimal, lim: DoseLimit, dose: CalculatedDose, patient: Patient) -> tuple[Decimal, Decimal, str, str] | None:
+def _compare(
+    amount: Decimal, lim: DoseLimit, dose: CalculatedDose, patient: Patient
+) -> tuple[Decimal, Decimal, str, str] | None:
     """(the dose, the bound, the dose as text, the bound as text) in one unit; None if not comparable."""
     u = lim.unit
     if dose.per_administration_unit == u.display:
@@ -112,7 +114,9 @@ def _dose_breaches(protocol: Protocol, events: Iterable[PlannedEvent], patient: 
     return list(found.values())
 
 
-def _bsa_breach(protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None) -> Breach | None:
+def _bsa_breach(
+    protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None
+) -> Breach | None:
     measured = patient.measured_bsa_m2
     per_m2 = [e.key for e in events if e.dose is not None and e.dose.per_administration_unit.endswith("/m2")]
     if measured is None or not per_m2:
@@ -134,7 +138,9 @@ def _bsa_breach(protocol: Protocol, events: list[PlannedEvent], patient: Patient
     )
 
 
-def limit_breaches(protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None) -> list[Breach]:
+def limit_breaches(
+    protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None
+) -> list[Breach]:
     """Every limit the planned ``events`` are outside of: the measured BSA first, then each event's dose limits."""
     bsa = _bsa_breach(protocol, events, patient, policy)
     return ([bsa] if bsa else []) + _dose_breaches(protocol, events, patient)
@@ -149,9 +155,7 @@ def apply_overrides(
     """
     open_ = [b for b in breaches if b.code not in overrides]
     if open_:
-        more = (
-            f" [and {len(open_) - 1} more: {', '.join(b.code for b in open_[1:])}]" if len(open_) > 1 else ""
-        )
+        more = f" [and {len(open_) - 1} more: {', '.join(b.code for b in open_[1:])}]" if len(open_) > 1 else ""
         raise InputError(f"stopped: {open_[0].message()}{more}", field="override", value=open_[0].code)
     records: dict[str, list[Override]] = {}
     warnings: list[PlanWarning] = []

@@ -92,7 +92,10 @@ def test_il2_days_are_marked_in_the_table_and_the_calendar(make_plan):
 def test_deferoxamine_cycle_length_is_marked_on_every_dose_and_warned(make_plan):
     p = make_plan("NCT05184816", cohort="1", cycles="3")
     assert all(set(e.assumed) == {"days", "cycle_days"} for e in p.events)
-    assert any(w.code == "assumed" and w.message.startswith("the cycle length (28 days) is the protocol's reading") for w in p.warnings)
+    assert any(
+        w.code == "assumed" and w.message.startswith("the cycle length (28 days) is the protocol's reading")
+        for w in p.warnings
+    )
 
 
 def test_bsa_formula_marked_only_when_the_protocol_formula_is_used(make_plan):

@@ -14,8 +14,21 @@ from schedplan.errors import InputError
 from schedplan.export.ics import description, summary
 from schedplan.export.text import render
 
-NK = ["NCT07256210", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-      "--set", "donor=haploidentical", "--set", "conditioning=treosulfan", "--set", "nk_dose_level=1"]
+NK = [
+    "NCT07256210",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=treosulfan",
+    "--set",
+    "nk_dose_level=1",
+]
 ISLAY = ["NCT02999633", "--height", "175cm", "--anchor-date", "2027-03-01", "--set", "cycles=1"]
 
 
@@ -45,7 +58,9 @@ def test_at_the_maximum_no_stop(make_plan):
     # 100 kg: tocilizumab 800 mg exactly, abatacept 1,000 mg exactly - at the limit is inside it
     p = make_plan("NCT07256210", weight="100", donor="haploidentical", conditioning="treosulfan", nk_dose_level="1")
     assert {e.name: e.dose.value for e in p.events if e.name in ("tocilizumab", "abatacept")} == {
-        "tocilizumab": D("800"), "abatacept": D("1000")}
+        "tocilizumab": D("800"),
+        "abatacept": D("1000"),
+    }
 
 
 def test_just_over_the_maximum_stops(make_plan):
@@ -70,13 +85,15 @@ def test_an_override_is_recorded_with_the_dose_everywhere(capsys, tmp_path):
     doc = json.loads(out)
     toc = next(e for e in doc["events"] if e["event_id"] == "tocilizumab")
     assert toc["dose"]["value"] == 1200  # the dose is not changed by the override
-    assert toc["overrides"] == [{
-        "code": "dose-limit:tocilizumab",
-        "limit": "1,200 mg is over the maximum of 800 mg per dose",
-        "source": "tocilizumab (Actemra) US prescribing information: doses exceeding 800 mg per infusion are not"
-        " recommended",
-        "reason": "CRS prophylaxis per PI, 2027-03-10",
-    }]
+    assert toc["overrides"] == [
+        {
+            "code": "dose-limit:tocilizumab",
+            "limit": "1,200 mg is over the maximum of 800 mg per dose",
+            "source": "tocilizumab (Actemra) US prescribing information: doses exceeding 800 mg per infusion are not"
+            " recommended",
+            "reason": "CRS prophylaxis per PI, 2027-03-10",
+        }
+    ]
     abatacept = [e for e in doc["events"] if e["name"] == "abatacept"]
     assert len(abatacept) == 4 and all(len(e["overrides"]) == 1 for e in abatacept)
     assert [w for w in doc["warnings"] if w["code"] == "override"][0]["message"].startswith("OVERRIDDEN")
@@ -87,8 +104,14 @@ def test_an_override_is_recorded_with_the_dose_everywhere(capsys, tmp_path):
 
 def test_override_shows_in_the_table_and_the_calendar(make_plan):
     over = {"dose-limit:tocilizumab": "PI agreed", "dose-limit:abatacept": "PI", "dose-limit:abatacept-day28": "PI"}
-    p = make_plan("NCT07256210", weight="150", overrides=over, donor="haploidentical", conditioning="treosulfan",
-                  nk_dose_level="1")
+    p = make_plan(
+        "NCT07256210",
+        weight="150",
+        overrides=over,
+        donor="haploidentical",
+        conditioning="treosulfan",
+        nk_dose_level="1",
+    )
     toc = next(e for e in p.events if e.event_id == "tocilizumab")
     assert "OVERRIDDEN dose-limit:tocilizumab: 1,200 mg is over the maximum of 800 mg" in description(toc, p)
     assert "reason: PI agreed" in description(toc, p)
@@ -98,8 +121,20 @@ def test_override_shows_in_the_table_and_the_calendar(make_plan):
 
 def test_replan_keeps_the_saved_override_and_a_missing_reason_is_refused(capsys, tmp_path):
     saved = tmp_path / "plan.json"
-    over = ["--override", "dose-limit:tocilizumab", "--reason", "PI", "--override", "dose-limit:abatacept",
-            "--reason", "PI", "--override", "dose-limit:abatacept-day28", "--reason", "PI"]
+    over = [
+        "--override",
+        "dose-limit:tocilizumab",
+        "--reason",
+        "PI",
+        "--override",
+        "dose-limit:abatacept",
+        "--reason",
+        "PI",
+        "--override",
+        "dose-limit:abatacept-day28",
+        "--reason",
+        "PI",
+    ]
     assert run(capsys, *NK, "--weight", "150kg", "--save", str(saved), *over)[0] == 0
     assert main(["replan", str(saved), "--weight", "151kg"]) == 0  # overrides kept: 1,208 mg, still recorded
     capsys.readouterr()
@@ -125,8 +160,14 @@ def test_islay_dexamethasone_2000mg_stops(capsys):
 
 
 def test_islay_usual_premedication_doses_pass(make_plan):
-    p = make_plan("NCT02999633", cycles="1", dexamethasone_dose_mg="40", acetaminophen_dose_mg="650",
-                  ranitidine_dose_mg="50", diphenhydramine_dose_mg="50")
+    p = make_plan(
+        "NCT02999633",
+        cycles="1",
+        dexamethasone_dose_mg="40",
+        acetaminophen_dose_mg="650",
+        ranitidine_dose_mg="50",
+        diphenhydramine_dose_mg="50",
+    )
     assert not any(e.overrides for e in p.events)
 
 
@@ -137,16 +178,21 @@ def test_tem_mm_melphalan_over_140_mg_m2_asks_for_confirmation(make_plan):
         make_plan("NCT03875495", melphalan_dose_mg_m2="140.5", **choices)
     assert "140.5 mg/m2 is over the maximum of 140 mg/m2 per dose" in str(exc.value)
     assert "reduced-intensity" in str(exc.value)
-    p = make_plan("NCT03875495", melphalan_dose_mg_m2="200", overrides={"dose-limit:melphalan": "full dose, tumour board"},
-                  **choices)
+    p = make_plan(
+        "NCT03875495",
+        melphalan_dose_mg_m2="200",
+        overrides={"dose-limit:melphalan": "full dose, tumour board"},
+        **choices,
+    )
     mel = next(e for e in p.events if e.name == "melphalan")
     assert mel.dose.value == D("369") and mel.overrides[0].reason == "full dose, tumour board"  # 200 x 1.845
 
 
 def test_measured_bsa_169_percent_off_stops(capsys):
     # Mosteller 70 kg 175 cm = 1.8447 m2; 4.96 m2 is 168.9 % above it
-    rc, _, err = run(capsys, "NCT06885476", "--weight", "70kg", "--height", "175cm", "--anchor-date", "2027-03-15",
-                     "--bsa", "4.96")
+    rc, _, err = run(
+        capsys, "NCT06885476", "--weight", "70kg", "--height", "175cm", "--anchor-date", "2027-03-15", "--bsa", "4.96"
+    )
     assert rc == 2 and "the measured BSA 4.96 m2 is 168.9% above the Mosteller BSA" in err
     assert "--override measured-bsa" in err
 
