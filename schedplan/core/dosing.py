@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schedplan.core.dosing_renal import RenalValue, apply_renal
+from schedplan.core.dosing_renal import RenalValue, apply_renal, dose_by_auc
 from schedplan.core.dosing_weight import PolicyWeight, RuleAction, policy_weight_for, protocol_weight
 from schedplan.core.patient import Patient
 from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
@@ -336,6 +336,9 @@ def calculate(
         scaled = scale_by_bsa(share, unit, patient, policy_weight, policy, drug)
     elif unit.basis is Basis.PER_KG:
         scaled = scale_by_weight(share, unit, patient, dose.weight, policy_weight)
+    elif unit.basis is Basis.AUC:
+        auc = dose_by_auc(share.amount, share.shown, renal, patient, policy, drug)
+        scaled = Scaled(auc.exact, auc.basis, auc.scaled_by, auc.step)
     else:
         scaled = scale_flat(share, unit)
     steps = [s for s in (share.step, scaled.step) if s is not None]

@@ -12,8 +12,17 @@ from schedplan.core.dosing_weight import RuleAction
 from schedplan.core.factors import LabValue, Measure, PatientFactors
 from schedplan.core.patient import Patient
 from schedplan.core.policy import RenalEstimate, SitePolicy
-from schedplan.core.renal import ADULT_AGE, UMOL_L_PER_MG_DL, Estimate, bedside_schwartz, ckd_epi_2021, cockcroft_gault
-from schedplan.core.units import fmt
+from schedplan.core.renal import (
+    ADULT_AGE,
+    UMOL_L_PER_MG_DL,
+    Estimate,
+    bedside_schwartz,
+    calvert,
+    ckd_epi_2021,
+    cockcroft_gault,
+)
+from schedplan.core.units import fmt, quantize
+from schedplan.errors import InputError
 
 if TYPE_CHECKING:
     from schedplan.core.limits import Breach
@@ -144,6 +153,44 @@ def apply_renal(scaled: Fraction, word: str, policy: SitePolicy, drug: str, rena
     rule_text = f"site renal rule: {renal.shown} is {band.text()} {renal.unit}"
     step = f"x {fmt(band.percent)}% ({rule_text}) = {fmt(value, 4)} {word}"
     return RenalStep(reduced, step, RuleAction(rule="renal-reduced", detail=detail))
+
+
+@dataclass(frozen=True)
+class AucDose:
+    """An AUC dose by Calvert: the dose in mg (exact), what it was scaled by, and its calculation."""
+
+    exact: Fraction
+    basis: str
+    scaled_by: str
+    step: str
+
+
+def dose_by_auc(
+    auc: Fraction, shown: str, renal: RenalValue | None, patient: Patient, policy: SitePolicy | None, drug: str
+) -> AucDose:
+    """Calvert: mg = AUC x (GFR + 25), the GFR being the renal function the site names (an eGFR per 1.73 m2 is
+    first made the patient's own: x BSA / 1.73), capped at the policy's gfr_cap. No GFR, no dose: InputError."""
+    if renal is None or renal.value is None:
+        why = renal.missing if renal is not None else (
+            "give a measured --crcl, or --creatinine VALUE UNIT under a site policy that names its renal estimate"
+        )
+        raise InputError(
+            f"{drug}: a dose by target AUC (Calvert) needs the GFR - {why}", field="crcl"
+        )
+    gfr, source = renal.value, f"{renal.name}, {renal.method or renal.text}"
+    if renal.unit != "mL/min":
+        gfr = quantize(renal.value * patient.bsa_m2 / Decimal("1.73"), Decimal("0.1"))
+        source += f"; {fmt(renal.value)} {renal.unit} x BSA {fmt(patient.bsa_m2)} m2 / 1.73 = {fmt(gfr)} mL/min"
+    cap = policy.renal_function.gfr_cap if policy is not None and policy.renal_function is not None else None
+    target = Decimal(auc.numerator) / Decimal(auc.denominator)
+    est = calvert(auc=target, gfr_ml_min=gfr, gfr_cap=cap, gfr_source=source)
+    capped = " (capped, site policy)" if cap is not None and gfr > cap else ""
+    return AucDose(
+        exact=Fraction(est.exact_value),
+        basis=f"GFR {fmt(min(gfr, cap) if cap is not None else gfr)} mL/min{capped} ({source})",
+        scaled_by=f"Calvert (GFR: {renal.name})",
+        step=f"Calvert: {est.calculation.rsplit(' = ', 1)[0]} = {fmt(est.exact_value, 4)} mg (target AUC {shown})",
+    )
 
 
 def renal_breaches(events: list[PlannedEvent]) -> list[Breach]:

@@ -14,7 +14,7 @@ from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
 from schedplan.core.dosing_renal import RenalValue, adult_from, renal_breaches, renal_value
 from schedplan.core.eligibility import evaluate as evaluate_eligibility
-from schedplan.core.factors import PatientFactors
+from schedplan.core.factors import Measure, PatientFactors
 from schedplan.core.limits import Override, apply_overrides, limit_breaches
 from schedplan.core.marks import event_assumed, frequency_note, mark_warnings, protocol_mark_warnings
 from schedplan.core.patient import Patient
@@ -310,7 +310,8 @@ def _renal_lookup(
     found: dict[int | None, RenalValue] = {}
 
     def on(day: dt.date) -> RenalValue | None:
-        if policy is None or not policy.renal:
+        measured = factors is not None and factors.get(Measure.CREATININE_CLEARANCE) is not None
+        if not measured and (policy is None or (not policy.renal and policy.renal_function is None)):
             return None
         age = factors.age_on(day) if factors is not None else None
         if age not in found:
