@@ -89,6 +89,8 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
 
     if changes.get("weight") is not None and changes.get("measured_on") is None:
         saved = saved.updated(inputs=saved.inputs.model_copy(update={"measured_on": None}))  # not the old date
+    if changes.get("creatinine") is not None and changes.get("creatinine_date") is None:
+        saved = saved.updated(inputs=saved.inputs.model_copy(update={"creatinine_date": None}))  # likewise
     inputs = saved.inputs.replaced(**changes)
     now = current(saved, inputs)
     site, new_plan = now.site, now.plan

@@ -94,3 +94,13 @@ def test_replan_renal_change_within_the_threshold_flags_nothing(cli, tmp_path):
     r = cli("replan", str(path), "--crcl", "85", "--dry-run")  # -5.6 %
     assert r.code == 0, r.err
     assert "within the site's 10% threshold" in r.out and "RECALCULATION" not in r.out
+
+
+def test_replan_with_a_new_creatinine_drops_the_old_creatinine_date(cli, tmp_path):
+    path = tmp_path / "plan.json"
+    r = cli("plan", NK_CELLS, *BASE, "--birth-date", "1960-01-01", "--creatinine", "1.0", "mg/dL",
+            "--creatinine-date", "2026-11-01", "--save", str(path))
+    assert r.code == 0, r.err
+    assert cli("replan", str(path), "--creatinine", "1.4", "mg/dL").code == 0
+    inputs = json.loads(path.read_text())["inputs"]
+    assert inputs["creatinine"] == "1.4 mg/dL" and "creatinine_date" not in inputs
