@@ -21,6 +21,43 @@ def add_patient_options(p: argparse.ArgumentParser, *, required: bool = True) ->
     g.add_argument("--bsa", help="a measured BSA in m2 (e.g. 1.85); replaces the formula")
 
 
+def add_patient_factor_options(p: argparse.ArgumentParser) -> None:
+    """Age, renal function and other measured values (issue 16); all optional."""
+    g = p.add_argument_group("patient factors (age, renal function, laboratory values)")
+    g.add_argument("--birth-date", metavar="YYYY-MM-DD", help="date of birth: age is counted on each dose date")
+    g.add_argument(
+        "--creatinine", nargs="+", metavar="VALUE UNIT",
+        help="serum creatinine with its unit: 1.1 mg/dL or 97 umol/L",
+    )
+    g.add_argument("--creatinine-date", metavar="YYYY-MM-DD", help="when the creatinine was measured")
+    g.add_argument("--crcl", metavar="ML_MIN", help="a measured creatinine clearance, mL/min")
+    g.add_argument("--egfr", metavar="VALUE", help="an eGFR, mL/min/1.73 m2")
+    g.add_argument(
+        "--lab", dest="lab", action="append", default=[], metavar="NAME=VALUE[/ULN]",
+        help="another measured value in its usual unit, with the upper limit of normal where it has one"
+        " (repeatable): --lab alt=40/50, --lab bilirubin=0.8/1.2, --lab oxygen_saturation=96, --lab ecog=1",
+    )
+
+
+def factor_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The patient-factor options given (None: not given), as PlanInputs fields."""
+    from schedplan.inputs import parse_labs
+
+    creatinine = getattr(args, "creatinine", None)
+    return {
+        "birth_date": _stripped(getattr(args, "birth_date", None)),
+        "creatinine": " ".join(creatinine).strip() if creatinine else None,
+        "creatinine_date": _stripped(getattr(args, "creatinine_date", None)),
+        "crcl": _stripped(getattr(args, "crcl", None)),
+        "egfr": _stripped(getattr(args, "egfr", None)),
+        "labs": parse_labs(getattr(args, "lab", None) or []),
+    }
+
+
+def _stripped(text: str | None) -> str | None:
+    return text.strip() if text else None
+
+
 def add_site_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("site policy")
     g.add_argument(
@@ -128,4 +165,5 @@ def inputs_of(args: argparse.Namespace) -> Any:
         site=site_ref(args.site),
         measured_on=args.measured_on.strip() if args.measured_on else None,
         overrides=parse_overrides(args.override, args.reason),
+        **factor_values(args),
     )

@@ -9,6 +9,7 @@ from schedplan.commands.common import (
     add_choice_options,
     add_ics_options,
     add_override_options,
+    add_patient_factor_options,
     add_patient_options,
     add_site_options,
     ics_values,
@@ -24,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("protocol", metavar="PROTOCOL", help="a shipped protocol id (e.g. NCT07256210) or a .yaml path")
     add_patient_options(p)
+    add_patient_factor_options(p)
     p.add_argument("--anchor-date", required=True, help="day 0 (or cycle 1 day 1), YYYY-MM-DD")
     add_choice_options(p)
     add_site_options(p)

@@ -9,8 +9,10 @@ from typing import Any
 from schedplan.commands.common import (
     add_choice_options,
     add_override_options,
+    add_patient_factor_options,
     add_patient_options,
     add_site_options,
+    factor_values,
     parse_overrides,
 )
 
@@ -26,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
     p.add_argument("--anchor-date", help="the new day 0 (or cycle 1 day 1), YYYY-MM-DD")
     add_patient_options(p, required=False)
+    add_patient_factor_options(p)
     add_choice_options(p)
     add_site_options(p)
     add_override_options(p)
@@ -94,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         "site": site_ref(args.site) if args.site else None,
         "measured_on": args.measured_on.strip() if args.measured_on else None,
         "overrides": parse_overrides(args.override, args.reason),
+        **factor_values(args),
     }
     done = replan(args.plan_file, changes, dry_run=args.dry_run)
     for note in done.notes:

@@ -161,6 +161,7 @@ def inputs_sha256(inputs: PlanInputs) -> str:
         "weight": i.weight, "height": i.height, "sex": i.sex, "bsa_formula": i.bsa_formula, "bsa": i.bsa,
         "anchor_date": i.anchor_date, "choices": dict(sorted(i.choices.items())), "site": i.site,
         "measured_on": i.measured_on,
+        **i.factor_data(),  # only those given, so the hash of a plan without them is unchanged
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 

@@ -8,9 +8,10 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.dosing_renal import RenalValue, apply_renal, dose_by_auc
 from schedplan.core.dosing_weight import PolicyWeight, RuleAction, policy_weight_for, protocol_weight
 from schedplan.core.patient import Patient
-from schedplan.core.policy import SitePolicy
+from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
 from schedplan.core.units import Basis, DoseUnit, Per, Quantity, fmt, quantize
 
@@ -269,6 +270,36 @@ def share_text(dose: Dose, course_days: int, fraction: Fraction | None) -> str |
     return None
 
 
+def age_weight_rule(
+    rule: WeightRule | None, policy: SitePolicy | None, age: int | None, drug: str
+) -> tuple[WeightRule | None, RuleAction | None]:
+    """The site's age rule over its dosing-weight rule: a child (under ``age.adult_from``) is not dosed by the
+    adult rule but on the policy's children's weight; without the age, the adult rule acts and that is said."""
+    if policy is None or policy.age is None or rule is None:
+        return rule, None
+    rule_age = policy.age
+    source = f" [{rule_age.source}]" if rule_age.source else ""
+    if age is None:
+        return rule, RuleAction(
+            rule="age-not-given",
+            detail=f"{drug}: the site's dosing-weight rule is for adults ({rule_age.adult_from} years and over) and no"
+            f" birth date was given; applied as for an adult - give --birth-date{source}",
+        )
+    if age >= rule_age.adult_from:
+        return rule, None
+    words = f"the patient is {age} years, a child (under {rule_age.adult_from})"
+    if rule_age.children_weight is DosingWeight.ACTUAL:
+        return None, RuleAction(
+            rule="age", detail=f"{drug}: {words}: the adult dosing-weight rule is not applied; actual weight{source}"
+        )
+    child_rule = rule.model_copy(update={"weight": rule_age.children_weight, "over_percent_ibw": None})
+    return child_rule, RuleAction(
+        rule="age",
+        detail=f"{drug}: {words}: dosed on {rule_age.children_weight.value.replace('_', ' ')} weight (site age rule)"
+        f" instead of the adult rule{source}",
+    )
+
+
 def calculate(
     dose: Dose,
     amount: Decimal,
@@ -278,31 +309,49 @@ def calculate(
     fraction: Fraction | None = None,
     policy: SitePolicy | None = None,
     drug: str = "",
+    renal: RenalValue | None = None,
+    age: int | None = None,
 ) -> CalculatedDose:
     """The dose of one administration.
 
     ``amount`` is the prescribed amount (already resolved from choices); ``course_days`` the number of
     days a per-course amount is divided over; ``fraction`` this day's share of a split course.
     With a site ``policy``, its rules for ``drug`` act in this order: dosing weight, BSA cap, maximum
-    single dose, rounding; each one that acts is listed in ``rules`` and in the calculation.
+    single dose, rounding; each one that acts is listed in ``rules`` and in the calculation. ``age`` (years on the
+    dose date) decides, under the policy's ``age:`` rule, whether the adult dosing-weight rule applies; ``renal`` is
+    the renal function the policy's ``renal:`` rule for ``drug`` compares (after scaling, before the maximum).
     """
     unit = dose.unit
     rule = policy.weight_rule(drug) if policy is not None and dose.weight is WeightBasis.ACTUAL else None
+    rule, age_action = age_weight_rule(rule, policy, age, drug)
     policy_weight = (
         policy_weight_for(patient, rule, drug, policy)
         if policy is not None and rule is not None and rule.acts_on(unit.basis)
         else None
     )
+    if age_action is not None and age_action.rule == "age-not-given" and policy_weight is None:
+        age_action = None  # the adult rule does not act on this dose: the age does not matter to it
     share = share_of_course(dose, amount, course_days, fraction)
     if unit.basis is Basis.PER_M2:
         scaled = scale_by_bsa(share, unit, patient, policy_weight, policy, drug)
     elif unit.basis is Basis.PER_KG:
         scaled = scale_by_weight(share, unit, patient, dose.weight, policy_weight)
+    elif unit.basis is Basis.AUC:
+        auc = dose_by_auc(share.amount, share.shown, renal, patient, policy, drug)
+        scaled = Scaled(auc.exact, auc.basis, auc.scaled_by, auc.step)
     else:
         scaled = scale_flat(share, unit)
     steps = [s for s in (share.step, scaled.step) if s is not None]
-    actions = list(scaled.actions)
-    reported = report(scaled.value, unit)
+    actions = ([age_action] if age_action is not None else []) + list(scaled.actions)
+    if age_action is not None:
+        steps.insert(0, age_action.detail)
+    amount_scaled = scaled.value
+    if policy is not None:
+        renal_step = apply_renal(amount_scaled, unit.scaled_quantity, policy, drug, renal)
+        amount_scaled = renal_step.scaled
+        steps += [renal_step.step] if renal_step.step is not None else []
+        actions += [renal_step.action] if renal_step.action is not None else []
+    reported = report(amount_scaled, unit)
     steps[-1] += reported.counted
     if reported.step is not None:
         steps.append(reported.step)

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from schedplan.core.model import Model
 
+FACTOR_FIELDS = ("birth_date", "creatinine", "creatinine_date", "crcl", "egfr")
+
 
 class PlanInputs(Model):
     """What the user typed to make a plan; recalculating from these gives the same plan.
@@ -31,12 +33,30 @@ class PlanInputs(Model):
     overrides: dict[str, str] = Field(
         default_factory=dict, description="limits overridden on purpose: {code: the reason given}"
     )
+    # patient factors (issue 16): written to a plan file only when given, so older files stay as they were
+    birth_date: str | None = Field(default=None, description="YYYY-MM-DD; age is counted on each dose date")
+    creatinine: str | None = Field(default=None, description='serum creatinine with its unit, e.g. "97 umol/L"')
+    creatinine_date: str | None = Field(default=None, description="YYYY-MM-DD: when the creatinine was measured")
+    crcl: str | None = Field(default=None, description="a measured creatinine clearance, mL/min")
+    egfr: str | None = Field(default=None, description="an eGFR, mL/min/1.73 m2")
+    labs: dict[str, str] = Field(
+        default_factory=dict, description="other values by measure, as typed: {alt: '40/50'} (VALUE or VALUE/ULN)"
+    )
+
+    def factor_data(self) -> dict[str, Any]:
+        """The patient-factor fields that were given, in the order a plan file writes them."""
+        out: dict[str, Any] = {k: getattr(self, k) for k in FACTOR_FIELDS if getattr(self, k) is not None}
+        if self.labs:
+            out["labs"] = dict(self.labs)
+        return out
 
     def replaced(self, **changes: Any) -> PlanInputs:
         """A copy with the fields given (not None) replaced; ``choices`` are merged over the current ones."""
         new_choices = changes.pop("choices", None) or {}
         new_overrides = changes.pop("overrides", None) or {}
+        new_labs = changes.pop("labs", None) or {}
         update = {k: v for k, v in changes.items() if v is not None}
         update["choices"] = {**self.choices, **new_choices}
         update["overrides"] = {**self.overrides, **new_overrides}
+        update["labs"] = {**self.labs, **new_labs}
         return self.model_copy(update=update)

@@ -1,4 +1,4 @@
-"""A site's dosing policy: dosing-weight rules, BSA cap, maximum doses, rounding, recalculation thresholds.
+"""A site's dosing policy: dosing-weight, renal and age rules, BSA cap, maximum doses, rounding, thresholds.
 
 A unit's rules outlive any protocol, so they live in their own file. No policy means no rule: the
 protocol's dose, exactly. Each rule that changes a dose says so, in order, in the dose's calculation.
@@ -148,6 +148,100 @@ class Obesity(_Model):
     bmi: Decimal = Field(default=Decimal("30"), gt=0)
 
 
+class RenalEstimate(str, Enum):
+    """How a site estimates renal function from creatinine, where no measured clearance is given."""
+
+    COCKCROFT_GAULT = "cockcroft-gault"  # creatinine clearance, mL/min (product labels mostly use it)
+    CKD_EPI_2021 = "ckd-epi-2021"  # eGFR, mL/min/1.73 m2 (an --egfr given is used as it is)
+
+
+class RenalFunction(_Model):
+    """The site's choice of renal estimate for its renal rules and AUC (Calvert) doses, and its GFR cap."""
+
+    estimate: RenalEstimate = Field(description="used when no measured clearance (--crcl) is given")
+    weight: str | None = Field(
+        default=None, description="cockcroft-gault: the weight it uses - actual, ideal or adjusted (adjusted: 0.4)"
+    )
+    gfr_cap: Decimal | None = Field(
+        default=None, gt=0, description="AUC doses: the largest GFR used, mL/min (e.g. 125)"
+    )
+    children: str | None = Field(
+        default=None,
+        description="under age.adult_from: 'bedside-schwartz' estimates a child's GFR; absent: a child's renal"
+        " rules and AUC doses need a measured clearance",
+    )
+    change_percent: Decimal | None = Field(
+        default=None, gt=0, le=100, description="replan: a change of renal function past this flags its doses"
+    )
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _weight(self) -> RenalFunction:
+        if self.estimate is RenalEstimate.COCKCROFT_GAULT and self.weight not in ("actual", "ideal", "adjusted"):
+            raise ValueError(
+                "renal_function.weight: cockcroft-gault needs the weight it uses: actual, ideal or adjusted"
+            )
+        if self.estimate is not RenalEstimate.COCKCROFT_GAULT and self.weight is not None:
+            raise ValueError("renal_function.weight belongs to the cockcroft-gault estimate")
+        if self.children not in (None, "bedside-schwartz"):
+            raise ValueError("renal_function.children: 'bedside-schwartz' or absent")
+        return self
+
+
+class RenalBand(_Model):
+    """One band of renal function and what it does to a dose: a percent of it, or a stop."""
+
+    at_least: Decimal | None = Field(default=None, ge=0, description="the band's lower bound (included)")
+    below: Decimal = Field(gt=0, description="the band's upper bound (not included)")
+    percent: Decimal | None = Field(default=None, gt=0, lt=100, description="the percent of the dose given")
+    stop: bool = Field(default=False, description="true: the drug is not given (the plan stops unless overridden)")
+
+    @model_validator(mode="after")
+    def _one(self) -> RenalBand:
+        if (self.percent is None) == (not self.stop):
+            raise ValueError("a renal band gives exactly one of percent (of the dose) or stop: true")
+        if self.at_least is not None and not self.at_least < self.below:
+            raise ValueError(f"a renal band's at_least {self.at_least} must be under its below {self.below}")
+        return self
+
+    def holds(self, value: Decimal) -> bool:
+        return value < self.below and (self.at_least is None or value >= self.at_least)
+
+    def text(self) -> str:
+        low = f"{self.at_least} to under " if self.at_least is not None else "under "
+        return f"{low}{self.below}"
+
+
+class RenalRule(_Model):
+    """A drug's dose by renal function (creatinine clearance or the site's estimate), band by band."""
+
+    drugs: DrugNames = Field(min_length=1)
+    bands: list[RenalBand] = Field(min_length=1)
+    source: str | None = Field(default=None, description="where the bands come from (a product label, a guideline)")
+
+    @model_validator(mode="after")
+    def _apart(self) -> RenalRule:
+        ordered = sorted(self.bands, key=lambda b: b.below)
+        for lower, upper in zip(ordered, ordered[1:], strict=False):
+            if upper.at_least is None or upper.at_least < lower.below:
+                raise ValueError(f"renal bands overlap: {lower.text()} and {upper.text()}")
+        return self
+
+    def band_for(self, value: Decimal) -> RenalBand | None:
+        return next((b for b in self.bands if b.holds(value)), None)
+
+
+class AgeRule(_Model):
+    """Who is a child for dosing, and the weight a child's dose is on where the dosing-weight rules are adults'."""
+
+    adult_from: int = Field(ge=1, le=30, description="age in whole years from which the adult rules apply")
+    children_weight: DosingWeight = Field(
+        description="under adult_from, the dosing-weight rules are not applied and a per-kg dose is on this weight"
+        " (actual: the protocol's own weight)"
+    )
+    source: str | None = None
+
+
 class SitePolicy(_Model):
     name: str
     version: str
@@ -162,6 +256,9 @@ class SitePolicy(_Model):
         " absent: such a plan stops and asks for it",
     )
     bsa_cap: BsaCap | None = None
+    renal_function: RenalFunction | None = Field(default=None, description="the renal estimate the rules use")
+    renal: list[RenalRule] = Field(default_factory=list, description="doses by renal function, by drug")
+    age: AgeRule | None = Field(default=None, description="paediatric vs adult dosing-weight rules")
     max_dose: list[MaxDose] = Field(default_factory=list)
     rounding: list[Rounding] = Field(default_factory=list)
     weight_change_percent: Decimal | None = Field(
@@ -190,7 +287,16 @@ class SitePolicy(_Model):
                 if d in seen:
                     raise ValueError(f"{d} has two dosing-weight rules (rules {seen[d] + 1} and {i + 1}); keep one")
                 seen[d] = i
+        renal_seen: set[str] = set()
+        for renal_rule in self.renal:
+            for d in renal_rule.drugs:
+                if d in renal_seen:
+                    raise ValueError(f"{d} has two renal rules; keep one")
+                renal_seen.add(d)
         return self
+
+    def renal_rule(self, drug: str) -> RenalRule | None:
+        return next((r for r in self.renal if drug.lower() in r.drugs), None)
 
     def weight_rule(self, drug: str) -> WeightRule | None:
         return next((r for r in self.dosing_weight if drug.lower() in r.drugs), None)
@@ -250,6 +356,7 @@ def policy_drugs(policy: SitePolicy) -> set[str]:
     """Every drug a rule of ``policy`` names (dosing weight, BSA cap, maximum dose, rounding)."""
     names = {d for r in policy.dosing_weight for d in r.drugs} | {m.drug for m in policy.max_dose}
     names |= {d for r in policy.rounding for d in (r.drugs or [])}
+    names |= {d for r in policy.renal for d in r.drugs}
     if policy.bsa_cap is not None and policy.bsa_cap.drugs is not None:
         names |= set(policy.bsa_cap.drugs)
     return names

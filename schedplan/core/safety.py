@@ -110,6 +110,9 @@ def is_obese(patient: Patient, policy: SitePolicy | None) -> str | None:
     return " and ".join(reasons) or None
 
 
+_FACTOR_RULES = ("renal-reduced", "renal-not-evaluated", "age", "age-not-given")  # issue 16: shown as warnings
+
+
 def safety_warnings(
     protocol: Protocol,
     patient: Patient,
@@ -169,7 +172,7 @@ def safety_warnings(
             )
     for e, d in _with_doses(dosed):
         for action in d.rules:
-            if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated"):
+            if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated", *_FACTOR_RULES):
                 out.append(
                     PlanWarning(
                         code=action.rule,

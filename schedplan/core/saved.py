@@ -187,6 +187,7 @@ class SavedPlan(Model):
                 "measured_on": i.measured_on,
                 # written only when a limit was overridden, so files without one stay as version 1 wrote them
                 **({"overrides": dict(i.overrides)} if i.overrides else {}),
+                **i.factor_data(),  # likewise: only the patient factors given
             },
             "policy_sha256": self.policy_sha256,
             "schedule": self.schedule,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from schedplan.core.choices import ChoiceValue, resolve_choices
 from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
+from schedplan.core.dosing_renal import RenalValue, adult_from, renal_breaches, renal_value
 from schedplan.core.eligibility import evaluate as evaluate_eligibility
-from schedplan.core.factors import PatientFactors
+from schedplan.core.factors import Measure, PatientFactors
 from schedplan.core.limits import Override, apply_overrides, limit_breaches
 from schedplan.core.marks import event_assumed, frequency_note, mark_warnings, protocol_mark_warnings
 from schedplan.core.patient import Patient
@@ -97,6 +98,26 @@ class Plan(BaseModel):
     warnings: list[PlanWarning]
     totals: list[DrugTotal] = Field(default_factory=list, description="per drug: the whole plan, then each cycle")
     notes: list[str] = Field(default_factory=list, description="the protocol's notes (what is not on a day)")
+    birth_date: dt.date | None = Field(default=None, description="given: age is counted on each dose date")
+    age: int | None = Field(default=None, description="whole years on the plan's first day")
+    age_last_day: int | None = Field(default=None, description="on the last day, when a birthday falls in the plan")
+    adult_from: int = Field(default=18, description="the age from which the patient counts as an adult")
+    renal: str | None = Field(
+        default=None, description="the renal function the site's renal rules used (first day), with its calculation"
+    )
+    renal_value: Decimal | None = Field(default=None, description="its number (mL/min, or mL/min/1.73 m2 for eGFR)")
+
+    @property
+    def age_text(self) -> str | None:
+        """'56 years (an adult) on 2027-03-10, the first day (born 1970-05-01)', or None without a birth date."""
+        if self.age is None or self.birth_date is None:
+            return None
+        first = min((e.date for e in self.events), default=self.anchor_date)
+        who = "a child" if self.age < self.adult_from else "an adult"
+        text = f"{self.age} years ({who}) on {first.isoformat()}, the first day (born {self.birth_date.isoformat()})"
+        if self.age_last_day is not None and self.age_last_day != self.age:
+            text += f"; {self.age_last_day} years by the last day"
+        return text
 
 
 # --- days ----------------------------------------------------------------------------------------
@@ -186,6 +207,7 @@ def plan(
     cycle_days = protocol.anchor.cycle_days or 0
     order = {e.id: i for i, e in enumerate(protocol.events)}
 
+    renal_on = _renal_lookup(factors, patient, policy)
     rows: list[tuple[tuple[int, int, int, int], PlannedEvent]] = []
     for event in protocol.events:
         if not _applies(event, resolved):
@@ -214,6 +236,8 @@ def plan(
                         fraction=Fraction(split[n]) if split else None,
                         policy=policy,
                         drug=event.name,
+                        renal=renal_on(date),
+                        age=factors.age_on(date) if factors is not None else None,
                     )
                 elif event.dose is not None:
                     dose_note = event.dose_note or "dose not stated"
@@ -253,8 +277,9 @@ def plan(
     warnings.extend(_patient_warnings(protocol, patient))
     warnings.extend(_eligibility_warnings(protocol, patient, factors, min((r[1].date for r in rows), default=anchor)))
     rows.sort(key=lambda r: r[0])
+    planned = [r[1] for r in rows]
     events, overridden = apply_overrides(
-        [r[1] for r in rows], limit_breaches(protocol, [r[1] for r in rows], patient, policy), overrides or {}
+        planned, limit_breaches(protocol, planned, patient, policy) + renal_breaches(planned), overrides or {}
     )
     warnings[:0] = overridden
     # what a pharmacist must see comes first
@@ -274,7 +299,46 @@ def plan(
         warnings=warnings,
         totals=drug_totals(events, protocol.is_cycles),
         notes=list(protocol.notes),
+        **_factor_fields(factors, policy, events, anchor, renal_on),
     )
+
+
+def _renal_lookup(
+    factors: PatientFactors | None, patient: Patient, policy: SitePolicy | None
+) -> Callable[[dt.date], RenalValue | None]:
+    """The renal function on a dose date, where the site policy has renal rules (the same age: calculated once)."""
+    found: dict[int | None, RenalValue] = {}
+
+    def on(day: dt.date) -> RenalValue | None:
+        measured = factors is not None and factors.get(Measure.CREATININE_CLEARANCE) is not None
+        if not measured and (policy is None or (not policy.renal and policy.renal_function is None)):
+            return None
+        age = factors.age_on(day) if factors is not None else None
+        if age not in found:
+            found[age] = renal_value(factors, patient, policy, day)
+        return found[age]
+
+    return on
+
+
+def _factor_fields(
+    factors: PatientFactors | None,
+    policy: SitePolicy | None,
+    events: list[PlannedEvent],
+    anchor: dt.date,
+    renal_on: Callable[[dt.date], RenalValue | None],
+) -> dict[str, object]:
+    """The plan header's age and renal function, only where given (a plan without them reads as before)."""
+    out: dict[str, object] = {}
+    first = min((e.date for e in events), default=anchor)
+    last = max((e.date for e in events), default=anchor)
+    if factors is not None and factors.birth_date is not None:
+        out |= {"birth_date": factors.birth_date, "age": factors.age_on(first), "age_last_day": factors.age_on(last),
+                "adult_from": adult_from(policy)}
+    renal = renal_on(first)
+    if renal is not None:
+        out["renal"], out["renal_value"] = renal.shown, renal.value
+    return out
 
 
 def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:

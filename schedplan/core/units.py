@@ -56,6 +56,7 @@ class Basis(str, Enum):
     PER_M2 = "m2"
     PER_KG = "kg"
     FLAT = "flat"
+    AUC = "AUC"  # a target AUC (mg/mL x min): carboplatin by Calvert, mg = AUC x (GFR + 25)
 
 
 class Per(str, Enum):
@@ -79,7 +80,8 @@ _UNIT_RE = re.compile(
     r"^\s*(?:x\s*10\^(?P<exp>\d{1,2})\s*)?(?P<q>[A-Za-z]+)\s*(?:/\s*(?P<basis>m2|kg))?\s*$"
 )
 
-ACCEPTED_DOSE_UNITS = "mg/m2, g/m2, mg/kg, mcg/kg, x10^6 cells/kg, mg, g, mcg, IU, x10^6 IU, Gy"
+ACCEPTED_DOSE_UNITS = "mg/m2, g/m2, mg/kg, mcg/kg, x10^6 cells/kg, mg, g, mcg, IU, x10^6 IU, Gy, AUC"
+AUC_DISPLAY = "mg/mL x min (AUC)"
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class DoseUnit:
 
     @classmethod
     def parse(cls, text: str) -> DoseUnit:
+        if (text or "").strip().upper() == "AUC":  # a target AUC: the dose is in mg, by Calvert
+            return cls(quantity=Quantity.MG, basis=Basis.AUC)
         m = _UNIT_RE.match(text or "")
         q = _QUANTITY_WORDS.get((m.group("q") or "").lower()) if m else None
         if m is None or q is None:
@@ -116,11 +120,15 @@ class DoseUnit:
     @property
     def display(self) -> str:
         """The unit as people read it (ISMP): ``mg/m2``, ``x 10^6 cells/kg``, ``x 10^6 units``."""
+        if self.basis is Basis.AUC:
+            return AUC_DISPLAY
         suffix = "" if self.basis is Basis.FLAT else f"/{self.basis.value}"
         return f"{self.scaled_quantity}{suffix}"
 
     def __str__(self) -> str:
         """The unit as a protocol file writes it (``x10^6 cells/kg``); parse() reads it back."""
+        if self.basis is Basis.AUC:
+            return "AUC"
         suffix = "" if self.basis is Basis.FLAT else f"/{self.basis.value}"
         scale = f"x10^{self.exponent} " if self.exponent else ""
         return f"{scale}{self.quantity.value}{suffix}"

@@ -52,6 +52,23 @@ def event_dict(e: PlannedEvent) -> dict[str, Any]:
     }
 
 
+def _factors(plan: Plan) -> dict[str, Any]:
+    """Age and renal function, only where given (a plan without them has the keys it always had)."""
+    out: dict[str, Any] = {}
+    if plan.age is not None and plan.birth_date is not None:
+        out |= {
+            "birth_date": plan.birth_date.isoformat(),
+            "age_years": plan.age,
+            "age_years_last_day": plan.age_last_day,
+            "child": plan.age < plan.adult_from,
+            "age_text": plan.age_text,
+        }
+    if plan.renal is not None:
+        out["renal_function"] = plan.renal
+        out["renal_value"] = plan.renal_value
+    return out
+
+
 def plan_dict(plan: Plan, *, policy_path: str | None = None) -> dict[str, Any]:
     """The plan as plain data, in the documented shape; with ``policy_path``, ``policy.path`` names the policy's file."""
     p = plan.patient
@@ -74,6 +91,7 @@ def plan_dict(plan: Plan, *, policy_path: str | None = None) -> dict[str, Any]:
             "height_entered": p.height_entered,
             "measured_on": p.measured_on.isoformat() if p.measured_on else None,
             "bmi": p.bmi,
+            **_factors(plan),
         },
         "policy": None
         if plan.policy is None

@@ -50,6 +50,10 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
     out: list[str] = []
     out.append(f"{plan.protocol.id}  {plan.protocol.title}  (version {plan.protocol.version})")
     out.append(patient_line(plan))
+    if plan.age_text is not None:
+        out.append(f"Age: {plan.age_text}")
+    if plan.renal is not None:
+        out.append(f"Renal function: {plan.renal}")
     if plan.policy is not None:
         example = " - AN EXAMPLE, not a real unit's policy" if plan.policy.example else ""
         out.append(f"Site policy: {plan.policy.name} (version {plan.policy.version}){example}")

@@ -38,6 +38,37 @@ def weight_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) ->
     ], affected
 
 
+def renal_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) -> tuple[list[str], set[str]]:
+    """A change of the renal function the site's renal rules use, against the policy's renal change_percent:
+    (lines to show, keys of the doses to flag - those of drugs a renal rule names). Issue 16."""
+    patient = saved.schedule.get("patient") or {}
+    old, new = patient.get("renal_value"), new_plan.renal_value
+    if old is None and new is None or policy is None or not policy.renal:
+        return [], set()
+    affected = {e.key for e in new_plan.events if e.dose is not None and policy.renal_rule(e.name) is not None}
+    if old is None or new is None:
+        was = "not known" if old is None else f"{fmt(Decimal(old))}"
+        now = "not known" if new is None else f"{fmt(new)}"
+        if was == now:
+            return [], set()
+        return [f"! RECALCULATION REQUIRED - renal function {was} -> {now}: {len(affected)} dose(s) depend on it,"
+                " each marked ! below"], affected
+    old = Decimal(old)
+    if old == new:
+        return [], set()
+    pct = quantize((new - old) / old * 100, Decimal("0.1"))
+    head = f"Renal function {fmt(old)} -> {fmt(new)} ({pct:+}%)"
+    limit = policy.renal_function.change_percent if policy.renal_function is not None else None
+    if limit is None:
+        return [f"{head}; the site policy sets no renal recalculation threshold"], set()
+    if abs(pct) <= limit:
+        return [f"{head}: within the site's {fmt(limit)}% threshold"], set()
+    return [
+        f"! RECALCULATION REQUIRED - {head}, past the site's {fmt(limit)}% threshold:"
+        f" {len(affected)} dose{'s' if len(affected) != 1 else ''} depend on it, each marked ! below"
+    ], affected
+
+
 @dataclass(frozen=True)
 class Replanned:
     """A replan: the plan file before and after, the new plan, what changed, and notes for the person."""
@@ -58,6 +89,8 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
 
     if changes.get("weight") is not None and changes.get("measured_on") is None:
         saved = saved.updated(inputs=saved.inputs.model_copy(update={"measured_on": None}))  # not the old date
+    if changes.get("creatinine") is not None and changes.get("creatinine_date") is None:
+        saved = saved.updated(inputs=saved.inputs.model_copy(update={"creatinine_date": None}))  # likewise
     inputs = saved.inputs.replaced(**changes)
     now = current(saved, inputs)
     site, new_plan = now.site, now.plan
@@ -73,6 +106,8 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
         )
     changed = diff(saved.snapshot(), snapshot(new_plan), old_anchor=saved.anchor_date, new_anchor=new_plan.anchor_date)
     lines, flagged = weight_flags(saved, new_plan, site.policy if site else None)
+    renal_lines, renal_keys = renal_flags(saved, new_plan, site.policy if site else None)
+    lines, flagged = lines + renal_lines, flagged | renal_keys
     from schedplan.plans.amending import replan_notes
 
     notes.extend(replan_notes(saved, new_plan, site))  # every amendment is kept; one that no longer applies is named

@@ -61,7 +61,7 @@ def test_structural_problems_are_all_reported_with_their_line_and_column(tmp_pat
     lines = rendered(path)
     # HEAD is 8 lines, so `events:` is line 9 and the first event's `id` line 10.
     assert lines == [
-        f"{path}:14:30: unknown dose unit 'mg/m3'; accepted: mg/m2, g/m2, mg/kg, mcg/kg, x10^6 cells/kg, mg, g, mcg, IU, x10^6 IU, Gy (at events.0.dose.unit)",
+        f"{path}:14:30: unknown dose unit 'mg/m3'; accepted: mg/m2, g/m2, mg/kg, mcg/kg, x10^6 cells/kg, mg, g, mcg, IU, x10^6 IU, Gy, AUC (at events.0.dose.unit)",
         f"{path}:20:5: unknown key 'colour' (at events.1.colour)",
         f"{path}:22:11: Input should be 'drug', 'cell_product', 'radiation', 'procedure', 'visit', 'sample' or 'note' (at events.2.kind)",
         f"{path}:25:20: 'forty' is not valid here: expected a number or a mapping (at events.2.dose.amount)",
