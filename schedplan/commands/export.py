@@ -14,7 +14,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="write a saved plan as an .ics calendar",
         description="Write a saved plan (from `plan --save`) as an iCalendar file. Exporting again after"
         " `replan` updates the same events in a calendar (same UIDs, higher SEQUENCE); items the new plan"
-        " no longer has are written as cancelled. Options not given are those of the last export.",
+        " no longer has are written as cancelled. Exporting again to the same file reuses the options it was"
+        " written with (each one reused is named on stderr; `none` clears one); a new file starts from the"
+        " defaults.",
     )
     p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
     p.add_argument("--ics", required=True, metavar="FILE.ics", help="the calendar file to write")
@@ -26,6 +28,17 @@ def run(args: argparse.Namespace) -> int:
     from schedplan.plans.exporting import export_plan
 
     done = export_plan(args.plan_file, args.ics, ics_values(args))
+    if done.note:
+        print(f"schedplan: note: {done.note}", file=sys.stderr)
+    for name, value in done.reused.items():
+        shown = "yes" if value is True else value
+        print(
+            f"schedplan: reusing --{name.replace('_', '-')} {shown} from the last export to {args.ics}"
+            f" (--{name.replace('_', '-')} none to clear it)"
+            if name != "audience"
+            else f"schedplan: reusing --audience {value} from the last export to {args.ics}",
+            file=sys.stderr,
+        )
     print(
         f"wrote {args.ics}: {done.events} events"
         + (f", {done.updated} updated" if done.again else "")
