@@ -25,22 +25,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.plans.exporting import export_plan
+    from schedplan.plans.exporting import export_plan, reused_text
 
     done = export_plan(args.plan_file, args.ics, ics_values(args))
     if done.note:
         print(f"schedplan: note: {done.note}", file=sys.stderr)
     for name, value in done.reused.items():
-        shown = "yes" if value is True else value
+        flag = f"--{name.replace('_', '-')}"
+        clear = "" if name == "audience" else f" ({flag} none to clear it)"
         print(
-            f"schedplan: reusing --{name.replace('_', '-')} {shown} from the last export to {args.ics}"
-            f" (--{name.replace('_', '-')} none to clear it)"
-            if name != "audience"
-            else f"schedplan: reusing --audience {value} from the last export to {args.ics}",
+            f"schedplan: reusing {reused_text({name: value})} from the last export to {args.ics}{clear}",
             file=sys.stderr,
         )
     print(
-        f"wrote {args.ics}: {done.events} events"
+        f"wrote {args.ics}: {done.events} event{'' if done.events == 1 else 's'}"
         + (f", {done.updated} updated" if done.again else "")
         + (f", {done.cancelled} cancelled" if done.cancelled else ""),
         file=sys.stderr,

@@ -61,6 +61,13 @@ def options_for(saved: SavedPlan, ics_path: str | Path, given: dict[str, Any]) -
     return kept.merged(given), kept.kept(given)
 
 
+def reused_text(options: dict[str, Any]) -> str:
+    """Options as they are typed: ``--alarm 1h --day-labels`` (a flag kept on has no value)."""
+    return " ".join(
+        f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {v}" for k, v in options.items()
+    )
+
+
 def _legacy_note(saved: SavedPlan, ics_path: str | Path) -> str | None:
     """A plan file from before calendars were recorded per file keeps its last export's options without the
     file's name: say they were not reused, and what they were."""
@@ -69,9 +76,8 @@ def _legacy_note(saved: SavedPlan, ics_path: str | Path) -> str | None:
     old = saved.export_options.kept({})
     if not old:
         return None
-    listed = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in old.items())
     return (
-        f"this plan file records the options of an earlier export without its file name ({listed});"
+        f"this plan file records the options of an earlier export without its file name ({reused_text(old)});"
         f" they were not reused for {ics_path}: give them again if it is that calendar"
     )
 

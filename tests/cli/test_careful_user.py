@@ -331,3 +331,19 @@ def test_docs_prints_where_the_docs_are(cli):
     paths = [Path(line) for line in r.out.splitlines()]
     assert {p.name for p in paths} == {"protocol-format.md", "site-policy.md"}
     assert all(p.is_file() for p in paths)
+
+
+def test_an_export_from_the_ui_uses_that_files_options_never_another_files(cli, plan_file, tmp_path):
+    from schedplan.plans.checking import current
+    from schedplan.plans.session import PlanSession
+
+    patient, staff = tmp_path / "patient.ics", tmp_path / "staff.ics"
+    assert cli("export", str(plan_file), "--ics", str(patient), "--audience", "patient", "--alarm", "1h").code == 0
+    session = PlanSession()
+    opened = session.open(plan_file)
+    plan = current(opened.saved).plan
+    said = session.export(plan, opened.saved.inputs, opened.protocol, staff)  # a new file: the defaults
+    assert "reusing" not in said and any(" mg" in s for s in summaries(staff)) and alarms(staff) == 0
+    said = session.export(plan, session.saved.inputs, opened.protocol, patient)  # the patient's file, in place
+    assert "reusing" in said and "--audience patient" in said and "--alarm 1h" in said, said
+    assert not any(" mg" in s for s in summaries(patient)) and alarms(patient) > 0
