@@ -137,8 +137,6 @@ def _refuse_repeats(parser: argparse.ArgumentParser) -> None:
     parser.register("action", "store_false", StoreFalseOnce)
 
 
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (what is wrong, where to read more), exit 2; no
     abbreviated option names (`--w` is not `--weight`), and a single-value option given twice is refused."""
