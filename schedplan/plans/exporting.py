@@ -69,16 +69,17 @@ def reused_text(options: dict[str, Any]) -> str:
 
 
 def _legacy_note(saved: SavedPlan, ics_path: str | Path) -> str | None:
-    """A plan file from before calendars were recorded per file keeps its last export's options without the
-    file's name: say they were not reused, and what they were."""
+    """A plan file from before calendars were recorded per file (or whose only calendar went to standard
+    output) keeps its last export's options without a file name: say they were not reused, and what they were."""
     if saved.calendars or saved.export_options is None:
         return None
     old = saved.export_options.kept({})
     if not old:
         return None
     return (
-        f"this plan file records the options of an earlier export without its file name ({reused_text(old)});"
-        f" they were not reused for {ics_path}: give them again if it is that calendar"
+        f"this plan file records the options of a calendar whose file it does not know ({reused_text(old)}:"
+        f" printed to standard output, or written by an older schedplan); they were not reused for {ics_path}:"
+        " give them again if it is that calendar"
     )
 
 
