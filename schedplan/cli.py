@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
 from schedplan import __version__
 from schedplan.core.text import one_line
@@ -26,6 +28,9 @@ COMMANDS: dict[str, str] = {
     "verify": "double-check every calculated dose of a saved plan and record the check",
     "amend": "record a hold, delay, dose modification or dose given in a saved plan",
     "show": "show a saved plan as the course stands (holds, delays, modifications, doses given)",
+    "policies": "list the shipped site policies, or copy one out to edit",
+    "docs": "show where the protocol-format and site-policy documentation is",
+    "completion": "print a shell completion script (bash or zsh)",
 }
 DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 
@@ -68,18 +73,96 @@ def command_module(name: str) -> ModuleType:
         from schedplan.commands import show
 
         return show
+    if name == "policies":
+        from schedplan.commands import policies
+
+        return policies
+    if name == "docs":
+        from schedplan.commands import docs
+
+        return docs
+    if name == "completion":
+        from schedplan.commands import completion
+
+        return completion
     raise KeyError(name)
 
 
+# --- single-value options given twice are refused (`--weight 62kg ... --weight 70kg`) ---------------------
+
+_SEEN = "_options_given"  # the namespace attribute listing the single-value options given so far
+
+
+def _once(action: argparse.Action, namespace: argparse.Namespace, option: str | None, values: Any = None) -> None:
+    """Refuse a second value for ``action``'s destination (two spellings of it count as one option)."""
+    seen: dict[str, str] = namespace.__dict__.setdefault(_SEEN, {})
+    said = option or "/".join(action.option_strings)
+    if isinstance(values, str):
+        said += f" {values}"
+    elif isinstance(values, list) and values:
+        said += " " + " ".join(str(v) for v in values)
+    if action.dest in seen:
+        raise argparse.ArgumentError(action, f"given twice ({seen[action.dest]}, then {said}): give it once")
+    seen[action.dest] = said
+
+
+class StoreOnce(argparse._StoreAction):
+    """``store``, refusing a second occurrence."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        if self.option_strings:
+            _once(self, namespace, option, values)
+        super().__call__(parser, namespace, values, option)
+
+
+class StoreConstOnce(argparse._StoreConstAction):
+    """``store_const`` (and so ``store_true``/``store_false``), refusing a second occurrence."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        _once(self, namespace, option)
+        super().__call__(parser, namespace, values, option)
+
+
+class StoreTrueOnce(StoreConstOnce):
+    def __init__(self, option_strings: Sequence[str], dest: str, default: Any = False, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, const=True, default=default, **kwargs)
+
+
+class StoreFalseOnce(StoreConstOnce):
+    def __init__(self, option_strings: Sequence[str], dest: str, default: Any = True, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, const=False, default=default, **kwargs)
+
+
+def _refuse_repeats(parser: argparse.ArgumentParser) -> None:
+    """Make every single-value option ``parser`` (and its argument groups) adds refuse a repeat; ``append``
+    options (--set, --override) stay repeatable."""
+    parser.register("action", None, StoreOnce)
+    parser.register("action", "store", StoreOnce)
+    parser.register("action", "store_const", StoreConstOnce)
+    parser.register("action", "store_true", StoreTrueOnce)
+    parser.register("action", "store_false", StoreFalseOnce)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr (what is wrong, where to read more), exit 2."""
+    """argparse, but a usage error is one line on stderr (what is wrong, where to read more), exit 2; no
+    abbreviated option names (`--w` is not `--weight`), and a single-value option given twice is refused."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        _refuse_repeats(self)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(Exit.BAD_INPUT, f"schedplan: error: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
-    """The parser: every command listed with its help line; only the ``chosen`` one complete (its module imported)."""
+def build_parser(chosen: str | None = None, *, full: bool = False) -> argparse.ArgumentParser:
+    """The parser: every command listed with its help line; only the ``chosen`` one complete (its module
+    imported), or every one with ``full`` (for shell completion and the tests of the help texts)."""
     parser = _Parser(
         prog="schedplan",
         description="Conditioning and infusion schedules for transplant and cellular-therapy units.",
@@ -87,12 +170,17 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"schedplan {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, help_line in COMMANDS.items():
-        if name == chosen:
+        if full or name == chosen:
             command_module(name).add_parser(sub)
         else:
             sub.add_parser(name, help=help_line)
     parser.default_command = DEFAULT_COMMAND  # type: ignore[attr-defined]  # `schedplan` alone opens the terminal UI
     return parser
+
+
+def build_full_parser() -> argparse.ArgumentParser:
+    """The parser with every command complete."""
+    return build_parser(full=True)
 
 
 def _chosen(argv: list[str]) -> str | None:
@@ -104,7 +192,8 @@ def _chosen(argv: list[str]) -> str | None:
 
 
 # Options whose value may start with '-' (a typo such as `--weight -70kg`, or `--set melphalan_day -2`):
-# argparse would take the value for an option and say only "expected one argument".
+# argparse would take the value for an option and say only "expected one argument". Their exact names only:
+# abbreviations are refused.
 _VALUE_OPTIONS = {
     "--weight", "--height", "--bsa", "--anchor-date", "--measured-on", "--set", "--time", "--alarm", "--label",
 }
@@ -134,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         argv = [DEFAULT_COMMAND, *argv]
         args = build_parser(DEFAULT_COMMAND).parse_args(argv)
+    if args.command == "completion":
+        args.full_parser = build_full_parser  # the script is generated from every command's options
     try:
         return int(args.run(args))
     except SchedplanError as exc:

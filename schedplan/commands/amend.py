@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         " amendment. Prints what changed. `schedplan show PLAN.json` shows the course as it stands.",
     )
     p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
-    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=type(p))
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True, help="what happened: hold, delay, modify, given or undo", parser_class=type(p))
     hold = kinds.add_parser("hold", help=KINDS["hold"], description=KINDS["hold"])
     _select(hold)
     _who(hold)

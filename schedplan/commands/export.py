@@ -14,7 +14,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="write a saved plan as an .ics calendar",
         description="Write a saved plan (from `plan --save`) as an iCalendar file. Exporting again after"
         " `replan` updates the same events in a calendar (same UIDs, higher SEQUENCE); items the new plan"
-        " no longer has are written as cancelled. Options not given are those of the last export.",
+        " no longer has are written as cancelled. Exporting again to the same file reuses the options it was"
+        " written with (each one reused is named on stderr; `none` clears one); a new file starts from the"
+        " defaults.",
     )
     p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
     p.add_argument("--ics", required=True, metavar="FILE.ics", help="the calendar file to write")
@@ -23,11 +25,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.plans.exporting import export_plan
+    from schedplan.plans.exporting import export_plan, reused_text
 
     done = export_plan(args.plan_file, args.ics, ics_values(args))
+    if done.note:
+        print(f"schedplan: note: {done.note}", file=sys.stderr)
+    for name, value in done.reused.items():
+        flag = f"--{name.replace('_', '-')}"
+        clear = "" if name == "audience" else f" ({flag} none to clear it)"
+        print(
+            f"schedplan: reusing {reused_text({name: value})} from the last export to {args.ics}{clear}",
+            file=sys.stderr,
+        )
     print(
-        f"wrote {args.ics}: {done.events} events"
+        f"wrote {args.ics}: {done.events} event{'' if done.events == 1 else 's'}"
         + (f", {done.updated} updated" if done.again else "")
         + (f", {done.cancelled} cancelled" if done.cancelled else ""),
         file=sys.stderr,

@@ -14,6 +14,7 @@ from schedplan.commands.common import (
     add_site_options,
     ics_values,
     inputs_of,
+    past_anchor_warning,
 )
 
 
@@ -63,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
         calendar=ics_values(args),
         save=args.save,
         replace=args.replace,
+        calendar_path=args.output if args.format == "ics" else None,
     )
+    past = past_anchor_warning(made.plan) if made.plan is not None else None
+    if past:
+        print(past, file=sys.stderr)
     if made.policy_note:
         print(f"schedplan: {made.policy_note}", file=sys.stderr)
     if made.replaced:

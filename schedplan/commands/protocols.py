@@ -6,8 +6,15 @@ import argparse
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("protocols", help="list the shipped protocols")
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p = sub.add_parser(
+        "protocols",
+        help="list the shipped protocols",
+        description="List the protocols shipped with schedplan: id, title, what day 0 is, and each choice"
+        " `plan --set KEY=VALUE` takes (required, or its default).",
+    )
+    p.add_argument(
+        "--format", choices=["table", "json"], default="table", help="table (default, for people) or json (for scripts)"
+    )
     p.set_defaults(run=run)
 
 

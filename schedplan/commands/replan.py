@@ -13,7 +13,9 @@ from schedplan.commands.common import (
     add_patient_options,
     add_site_options,
     factor_values,
+    new_warnings_text,
     parse_overrides,
+    past_anchor_warning,
 )
 
 
@@ -22,7 +24,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "replan",
         help="recalculate a saved plan after day 0 or the patient changed",
         description="Recalculate a saved plan with the values given here replacing the saved ones, write it"
-        " back (atomically), and print what changed: moved dates, changed doses, items added and removed."
+        " back (atomically), and print what changed: moved dates, changed doses, items added and removed,"
+        " and the warnings the new plan has that the saved one did not (marked NEW)."
         " Export it again to update the calendar in place.",
     )
     p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
@@ -103,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
     for note in done.notes:
         print(f"schedplan: note: {note}", file=sys.stderr)
     sys.stdout.write("".join(line + "\n" for line in done.weight_lines) + render_changes(done.changes, done.flagged))
+    sys.stdout.write(new_warnings_text(done.before, done.after))
+    past = past_anchor_warning(done.plan)
+    if past:
+        print(past, file=sys.stderr)
     if args.dry_run:
         print("schedplan: --dry-run: the plan file was not changed", file=sys.stderr)
         return 0

@@ -133,6 +133,10 @@ def make_app(
     entry = values = None
     if target:
         suffix = Path(target).suffix.lower()
+        if suffix == ".json" and not Path(target).exists():
+            from schedplan.errors import PlanFileError
+
+            raise PlanFileError(f"no such plan file: {target} (a plan saved with `schedplan plan ... --save`)")
         if suffix in (".yaml", ".yml") or not Path(target).is_file():
             assert services.load_protocol is not None
             entry = services.load_protocol(target)

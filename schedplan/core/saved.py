@@ -27,7 +27,8 @@ FORMAT_VERSION = 1
 class ExportOptions(Model):
     """The calendar options of an export, as typed (the one place their defaults are written).
 
-    A plan file keeps the last export's, so the next export without options writes the same calendar.
+    A plan file keeps them per calendar file (SavedPlan.calendars), so exporting again to the same file
+    without options writes the same calendar, and another file starts from these defaults.
     """
 
     tz: str | None = Field(default=None, description="IANA zone; None: this machine's (recorded once known)")
@@ -38,9 +39,22 @@ class ExportOptions(Model):
     label: str | None = Field(default=None, description="a label for the calendar name (e.g. initials)")
 
     def merged(self, given: dict[str, Any]) -> ExportOptions:
-        """These options with each one ``given`` (not None) replacing the kept one."""
+        """These options with each one ``given`` replacing the kept one; one given as None is cleared (back to
+        its default). Options not in ``given`` are kept."""
         known = type(self).model_fields
-        return self.model_copy(update={k: v for k, v in given.items() if k in known and v is not None})
+        default = ExportOptions()
+        return self.model_copy(
+            update={k: getattr(default, k) if v is None else v for k, v in given.items() if k in known}
+        )
+
+    def kept(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The options these keep that are not their default and not in ``given``: what a merge reuses."""
+        default = ExportOptions()
+        return {
+            k: getattr(self, k)
+            for k in type(self).model_fields
+            if k not in given and getattr(self, k) != getattr(default, k)
+        }
 
 
 class _Read(BaseModel):
@@ -96,6 +110,11 @@ class SavedPlan(Model):
     schedule: dict[str, Any]
     items: tuple[CalendarItem, ...] = Field(default=(), description="what the last export wrote, item by item")
     export_options: ExportOptions | None = Field(default=None, description="the options of the last export")
+    calendars: dict[str, ExportOptions] = Field(
+        default_factory=dict,
+        description="the options each calendar file was last written with, by its absolute path (optional field"
+        " of format version 1: files written before it have none, and are written without it until an export)",
+    )
     checks: tuple[CheckRecord, ...] = Field(default=(), description="double checks, oldest first; only appended to")
     amendments: tuple[Amendment, ...] = Field(
         default=(), description="holds, delays, dose modifications, doses given, undos; oldest first; only appended to"
@@ -193,6 +212,8 @@ class SavedPlan(Model):
             "schedule": self.schedule,
             "items": [_item_data(it) for it in self.items],
             "export_options": None if self.export_options is None else self.export_options.model_dump(),
+            # written only once a calendar file was recorded, so older files stay as version 1 wrote them
+            **({"calendars": {k: v.model_dump() for k, v in self.calendars.items()}} if self.calendars else {}),
             "checks": [c.to_data() for c in self.checks],
             # written only once there is one, so files without amendments stay as version 1 wrote them
             **({"amendments": [a.to_data() for a in self.amendments]} if self.amendments else {}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from itertools import groupby
 
 from schedplan.core.schedule import Plan, PlannedEvent
@@ -45,6 +46,22 @@ def patient_line(plan: Plan) -> str:
     return f"Patient: {fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {sex}; {bsa}; {ibw}"
 
 
+WIDTH = 80  # the table's calculation lines are wrapped for an 80-column terminal (the JSON keeps one string)
+
+
+def wrapped(text: str, indent: int = 8) -> list[str]:
+    """A calculation line wrapped at spaces to WIDTH columns, continued 2 columns further in (never a number
+    or a unit split)."""
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 2),
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [" " * indent]
+
+
 def render(plan: Plan, *, show_calculation: bool = True) -> str:
     """The whole schedule as plain text (no colour): safe to print, paste or mail."""
     out: list[str] = []
@@ -77,12 +94,12 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
             out.append(f"    {event_line(e)}")
             out.extend(f"        {m}" for m in marker_text(e))
             if show_calculation and e.dose is not None:
-                out.append(f"        {e.dose.calculation}")
+                out.extend(wrapped(e.dose.calculation))
                 if e.dose.change_percent is not None:
-                    out.append(
-                        f"        calculated {dose_display(e.dose.calculated_value, e.dose.unit)}, given"
+                    out.extend(wrapped(
+                        f"calculated {dose_display(e.dose.calculated_value, e.dose.unit)}, given"
                         f" {dose_display(e.dose.value, e.dose.unit)} ({e.dose.change_percent:+}% by site policy)"
-                    )
+                    ))
     if plan.totals:
         out.append("")
         out.append("TOTALS (sum of the doses given; as prescribed)")

@@ -42,6 +42,7 @@ class Made:
     saved: SavedPlan | None = None
     replaced: str | None = None  # what replacing an existing file discarded, in a sentence
     policy_note: str = ""  # the site policy in force and its file, one line for stderr ("" when there is none)
+    plan: Plan | None = None  # the plan calculated
 
 
 def make(
@@ -53,9 +54,11 @@ def make(
     calendar: dict[str, Any] | None = None,
     save: str | None = None,
     replace: bool = False,
+    calendar_path: str | None = None,
 ) -> Made:
     """Calculate the plan of ``protocol`` for ``inputs`` and render it as ``fmt`` (calendar options as given in
-    ``calendar``); with ``save``, write the new plan file first (a calendar's identities are then its own)."""
+    ``calendar``); with ``save``, write the new plan file first (a calendar's identities are then its own, and
+    its options are recorded for ``calendar_path``, the calendar file written, when there is one)."""
     from schedplan.plans.sources import calculate, protocol_ref
 
     done = calculate(protocol, inputs)
@@ -73,7 +76,10 @@ def make(
         )
         data = exported.data
         if saved is not None:
-            saved = saved.updated(items=tuple(exported.items), export_options=recorded)
+            from schedplan.plans.exporting import calendar_key
+
+            calendars = {calendar_key(calendar_path): recorded} if calendar_path else {}
+            saved = saved.updated(items=tuple(exported.items), export_options=recorded, calendars=calendars)
     elif fmt == "json":
         from schedplan.export.json_out import render
 
@@ -88,7 +94,7 @@ def make(
         replaced = save_new(save, saved, replace=replace)
     from schedplan.load.policy import policy_note
 
-    return Made(data, saved, replaced, policy_note(done.site) if done.site is not None else "")
+    return Made(data, saved, replaced, policy_note(done.site) if done.site is not None else "", done.plan)
 
 
 def write_output(path: str, data: bytes) -> None:

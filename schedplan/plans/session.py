@@ -70,7 +70,7 @@ class PlanSession:
         what was written (under its lock, the plan file first, as `schedplan export` does)."""
         from schedplan.load.files import refuse_same_file, write_atomic
         from schedplan.load.planfile import locked_plan
-        from schedplan.plans.exporting import calendar
+        from schedplan.plans.exporting import calendar, calendar_key, options_for, reused_text
 
         if self.path is not None:
             refuse_same_file([("plan file", self.path), ("calendar", path)])
@@ -82,14 +82,15 @@ class PlanSession:
         with locked_plan(self.path) as slot:
             base = self._current_base(slot, inputs)
             doc = self._document(base, plan, inputs, protocol)
-            result, recorded = calendar(
-                plan, doc.export_options or ExportOptions(), plan_id=doc.plan_id, items=doc.items
-            )
-            doc = doc.updated(items=tuple(result.items), export_options=recorded)
+            options, reused = options_for(doc, path, {})  # this calendar file's own options, never another's
+            result, recorded = calendar(plan, options, plan_id=doc.plan_id, items=doc.items)
+            calendars = {**doc.calendars, calendar_key(path): recorded}
+            doc = doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
             slot.write(doc)
             write_atomic(path, result.data, new_mode=0o600)
         self.saved = doc
-        return f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated"
+        again = f"; reusing {reused_text(reused)}" if reused else ""
+        return f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated{again}"
 
     def _current_base(self, slot: PlanSlot, inputs: PlanInputs) -> SavedPlan | None:
         """What a write over the plan file in use starts from: the file as it is now (so checks recorded

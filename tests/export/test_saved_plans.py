@@ -60,12 +60,13 @@ def test_replan_moves_day0_and_reexport_updates_khal_in_place(cli, tmp_path):
     assert "Day 0 moved: 2027-03-15 -> 2027-03-18 (+3 days)" in r.out
     assert "Doses changed" not in r.out and "Added" not in r.out and "Removed" not in r.out
 
-    r = cli("export", str(path), "--ics", str(tmp_path / "b.ics"))  # options: those of the last export
+    r = cli("export", str(path), "--ics", str(tmp_path / "a.ics"))  # options: those a.ics was written with
     assert r.code == 0, r.err
-    second = (tmp_path / "b.ics").read_bytes()
+    assert "reusing --tz Europe/Rome" in r.err and "reusing --time 08:00" in r.err
+    second = (tmp_path / "a.ics").read_bytes()
     icalendar_read(second)
     vobject_read(second)
-    khal.import_ics(tmp_path / "b.ics")
+    khal.import_ics(tmp_path / "a.ics")
     after = khal.list(*window)
 
     # same number of events (no duplicates), each 3 days later at the same local time

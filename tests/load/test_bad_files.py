@@ -36,10 +36,10 @@ def test_every_finding_has_a_fixture():
 
 
 @pytest.mark.parametrize("name", PROTOCOL_FILES + POLICY_FILES)
-def test_check_gives_located_one_line_problems_and_exit_2(guarded_cli, name):
+def test_check_gives_located_one_line_problems_and_exit_1(guarded_cli, name):
     path = BAD / name
     run = guarded_cli("check", str(path))
-    assert run.code == 2, (run.code, run.out, run.err)
+    assert run.code == 1, (run.code, run.out, run.err)  # findings: 1, as linters (usage errors: 2)
     problems = run.out.splitlines()
     assert problems, run.err
     for line in problems:
@@ -63,7 +63,7 @@ def test_plan_with_a_bad_policy_file_is_one_located_line(guarded_cli, name):
 
 def test_billion_laughs_is_refused_as_too_many_values(guarded_cli):
     run = guarded_cli("check", str(BAD / "billion-laughs.yaml"))
-    assert run.code == 2 and "alias" in run.out, run.out
+    assert run.code == 1 and "alias" in run.out, run.out
 
 
 def test_a_control_character_in_a_name_is_refused_and_never_printed_raw(guarded_cli):
@@ -71,5 +71,5 @@ def test_a_control_character_in_a_name_is_refused_and_never_printed_raw(guarded_
                        ("policy-name-escape.yaml", "control character"), ("id-newline.yaml", "line break"),
                        ("policy-name-newline.yaml", "line break")]:
         run = guarded_cli("check", str(BAD / name))
-        assert run.code == 2 and says in run.out, run.out
+        assert run.code == 1 and says in run.out, run.out
         assert "\x1b" not in run.out + run.err and "\x07" not in run.out + run.err

@@ -38,7 +38,7 @@ def test_a_fifo_is_refused_and_does_not_block(guarded_cli, tmp_path):
     fifo = tmp_path / "p.yaml"
     os.mkfifo(fifo)
     run = guarded_cli("check", str(fifo))
-    assert run.code == 2, run
+    assert run.code == 1, run
     assert "not a regular file" in run.out
 
 
@@ -56,7 +56,7 @@ def test_check_refuses_a_protocol_over_the_documented_limit(cli, tmp_path):
     path = tmp_path / "big.yaml"
     path.write_bytes(b"# padding\n" * (PROTOCOL_MAX_BYTES // 10 + 1))
     run = cli("check", str(path))
-    assert run.code == 2
+    assert run.code == 1
     assert run.out.splitlines() == [run.out.strip()] and "larger than" in run.out
 
 
