@@ -503,10 +503,7 @@ class Event(_Model):
         return self
 
     def _check_times(self) -> None:
-        """At most one way of timing; times in order, each once; `every` with a per-day dose fits a day."""
-        given = [k for k in ("time", "times", "every", "relative_to", "after") if getattr(self, k) is not None]
-        if len(given) > 1:
-            raise ValueError(f"give one of time, times, every, relative_to, after - not {' and '.join(given)} together")
+        """Times in order, each once; `every` with a per-day dose fits a day (one way of timing: timing_problems)."""
         if self.times is not None and (sorted(set(self.times)) != list(self.times)):
             raise ValueError("times must be in order through the day, each once")
         if self.every is not None and self.dose is not None:
@@ -760,10 +757,20 @@ def semantic_problems(p: Protocol) -> list[Problem]:
     return problems
 
 
+TIMINGS = ("time", "times", "every", "relative_to", "after")  # the ways of timing an event, one at most
+
+
 def timing_problems(p: Protocol) -> list[Problem]:
-    """`relative_to` and `after` name events of the protocol, and never go round in a cycle."""
+    """One way of timing an event; `relative_to` and `after` name events of the protocol, never going round."""
     problems: list[Problem] = []
     ids = {e.id for e in p.events}
+    for i, e in enumerate(p.events):
+        given = [k for k in TIMINGS if getattr(e, k) is not None]
+        if len(given) > 1:
+            problems.append(Problem(
+                message=f"give one of {', '.join(TIMINGS)} - not {' and '.join(given)} together",
+                loc=("events", i, given[-1]),
+            ))
     refs: dict[str, str] = {}
     for i, e in enumerate(p.events):
         if e.relative_to is not None:

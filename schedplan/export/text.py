@@ -10,8 +10,18 @@ from schedplan.core.units import dose_display, fmt
 from schedplan.words import date_text, dose_text, duration_text
 
 
+def time_text(e: PlannedEvent) -> str | None:
+    """``08:00``, ``08:00 (site time)`` for the site policy's usual time, or None (all-day)."""
+    if e.time is None:
+        return None
+    return f"{e.time:%H:%M}" + (" (site time)" if e.source_of_time == "site" else "")
+
+
 def event_line(e: PlannedEvent) -> str:
     parts = [e.name]
+    when = time_text(e)
+    if when is not None:
+        parts.insert(0, when)
     dose = dose_text(e)
     if dose:
         parts.append(dose + (" daily total" if e.frequency and e.dose is not None else ""))
@@ -20,6 +30,8 @@ def event_line(e: PlannedEvent) -> str:
     if e.duration_minutes:
         parts.append(f"over {duration_text(e.duration_minutes)}")
     line = "  ".join(parts)
+    if e.administrations:
+        line += f"  [{e.administration} of {e.administrations}]"
     if e.premedication_for:
         line += f"  [before {e.premedication_for}]"
     if e.assumed:
