@@ -44,6 +44,14 @@ def zoned(date: dt.date, time: dt.time, tz: str) -> tuple[dt.datetime, str | Non
     )
 
 
+def unambiguous(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as a calendar file can say it: in UTC where its wall time happens twice (a local time with a
+    TZID cannot say which of the two, and clients differ: ical.js takes the second where RFC 5545 says the first)."""
+    if moment.tzinfo is UTC or moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset():
+        return moment
+    return moment.astimezone(UTC)
+
+
 def end_of(start: dt.datetime, minutes: int) -> dt.datetime:
     """``minutes`` of real time after ``start`` (not of wall-clock time: an hour over 02:00 is an hour)."""
     zone = start.tzinfo
@@ -68,3 +76,38 @@ def clock_warning(e: PlannedEvent, note: str) -> str:
     """A note of ``zoned`` as a warning that names the administration."""
     which = f" (administration {e.administration} of {e.administrations})" if e.administrations else ""
     return f"{e.label} {e.name}{which}: {note}"
+
+
+def _series(key: str) -> str:
+    """The key of an administration's day or series: ``busulfan/1`` of ``busulfan/1/a7``."""
+    head, _, tail = key.rpartition("/")
+    return head if tail.startswith("a") and tail[1:].isdigit() else key
+
+
+def interval_warnings(events: list[PlannedEvent], tz: str) -> list[str]:
+    """Administrations of one day or `every` series whose interval on the clock is not the real one, because
+    the clocks change between them: the plan keeps the clock times (what a ward follows) and says so."""
+    by: dict[str, list[PlannedEvent]] = {}
+    for e in events:
+        if e.administrations and e.time is not None:
+            by.setdefault(_series(e.key), []).append(e)
+    out = []
+    for group in by.values():
+        group.sort(key=lambda e: e.administration or 0)
+        for a, b in zip(group, group[1:], strict=False):
+            assert a.time is not None and b.time is not None
+            wall = dt.datetime.combine(b.date, b.time) - dt.datetime.combine(a.date, a.time)
+            real = zoned(b.date, b.time, tz)[0].astimezone(UTC) - zoned(a.date, a.time, tz)[0].astimezone(UTC)
+            if wall != real:
+                out.append(
+                    f"{b.label} {b.name}: administrations {a.administration} and {b.administration} of"
+                    f" {b.administrations} are {_hours(wall)} apart on the clock but {_hours(real)} apart in real"
+                    f" time (the clocks change between them in {tz}); the clock times are kept"
+                )
+    return out
+
+
+def _hours(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    h, m = divmod(minutes, 60)
+    return f"{h} h" + (f" {m} min" if m else "")

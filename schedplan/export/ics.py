@@ -27,7 +27,7 @@ from schedplan.core.dates import day_label
 from schedplan.core.protocol import EventKind
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.errors import InputError
-from schedplan.export.clock import clock_warning, end_of, zoned
+from schedplan.export.clock import clock_warning, end_of, interval_warnings, unambiguous, zoned
 from schedplan.export.vtimezone import vtimezone
 from schedplan.words import dose_text, duration_text
 
@@ -293,7 +293,7 @@ def _draft_event(
         start = None
     else:
         minutes = e.duration_minutes or DEFAULT_TIMED_MINUTES
-        ev = Event.new(start=start, end=end_of(start, minutes), **common)
+        ev = Event.new(start=unambiguous(start), end=unambiguous(end_of(start, minutes)), **common)
     if options.alarm is not None:
         ev.add_component(Alarm.new_display(description=text, trigger=-options.alarm))
     del ev["DTSTAMP"]
@@ -359,7 +359,7 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
         if warning is not None:
             warnings.append(warning)
         drafts.append(_Draft(key=e.key, summary=summary(e, options.audience), date=e.date, event=ev))
-    return drafts, starts, warnings
+    return drafts, starts, warnings + interval_warnings(plan.events, options.tz)
 
 
 def _cancelled(item: CalendarItem) -> Event:

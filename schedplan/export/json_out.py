@@ -12,7 +12,7 @@ from typing import Any
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.jsontext import dumps
 from schedplan.core.schedule import Plan, PlannedEvent
-from schedplan.export.clock import clock_warning, event_moments
+from schedplan.export.clock import clock_warning, event_moments, interval_warnings
 
 __all__ = ["dumps", "dose_dict", "event_dict", "plan_dict", "render"]
 
@@ -79,6 +79,8 @@ def clock_warnings(plan: Plan, tz: str) -> list[dict[str, Any]]:
         if note is not None:
             out.append({"code": "clock-change", "message": clock_warning(e, note), "event_id": e.event_id,
                         "date": e.date.isoformat()})
+    out.extend({"code": "clock-change-interval", "message": m, "event_id": None, "date": None}
+               for m in interval_warnings(plan.events, tz))
     return out
 
 

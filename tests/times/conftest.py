@@ -14,7 +14,7 @@ from schedplan.load.protocols import load_protocol
 
 TIMES = Path(__file__).resolve().parents[1] / "fixtures" / "times"
 PLAN_ID = "0b7c2f0e-6a51-4f4e-9a7e-3c2d1e0f9a88"
-DTSTAMP = dt.datetime(2027, 1, 4, 9, 30, tzinfo=dt.timezone.utc)
+DTSTAMP = dt.datetime(2027, 1, 4, 9, 30, tzinfo=dt.UTC)
 WEIGHT = Decimal(62)  # the patient of every test here: 62 kg, 170 cm, F
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from schedplan.core.changes import item_uid
 from schedplan.export import json_out
 from schedplan.export.ics import IcsOptions, build_ics
-from tests.export.clients import icaljs_read, icalendar_read, vobject_read
+from tests.export.clients import icalendar_read, icaljs_read, vobject_read
 from tests.times.conftest import DTSTAMP, PLAN_ID, times_plan
 
 ROME = ZoneInfo("Europe/Rome")
@@ -76,3 +76,22 @@ def test_json_of_an_untimed_protocol_has_null_times():
     doc = json.loads(json_out.render(p, tz="Europe/Rome"))
     steroid = next(e for e in doc["events"] if e["event_id"] == "steroid")
     assert (steroid["time"], steroid["source_of_time"], steroid["start"], steroid["end"]) == (None, None, None, None)
+
+
+def test_khal_lists_each_administration_at_its_time(tmp_path):
+    from tests.export.clients import Khal
+
+    p = times_plan("cy-mesna", ANCHOR)
+    path = tmp_path / "cy.ics"
+    path.write_bytes(_export(p, tz="Europe/Rome").data)
+    khal = Khal(tmp_path / "khal", "Europe/Rome")
+    khal.import_ics(path)
+    rows = khal.list(dt.date(2027, 5, 7), dt.date(2027, 5, 9))
+    # day -3 = 7 May 2027: cyclophosphamide 08:00-09:00, mesna at 08:00, 12:00, 16:00 (30 min: no duration given)
+    got = sorted((s, e, title.split(" ")[1]) for s, e, title in rows if s.startswith("2027-05-07"))
+    assert got == [
+        ("2027-05-07 08:00", "2027-05-07 08:30", "Mesna"),
+        ("2027-05-07 08:00", "2027-05-07 09:00", "Cyclophosphamide"),
+        ("2027-05-07 12:00", "2027-05-07 12:30", "Mesna"),
+        ("2027-05-07 16:00", "2027-05-07 16:30", "Mesna"),
+    ]

@@ -24,7 +24,8 @@ def test_bad_timing_is_one_located_problem(cli, name, line, message):
     path = BAD / f"{name}.yaml"
     r = cli("check", str(path))
     assert r.code == 2, r
-    located = [m for x in (r.out + r.err).splitlines() if (m := re.match(rf"^{re.escape(str(path))}:(\d+):(\d+): (.*)$", x))]
+    where = re.compile(rf"^{re.escape(str(path))}:(\d+):(\d+): (.*)$")
+    located = [m for x in (r.out + r.err).splitlines() if (m := where.match(x))]
     assert len(located) == 1, r
     m = located[0]
     assert int(m.group(1)) == line and message in m.group(3)
