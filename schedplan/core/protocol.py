@@ -605,7 +605,8 @@ class Protocol(_Model):
 
 
 def entry_bound(p: Protocol) -> int:
-    """The most dated entries any plan of ``p`` can have: each event's days (per cycle) x the most cycles."""
+    """The most dated entries any plan of ``p`` can have: each event's days (per cycle) x its administrations a
+    day (an `every` series: its count) x the most cycles."""
     cycles = 1
     if p.is_cycles:
         n = p.anchor.cycles
@@ -630,7 +631,22 @@ def entry_bound(p: Protocol) -> int:
             return days(target.when) if target is not None and target.when.same_as is None else 0
         return 1  # a day chosen by a parameter
 
-    return cycles * sum(days(e.when) for e in p.events)
+    def per_day(e: Event, depth: int = 0) -> int:
+        """Administrations an occurrence has: times, an `every` series (on its first day only), or its target's."""
+        if e.times is not None:
+            return len(e.times)
+        if e.every is not None:
+            return e.every.count
+        ref = e.relative_to.event if e.relative_to is not None else e.after
+        target = p.event(ref) if ref is not None else None
+        if target is not None and depth < len(p.events):  # a cycle of references is refused elsewhere
+            return per_day(target, depth + 1)
+        return 1
+
+    def occurrences(e: Event) -> int:
+        return e.every.count if e.every is not None else days(e.when) * per_day(e)
+
+    return cycles * sum(occurrences(e) for e in p.events)
 
 
 def semantic_problems(p: Protocol) -> list[Problem]:
