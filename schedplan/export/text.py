@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import groupby
 
 from schedplan.core.schedule import Plan, PlannedEvent
@@ -107,3 +108,22 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
         for n in plan.notes:
             out.append(f"  - {n}")
     return printable("\n".join(out) + "\n")  # stored text never sends control characters to a terminal
+
+
+def administration_list(plan: Plan, date: dt.date) -> str:
+    """One day's administrations in time order, with empty columns to fill in at the bedside: given, time,
+    initials. Untimed entries come first as "all day"; a site policy's time is marked "(site time)". Nothing is
+    cut short: a long name or dose widens its row."""
+    events = [e for e in plan.events if e.date == date]
+    label = events[0].label if events else "no entries"
+    out = [f"{plan.protocol.id}  administration list  {label}  {date_text(date)}", ""]
+    head = f"{'Time':<17} {'Item':<28} {'Dose':<16} {'Route':<9} {'No.':<8} {'Given':<6} {'At':<6} Initials"
+    out += [head, "-" * len(head)]
+    for e in events:
+        dose = dose_text(e) or ""
+        number = f"{e.administration}/{e.administrations}" if e.administrations else ""
+        out.append(
+            f"{time_text(e) or 'all day':<17} {e.name:<28} {dose:<16} {e.route or '':<9} {number:<8}"
+            f" {'[ ]':<6} {'__:__':<6} ____"
+        )
+    return printable("\n".join(out) + "\n")
