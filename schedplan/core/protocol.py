@@ -513,6 +513,9 @@ class Event(_Model):
             if self.dose.per is Per.DAY and 24 % self.every.hours:
                 raise ValueError(f"a per-day dose every {self.every.hours} hours does not divide into whole"
                                  " administrations a day; write the dose per administration or per course")
+        if self.frequency is not None and (self.times is not None or self.every is not None):
+            raise ValueError("frequency not_stated says the record gives no administrations a day, but times or every"
+                             " gives them: drop one")
         if self.every is not None:
             days = self.when.literal_days()
             if days is not None and len(days) > 1 and sorted(days) != list(range(min(days), max(days) + 1)):
@@ -803,6 +806,16 @@ def timing_problems(p: Protocol) -> list[Problem]:
             problems.append(Problem(message=f"{where[2]} names the event itself", loc=where))
         else:
             refs[e.id] = target
+            series = p.event(target)
+            own_days = e.when.literal_days()
+            if own_days is None and e.when.same_as is not None and (same := p.event(e.when.same_as)) is not None:
+                own_days = same.when.literal_days()
+            if series is not None and series.every is not None and (own_days is None or len(own_days) != 1):
+                problems.append(Problem(
+                    message=f"{where[2]} names {target!r}, an every series that starts on one day: give this event"
+                    " that one day (when: {day: ...}); it is then tied to each administration of the series",
+                    loc=("events", i, "when"),
+                ))
     reported: set[str] = set()
     for i, e in enumerate(p.events):
         seen = [e.id]

@@ -18,6 +18,9 @@ BAD = TIMES / "bad"
         ("after-cycle", 12, "first -> second -> first goes round in a cycle"),
         ("times-and-every", 13, "not times and every together"),
         ("time-25", 11, "time '25:00' is not a time of day; write HH:MM"),
+        # a premedication on every day of a series that starts on one: untimed doses on the other days
+        ("tied-to-series-days", 18, "an every series that starts on one day"),
+        ("frequency-and-times", 7, "frequency not_stated says the record gives no administrations a day"),
     ],
 )
 def test_bad_timing_is_one_located_problem(cli, name, line, message):

@@ -90,3 +90,14 @@ def test_an_event_with_one_administration_keeps_its_key_and_several_get_one_each
     assert all(e.administration is None and e.administrations is None for e in seq.events)
     cyt = times_plan("cytarabine-bid", ANCHOR)
     assert [e.key for e in cyt.events][:2] == ["cytarabine/1/a1", "cytarabine/1/a2"]
+
+
+def test_a_premedication_tied_to_a_series_comes_before_each_of_its_administrations():
+    p = times_plan("busulfan-premed", ANCHOR)
+    pre = [e for e in p.events if e.event_id == "antiemetic"]
+    bu = [e for e in p.events if e.event_id == "busulfan"]
+    assert len(pre) == 16
+    for a, b in zip(pre, bu, strict=True):
+        assert dt.datetime.combine(a.date, a.time) == dt.datetime.combine(b.date, b.time) - dt.timedelta(minutes=30)
+        assert a.dose.value == Decimal(8)  # per dose: each as written
+        assert p.events.index(a) < p.events.index(b)
