@@ -19,7 +19,9 @@ def _select(p: argparse.ArgumentParser, *, ranges: bool = False, cycle_delay: bo
     g.add_argument("--drug", metavar="NAME", help="the event's name or id, e.g. isatuximab")
     g.add_argument("--day", type=int, metavar="N", help="the day (within its cycle for cycle protocols)")
     g.add_argument(
-        "--cycle", type=int, metavar="K",
+        "--cycle",
+        type=int,
+        metavar="K",
         help="the cycle" + ("; without --drug: cycle K and every later cycle start later" if cycle_delay else ""),
     )
     g.add_argument("--date", metavar="YYYY-MM-DD", help="the date it is on now (instead of --day)")
@@ -42,7 +44,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         " amendment. Prints what changed. `schedplan show PLAN.json` shows the course as it stands.",
     )
     p.add_argument("plan_file", metavar="PLAN.json", help="a plan saved with `schedplan plan ... --save PLAN.json`")
-    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True, help="what happened: hold, delay, modify, given or undo", parser_class=type(p))
+    kinds = p.add_subparsers(
+        dest="kind",
+        metavar="KIND",
+        required=True,
+        help="what happened: hold, delay, modify, given or undo",
+        parser_class=type(p),
+    )
     hold = kinds.add_parser("hold", help=KINDS["hold"], description=KINDS["hold"])
     _select(hold)
     _who(hold)

@@ -106,6 +106,23 @@ def share_of_course(dose: Dose, amount: Decimal, course_days: int, fraction: Fra
     return Share(this, _amount(_dec(this)) if _exact_in(this, 4) else f"({expr})", step)
 
 
+def share_of_administrations(share: Share, dose: Dose, amount: Decimal, administrations: int) -> Share:
+    """A day's (or a series' course) amount divided equally over its ``administrations``; a per-dose amount
+    is each administration's as written. The step reads "3.2 mg/kg/day / 4 administrations = 0.8 mg/kg"."""
+    if administrations <= 1 or dose.per is Per.DOSE:
+        return share
+    u = dose.unit.display
+    this = share.amount / administrations
+    if share.step is None:  # the prescribed amount itself: "12.8 mg/kg/course"
+        before = prescribed_text(amount, dose.unit, dose.per)
+    else:  # a day's share of a course: "3.2 mg/kg/day"
+        before = f"{share.shown} {u}/day"
+    step = f"{before} / {administrations} administrations = {_amount(_dec(this))} {u}"
+    expr = share.shown[1:-1] if share.shown.startswith("(") else share.shown
+    shown = _amount(_dec(this)) if _exact_in(this, 4) else f"({expr} / {administrations})"
+    return Share(this, shown, step if share.step is None else f"{share.step}; {step}")
+
+
 @dataclass(frozen=True)
 class Scaled:
     """Step 2: the share scaled by BSA, by weight, or not at all (a flat dose), in the unit's quantity."""
@@ -261,12 +278,19 @@ def apply_rounding(
     )
 
 
-def share_text(dose: Dose, course_days: int, fraction: Fraction | None) -> str | None:
-    """'2/3 of the course', '1/3 of the course (3 days)', or None for a dose that is not a course's part."""
+def share_text(dose: Dose, course_days: int, fraction: Fraction | None, administrations: int = 1) -> str | None:
+    """'2/3 of the course', '1/3 of the course (3 days)', '1/2 of the day's dose', or None for a dose that
+    is not a part of a course or a day."""
+    n = administrations if dose.per is not Per.DOSE else 1
+    of_day = f", 1/{n} of the day's share ({n} administrations)" if n > 1 else ""
     if dose.per is Per.COURSE and fraction is not None:
-        return f"{_frac(fraction)} of the course"
+        return f"{_frac(fraction)} of the course{of_day}"
     if dose.per is Per.COURSE and course_days > 1:
-        return f"1/{course_days} of the course ({course_days} days)"
+        return f"1/{course_days} of the course ({course_days} days){of_day}"
+    if dose.per is Per.COURSE and n > 1:
+        return f"1/{n} of the course ({n} administrations)"
+    if n > 1:
+        return f"1/{n} of the day's dose ({n} administrations)"
     return None
 
 
@@ -311,11 +335,13 @@ def calculate(
     drug: str = "",
     renal: RenalValue | None = None,
     age: int | None = None,
+    administrations: int = 1,
 ) -> CalculatedDose:
     """The dose of one administration.
 
     ``amount`` is the prescribed amount (already resolved from choices); ``course_days`` the number of
-    days a per-course amount is divided over; ``fraction`` this day's share of a split course.
+    days a per-course amount is divided over; ``fraction`` this day's share of a split course;
+    ``administrations`` the number the day's share (or an `every` series' course) is divided equally over.
     With a site ``policy``, its rules for ``drug`` act in this order: dosing weight, BSA cap, maximum
     single dose, rounding; each one that acts is listed in ``rules`` and in the calculation. ``age`` (years on the
     dose date) decides, under the policy's ``age:`` rule, whether the adult dosing-weight rule applies; ``renal`` is
@@ -331,7 +357,7 @@ def calculate(
     )
     if age_action is not None and age_action.rule == "age-not-given" and policy_weight is None:
         age_action = None  # the adult rule does not act on this dose: the age does not matter to it
-    share = share_of_course(dose, amount, course_days, fraction)
+    share = share_of_administrations(share_of_course(dose, amount, course_days, fraction), dose, amount, administrations)
     if unit.basis is Basis.PER_M2:
         scaled = scale_by_bsa(share, unit, patient, policy_weight, policy, drug)
     elif unit.basis is Basis.PER_KG:
@@ -379,5 +405,5 @@ def calculate(
         calculated_value=calculated,
         change_percent=change_percent,
         rules=actions,
-        share=share_text(dose, course_days, fraction),
+        share=share_text(dose, course_days, fraction, administrations),
     )

@@ -6,6 +6,7 @@ protocol's dose, exactly. Each rule that changes a dose says so, in order, in th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +16,8 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from schedplan.core.model import Model
-from schedplan.core.protocol import EventKind, Protocol
+from schedplan.core.protocol import EventKind, Protocol, Route
+from schedplan.core.timeofday import Clock
 from schedplan.core.units import Basis, Quantity
 
 _Model = Model  # the one base of schedplan's models (core.model)
@@ -242,6 +244,31 @@ class AgeRule(_Model):
     source: str | None = None
 
 
+class DefaultTimes(_Model):
+    """A unit's usual start of each kind of event where a protocol gives none; marked as the site's in every view."""
+
+    drug: Clock | None = None
+    cell_product: Clock | None = None
+    radiation: Clock | None = None
+    procedure: Clock | None = None
+    visit: Clock | None = None
+    sample: Clock | None = None
+    routes: dict[Route, Clock] = Field(
+        default_factory=dict, description="drugs and cell products by route, before `drug`: {PO: \"09:00\"}"
+    )
+    premedication_lead_minutes: int | None = Field(
+        default=None, ge=1, le=24 * 60,
+        description="how long before its drug a premedication timed `relative_to` it without minutes is given",
+    )
+
+    def time_for(self, kind: EventKind, routes: list[Route]) -> dt.time | None:
+        """The site's time for an event of ``kind`` given by ``routes`` (one route only counts), or None."""
+        if kind in (EventKind.DRUG, EventKind.CELL_PRODUCT) and len(routes) == 1 and routes[0] in self.routes:
+            return self.routes[routes[0]]
+        time: dt.time | None = getattr(self, kind.value, None)
+        return time
+
+
 class SitePolicy(_Model):
     name: str
     version: str
@@ -273,6 +300,9 @@ class SitePolicy(_Model):
         default=Decimal("0"), ge=0, le=50, description="how far a double-checker's dose may be from ours"
     )
     notes: list[str] = Field(default_factory=list)
+    default_times: DefaultTimes | None = Field(
+        default=None, description="usual start times by kind and route, and the premedication lead time"
+    )
 
     @field_validator("version", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from pydantic import (
 from schedplan.core.eligibility import Criteria
 from schedplan.core.model import Model
 from schedplan.core.patient import BSAFormula
+from schedplan.core.timeofday import MAX_ADMINISTRATIONS, Clock, Every, RelativeTo
 from schedplan.core.units import Basis, DoseUnit, Per
 from schedplan.core.validation import problems_from_validation
 from schedplan.errors import Problem, ProtocolInvalid
@@ -387,6 +388,11 @@ class When(_Model):
         return None
 
 
+def _per_word(v: Any) -> Any:
+    # `per: administration` is the same as `per: dose`: each administration gets the amount as written
+    return "dose" if v == "administration" else v
+
+
 class Dose(_Model):
     """A prescribed dose: amount, unit, per dose/day/course, and how a course is split."""
 
@@ -394,7 +400,10 @@ class Dose(_Model):
         description="a number, {choice: KEY} (a parameter), or {by: KEY, values: {...}} (by an enum choice)"
     )
     unit: UnitField = Field(description="mg/m2, g/m2, mg/kg, x10^6 cells/kg, mg, x10^6 IU, Gy ...")
-    per: Per = Field(default=Per.DOSE, description="dose (each time), day, or course (a total over the days)")
+    per: Annotated[Per, BeforeValidator(_per_word)] = Field(
+        default=Per.DOSE,
+        description="dose or administration (each time), day, or course (a total over the days and administrations)",
+    )
     split: list[FractionField] | None = Field(
         default=None, description="per course only: the fraction given on each day, in day order; adds up to 1"
     )
@@ -452,6 +461,13 @@ class Event(_Model):
         default=None, description="not_stated: each day's amount is a daily total; the record gives no frequency"
     )
     limits: list[DoseLimit] = Field(default_factory=list, description="hard limits on each administration")
+    time: Clock | None = Field(default=None, description="the clock time of the administration, \"08:00\"")
+    times: list[Clock] | None = Field(
+        default=None, min_length=1, max_length=MAX_ADMINISTRATIONS, description="several administrations a day"
+    )
+    every: Every | None = Field(default=None, description="every N hours, count times, from the first day")
+    relative_to: RelativeTo | None = Field(default=None, description="timed from another event's administrations")
+    after: str | None = Field(default=None, description="starts when this event (same day) ends: start + duration")
 
     @field_validator("id")
     @classmethod
@@ -483,7 +499,27 @@ class Event(_Model):
             if days is not None and len(days) != len(self.dose.split):
                 raise ValueError(f"split has {len(self.dose.split)} fractions for {len(days)} days")
         self._check_marks()
+        self._check_times()
         return self
+
+    def _check_times(self) -> None:
+        """Times in order, each once; `every` with a per-day dose fits a day (one way of timing: timing_problems)."""
+        if self.times is not None and (sorted(set(self.times)) != list(self.times)):
+            raise ValueError("times must be in order through the day, each once")
+        if self.every is not None and self.dose is not None:
+            if self.dose.split is not None:
+                raise ValueError("split gives a course's share per day; with every, the course divides over the"
+                                 " administrations - drop split")
+            if self.dose.per is Per.DAY and 24 % self.every.hours:
+                raise ValueError(f"a per-day dose every {self.every.hours} hours does not divide into whole"
+                                 " administrations a day; write the dose per administration or per course")
+        if self.frequency is not None and (self.times is not None or self.every is not None):
+            raise ValueError("frequency not_stated says the record gives no administrations a day, but times or every"
+                             " gives them: drop one")
+        if self.every is not None:
+            days = self.when.literal_days()
+            if days is not None and len(days) > 1 and sorted(days) != list(range(min(days), max(days) + 1)):
+                raise ValueError("with every, when gives the first day (or a range of days): the series runs across days")
 
     def _check_marks(self) -> None:
         """assumed names only values the event has; frequency and limits need a dose in a matching unit."""
@@ -572,7 +608,8 @@ class Protocol(_Model):
 
 
 def entry_bound(p: Protocol) -> int:
-    """The most dated entries any plan of ``p`` can have: each event's days (per cycle) x the most cycles."""
+    """The most dated entries any plan of ``p`` can have: each event's days (per cycle) x its administrations a
+    day (an `every` series: its count) x the most cycles."""
     cycles = 1
     if p.is_cycles:
         n = p.anchor.cycles
@@ -597,7 +634,22 @@ def entry_bound(p: Protocol) -> int:
             return days(target.when) if target is not None and target.when.same_as is None else 0
         return 1  # a day chosen by a parameter
 
-    return cycles * sum(days(e.when) for e in p.events)
+    def per_day(e: Event, depth: int = 0) -> int:
+        """Administrations an occurrence has: times, an `every` series (on its first day only), or its target's."""
+        if e.times is not None:
+            return len(e.times)
+        if e.every is not None:
+            return e.every.count
+        ref = e.relative_to.event if e.relative_to is not None else e.after
+        target = p.event(ref) if ref is not None else None
+        if target is not None and depth < len(p.events):  # a cycle of references is refused elsewhere
+            return per_day(target, depth + 1)
+        return 1
+
+    def occurrences(e: Event) -> int:
+        return e.every.count if e.every is not None else days(e.when) * per_day(e)
+
+    return cycles * sum(occurrences(e) for e in p.events)
 
 
 def semantic_problems(p: Protocol) -> list[Problem]:
@@ -716,8 +768,66 @@ def semantic_problems(p: Protocol) -> list[Problem]:
                     " day(s): give one fraction per day", *base, "dose", "split")
         if e.kind is EventKind.DRUG and e.dose is None and e.dose_note is None:
             add("a drug needs a dose, or a dose_note saying why there is none (e.g. 'not stated')", *base)
+    problems.extend(timing_problems(p))
     entries = entry_bound(p)
     if entries > MAX_ENTRIES:
         add(f"a plan of this protocol can have {entries:,} dated entries (events x days x cycles);"
             f" the limit is {MAX_ENTRIES:,}", "events")
+    return problems
+
+
+TIMINGS = ("time", "times", "every", "relative_to", "after")  # the ways of timing an event, one at most
+
+
+def timing_problems(p: Protocol) -> list[Problem]:
+    """One way of timing an event; `relative_to` and `after` name events of the protocol, never going round."""
+    problems: list[Problem] = []
+    ids = {e.id for e in p.events}
+    for i, e in enumerate(p.events):
+        given = [k for k in TIMINGS if getattr(e, k) is not None]
+        if len(given) > 1:
+            problems.append(Problem(
+                message=f"give one of {', '.join(TIMINGS)} - not {' and '.join(given)} together",
+                loc=("events", i, given[-1]),
+            ))
+    refs: dict[str, str] = {}
+    for i, e in enumerate(p.events):
+        if e.relative_to is not None:
+            where: tuple[str | int, ...] = ("events", i, "relative_to", "event")
+            target = e.relative_to.event
+        elif e.after is not None:
+            where, target = ("events", i, "after"), e.after
+        else:
+            continue
+        if target not in ids:
+            problems.append(Problem(message=f"{where[2]} names no event {target!r} (events: {', '.join(sorted(ids))})",
+                                    loc=where))
+        elif target == e.id:
+            problems.append(Problem(message=f"{where[2]} names the event itself", loc=where))
+        else:
+            refs[e.id] = target
+            series = p.event(target)
+            own_days = e.when.literal_days()
+            if own_days is None and e.when.same_as is not None and (same := p.event(e.when.same_as)) is not None:
+                own_days = same.when.literal_days()
+            if series is not None and series.every is not None and (own_days is None or len(own_days) != 1):
+                problems.append(Problem(
+                    message=f"{where[2]} names {target!r}, an every series that starts on one day: give this event"
+                    " that one day (when: {day: ...}); it is then tied to each administration of the series",
+                    loc=("events", i, "when"),
+                ))
+    reported: set[str] = set()
+    for i, e in enumerate(p.events):
+        seen = [e.id]
+        nxt = refs.get(e.id)
+        while nxt is not None and nxt not in seen:
+            seen.append(nxt)
+            nxt = refs.get(nxt)
+        if nxt == e.id and not reported & set(seen):
+            reported |= set(seen)
+            key = "after" if e.after is not None else "relative_to"
+            problems.append(Problem(
+                message=f"{' -> '.join([*seen, e.id])} goes round in a cycle: one of them needs a time of its own",
+                loc=("events", i, key),
+            ))
     return problems

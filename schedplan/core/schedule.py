@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.administrations import Slot, divided_over, slots_for
 from schedplan.core.choices import ChoiceValue, resolve_choices
 from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
@@ -70,6 +71,14 @@ class PlannedEvent(BaseModel):
         default=None, description="set when the dose is a daily total whose frequency the record does not state"
     )
     overrides: list[Override] = Field(default_factory=list, description="limits passed by the user, with the reason")
+    time: dt.time | None = Field(default=None, description="the clock time of this administration; None: all-day")
+    administration: int | None = Field(
+        default=None, description="n of `administrations` within the day or the `every` series; None: the only one"
+    )
+    administrations: int | None = Field(default=None, description="m: how many that day or series (more than 1)")
+    source_of_time: str | None = Field(
+        default=None, description="'protocol', 'site' (the site policy's default time), or None (no time)"
+    )
 
 
 class PolicyInfo(BaseModel):
@@ -208,17 +217,27 @@ def plan(
     order = {e.id: i for i, e in enumerate(protocol.events)}
 
     renal_on = _renal_lookup(factors, patient, policy)
-    rows: list[tuple[tuple[int, int, int, int], PlannedEvent]] = []
+    def occurs(event: Event, cycle: int | None) -> list[int]:
+        if not _applies(event, resolved):
+            return []
+        days = _when_days(protocol, event.when, cycle, resolved)
+        return days[:1] if event.every is not None else days
+
+    slots = slots_for(protocol, policy, occurs)
+    rows: list[tuple[tuple[int, int, int, int, int, int], PlannedEvent]] = []
     for event in protocol.events:
         if not _applies(event, resolved):
             continue
         amount = _amount(event, resolved) if event.dose is not None else None
         assumed = event_assumed(protocol, event, patient)
+        untimed_why: set[str] = set()
         for cycle in cycles:
-            days = _when_days(protocol, event.when, cycle, resolved)
+            days = occurs(event, cycle)
             for n, day in enumerate(days):
-                offset = day if cycle is None else (cycle - 1) * cycle_days + (day - 1)
-                date = anchor.add(days=offset)
+                day_slots, why = slots(event.id, cycle, day)
+                if why is not None:
+                    untimed_why.add(why)
+                administrations, whole_course = divided_over(event, day_slots)
                 dose: CalculatedDose | None = None
                 dose_note = event.dose_note
                 if event.dose is not None and amount is not None:
@@ -228,50 +247,28 @@ def plan(
                             problems=[Problem(message=f"{event.id}: split has {len(split)} fractions for {len(days)} days")],
                             source=protocol.id,
                         )
+                    date = anchor + dt.timedelta(days=day if cycle is None else (cycle - 1) * cycle_days + (day - 1))
                     dose = calculate(
                         event.dose,
                         amount,
                         patient,
-                        course_days=len(days),
+                        course_days=1 if whole_course else len(days),
                         fraction=Fraction(split[n]) if split else None,
                         policy=policy,
                         drug=event.name,
                         renal=renal_on(date),
                         age=factors.age_on(date) if factors is not None else None,
+                        administrations=administrations,
                     )
                 elif event.dose is not None:
                     dose_note = event.dose_note or "dose not stated"
                 key = event.id + (f"/c{cycle}" if cycle is not None else "") + f"/{n + 1}"
                 rank = order[event.premedication_for] if event.premedication_for else order[event.id]
-                sort_key = (offset, rank, 0 if event.premedication_for else 1, order[event.id])
-                rows.append(
-                    (
-                        sort_key,
-                        PlannedEvent(
-                            key=key,
-                            event_id=event.id,
-                            date=date,
-                            day=day,
-                            cycle=cycle,
-                            label=day_label(day, cycle),
-                            kind=event.kind,
-                            name=event.name,
-                            route=event.route_text(),
-                            route_note=event.route_note,
-                            duration_minutes=event.duration_minutes,
-                            dose=dose,
-                            dose_note=dose_note,
-                            premedication_for=event.premedication_for,
-                            outpatient=event.outpatient,
-                            approximate_day=event.approximate_day is True
-                            or (isinstance(event.approximate_day, list) and day in event.approximate_day),
-                            notes=event.notes,
-                            assumed=assumed,
-                            frequency=frequency_note(event),
-                        ),
-                    )
-                )
+                for slot in day_slots:
+                    rows.append(_row(event, slot, key, day, cycle, anchor, cycle_days, rank, order[event.id],
+                                     dose, dose_note, assumed))
         warnings.extend(_event_warnings(event, amount))
+        warnings.extend(_time_warnings(protocol, event, untimed_why))
         warnings.extend(mark_warnings(protocol, event))
     warnings.extend(protocol_mark_warnings(protocol, patient))
     warnings.extend(_patient_warnings(protocol, patient))
@@ -338,6 +335,66 @@ def _factor_fields(
     renal = renal_on(first)
     if renal is not None:
         out["renal"], out["renal_value"] = renal.shown, renal.value
+    return out
+
+
+def _row(
+    event: Event, slot: Slot, key: str, day: int, cycle: int | None, anchor: dt.date, cycle_days: int,
+    rank: int, place: int, dose: CalculatedDose | None, dose_note: str | None, assumed: dict[str, str],
+) -> tuple[tuple[int, int, int, int, int, int], PlannedEvent]:
+    """One administration as a dated row, with its sort key: the day, the time (untimed first), the drug a
+    premedication is for, premedications before it, the protocol's order, the administration."""
+    day += slot.offset_days
+    offset = (day if cycle is None else (cycle - 1) * cycle_days + (day - 1))
+    minutes = -1 if slot.time is None else slot.time.hour * 60 + slot.time.minute
+    several = slot.of > 1
+    return (
+        (offset, minutes, rank, 0 if event.premedication_for else 1, place, slot.n),
+        PlannedEvent(
+            key=f"{key}/a{slot.n}" if several else key,
+            event_id=event.id,
+            date=anchor + dt.timedelta(days=offset),
+            day=day,
+            cycle=cycle,
+            label=day_label(day, cycle),
+            kind=event.kind,
+            name=event.name,
+            route=event.route_text(),
+            route_note=event.route_note,
+            duration_minutes=event.duration_minutes,
+            dose=dose,
+            dose_note=dose_note,
+            premedication_for=event.premedication_for,
+            outpatient=event.outpatient,
+            approximate_day=event.approximate_day is True
+            or (isinstance(event.approximate_day, list) and day in event.approximate_day),
+            notes=event.notes,
+            assumed=assumed,
+            frequency=frequency_note(event),
+            time=slot.time,
+            administration=slot.n if several else None,
+            administrations=slot.of if several else None,
+            source_of_time=slot.source,
+        ),
+    )
+
+
+def _time_warnings(protocol: Protocol, event: Event, why: set[str]) -> list[PlanWarning]:
+    """An event timed from another that could not be given a time: what the record or the site must state."""
+    out = []
+    if "lead-not-stated" in why and event.relative_to is not None:
+        out.append(PlanWarning(
+            code="time-not-stated",
+            message=f"{event.name}: the time before {event.relative_to.event} is not stated in the protocol - left"
+            " all-day; the site policy's default_times premedication_lead_minutes gives one",
+            event_id=event.id,
+        ))
+    if "duration-not-stated" in why and event.after is not None:
+        out.append(PlanWarning(
+            code="time-not-stated",
+            message=f"{event.name}: starts after {event.after}, whose duration is not stated - left all-day",
+            event_id=event.id,
+        ))
     return out
 
 

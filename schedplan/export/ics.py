@@ -1,6 +1,7 @@
 """A plan as an iCalendar file (RFC 5545), built with the icalendar API: stable UIDs, rule-based VTIMEZONEs.
 
-One VEVENT per planned event; all-day unless it is an administration and a time is given. Each item's
+One VEVENT per administration; at its time where the plan gives one (the protocol's or the site policy's),
+else at ``--time`` for drugs, cell products and radiation, else all-day. Each item's
 UID comes from the plan id and its place in the protocol only (see core.changes.item_uid), so an export
 after a replan updates the same items: SEQUENCE and LAST-MODIFIED move only on items whose content
 changed, and items no longer in the plan are written as STATUS:CANCELLED.
@@ -26,6 +27,7 @@ from schedplan.core.dates import day_label
 from schedplan.core.protocol import EventKind
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.errors import InputError
+from schedplan.export.clock import clock_warning, end_of, interval_warnings, unambiguous, zoned
 from schedplan.export.vtimezone import vtimezone
 from schedplan.words import dose_text, duration_text
 
@@ -118,7 +120,7 @@ class IcsOptions:
     """How a plan is written as a calendar."""
 
     tz: str = "UTC"  # IANA zone of timed events
-    time: dt.time | None = None  # default administration time; None: every event is all-day
+    time: dt.time | None = None  # the time of administrations the plan gives none; None: those are all-day
     day_labels: bool = False  # also one all-day "Day -4" / "C1 D8" item per day
     alarm: dt.timedelta | None = None  # one DISPLAY reminder this long before each event
     audience: str = "staff"  # "patient": no doses, no calculations
@@ -174,6 +176,10 @@ def summary(e: PlannedEvent, audience: str = "staff") -> str:
         parts.append(dose_text(e) + (" daily total" if e.frequency else ""))
     if e.route:
         parts.append(e.route)
+    if e.administrations:
+        parts.append(f"{e.administration}/{e.administrations}")
+    if e.source_of_time == "site":
+        parts.append("(site time)")
     if audience == "staff" and e.overrides:
         parts.append("(LIMIT OVERRIDDEN)")
     return " ".join(parts)
@@ -182,6 +188,7 @@ def summary(e: PlannedEvent, audience: str = "staff") -> str:
 def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
     """Everything about one event a nurse (or, without doses, a patient) needs, one fact a line."""
     lines = [f"{e.label}: {e.name}"]
+    lines.extend(time_lines(e))
     if audience == "staff":
         if e.dose is not None:
             lines.append(f"Dose: {dose_text(e)}")
@@ -206,6 +213,17 @@ def description(e: PlannedEvent, plan: Plan, audience: str = "staff") -> str:
         lines.extend(getattr(e, "course_lines", ()))
     lines.append(f"Protocol: {plan.protocol.id} version {plan.protocol.version}")
     return "\n".join(lines)
+
+
+def time_lines(e: PlannedEvent) -> list[str]:
+    """The administration's time and where it comes from, and which administration of the day or series it is."""
+    lines = []
+    if e.time is not None:
+        whose = " - the site policy's usual time, not the protocol's" if e.source_of_time == "site" else ""
+        lines.append(f"Time: {e.time:%H:%M}{whose}")
+    if e.administrations:
+        lines.append(f"Administration {e.administration} of {e.administrations}")
+    return lines
 
 
 def marker_lines(e: PlannedEvent, audience: str = "staff") -> list[str]:
@@ -238,6 +256,7 @@ class IcsExport:
 
     data: bytes
     items: tuple[CalendarItem, ...]
+    warnings: tuple[str, ...] = ()  # administrations at a time the clocks skip or repeat, and what was done
 
 
 @dataclass(frozen=True)
@@ -253,33 +272,24 @@ def _content_hash(event: Event) -> str:
 
 
 def _event_time(e: PlannedEvent, options: IcsOptions) -> dt.time | None:
-    own = getattr(e, "time", None)  # a protocol time of day, when the model has one
-    if isinstance(own, dt.time):
-        return own
+    if e.time is not None:  # the protocol's or the site policy's time of this administration
+        return e.time
     return options.time if e.kind in TIMED_KINDS else None
 
 
-def _zoned(date: dt.date, time: dt.time, tz: str) -> dt.datetime:
-    if tz == "UTC":
-        return dt.datetime.combine(date, time, tzinfo=dt.timezone.utc)
-    zone = ZoneInfo(tz)
-    start = dt.datetime.combine(date, time, tzinfo=zone)
-    if start.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
-        raise InputError(
-            f"{time:%H:%M} does not exist on {date.isoformat()} in {tz} (the clocks change that night);"
-            " give another --time",
-            field="time",
-        )
-    return start
-
-
-def _draft_event(e: PlannedEvent, uid: str, plan: Plan, options: IcsOptions) -> tuple[Event, dt.datetime | None]:
+def _draft_event(
+    e: PlannedEvent, uid: str, plan: Plan, options: IcsOptions
+) -> tuple[Event, dt.datetime | None, str | None]:
     time = _event_time(e, options)
     text = summary(e, options.audience)
+    note = None
+    if time is not None:
+        start, note = zoned(e.date, time, options.tz)
+    info = description(e, plan, options.audience) + (f"\nClock change: {note}" if note else "")
     common = {
         "uid": uid,
         "summary": text,
-        "description": description(e, plan, options.audience),
+        "description": info,
         "categories": [CATEGORY[e.kind]],
         "stamp": dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),  # replaced; Event.new needs one
     }
@@ -287,13 +297,12 @@ def _draft_event(e: PlannedEvent, uid: str, plan: Plan, options: IcsOptions) -> 
         ev = Event.new(start=e.date, end=e.date + dt.timedelta(days=1), transparency="TRANSPARENT", **common)
         start = None
     else:
-        start = _zoned(e.date, time, options.tz)
         minutes = e.duration_minutes or DEFAULT_TIMED_MINUTES
-        ev = Event.new(start=start, end=start + dt.timedelta(minutes=minutes), **common)
+        ev = Event.new(start=unambiguous(start), end=unambiguous(end_of(start, minutes)), **common)
     if options.alarm is not None:
         ev.add_component(Alarm.new_display(description=text, trigger=-options.alarm))
     del ev["DTSTAMP"]
-    return ev, start
+    return ev, start, (clock_warning(e, note) if note else None)
 
 
 def _day_offsets(plan: Plan) -> list[dt.date]:
@@ -327,9 +336,10 @@ def day_label_for(plan: Plan, date: dt.date) -> tuple[str, str]:
     return f"day-label/c{cycle}/{day}", day_label(day, cycle)
 
 
-def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft], list[dt.datetime]]:
+def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft], list[dt.datetime], list[str]]:
     drafts: list[_Draft] = []
     starts: list[dt.datetime] = []
+    warnings: list[str] = []
     if options.day_labels:
         for date in _day_offsets(plan):
             key, label = day_label_for(plan, date)
@@ -348,13 +358,15 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
             del ev["DTSTAMP"]
             drafts.append(_Draft(key=key, summary=label, date=date, event=ev))
     for e in plan.events:
-        ev, start = _draft_event(e, item_uid(plan_id, e.key), plan, options)
+        ev, start, warning = _draft_event(e, item_uid(plan_id, e.key), plan, options)
         if getattr(e, "status", None) == "held":  # held by an amendment: the item stays, cancelled
             ev.add("status", "CANCELLED")
         if start is not None:
             starts.append(start)
+        if warning is not None:
+            warnings.append(warning)
         drafts.append(_Draft(key=e.key, summary=summary(e, options.audience), date=e.date, event=ev))
-    return drafts, starts
+    return drafts, starts, warnings + interval_warnings(plan.events, options.tz)
 
 
 def _cancelled(item: CalendarItem) -> Event:
@@ -389,7 +401,7 @@ def build_ics(
     plan_id = plan_id or str(uuid.uuid4())
     stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     previous = {i.key: i for i in (items or ())}
-    drafts, starts = _drafts(plan, plan_id, options)
+    drafts, starts, warnings = _drafts(plan, plan_id, options)
     current = {d.key for d in drafts}
     for item in previous.values():
         if item.key not in current:
@@ -432,7 +444,7 @@ def build_ics(
                 date=d.date,
             )
         )
-    return IcsExport(data=cal.to_ical(), items=tuple(states))
+    return IcsExport(data=cal.to_ical(), items=tuple(states), warnings=tuple(warnings))
 
 
 def plan_to_ics(

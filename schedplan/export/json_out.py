@@ -1,4 +1,9 @@
-"""A plan as the JSON contract of `schedplan plan --format json`: decimals written as exact JSON numbers."""
+"""A plan as the JSON contract of `schedplan plan --format json`: decimals written as exact JSON numbers.
+
+Each event is one administration: ``time`` ("HH:MM" or null), ``administration`` ({"n", "of"} or null when it
+is the only one), ``source_of_time`` ("protocol", "site" or null); with a zone (``--tz``) also ``start`` and
+``end``, ISO datetimes with the offset (``end`` null where the duration is not stated).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.jsontext import dumps
 from schedplan.core.schedule import Plan, PlannedEvent
+from schedplan.export.clock import clock_warning, event_moments, interval_warnings
 
 __all__ = ["dumps", "dose_dict", "event_dict", "plan_dict", "render"]
 
@@ -27,7 +33,17 @@ def dose_dict(dose: CalculatedDose | None) -> dict[str, Any] | None:
     }
 
 
-def event_dict(e: PlannedEvent) -> dict[str, Any]:
+def event_dict(e: PlannedEvent, tz: str | None = None) -> dict[str, Any]:
+    """One administration; with ``tz`` its ``start`` and ``end`` in that zone."""
+    out = _event_fields(e)
+    if tz is not None:
+        start, end, _ = event_moments(e, tz)
+        out["start"] = start.isoformat() if start else None
+        out["end"] = end.isoformat() if end else None
+    return out
+
+
+def _event_fields(e: PlannedEvent) -> dict[str, Any]:
     return {
         "date": e.date.isoformat(),
         "day": e.day,
@@ -49,6 +65,9 @@ def event_dict(e: PlannedEvent) -> dict[str, Any]:
         "frequency": "not_stated" if e.frequency else None,
         "frequency_note": e.frequency,
         "overrides": [o.model_dump() for o in e.overrides],
+        "time": f"{e.time:%H:%M}" if e.time is not None else None,
+        "administration": {"n": e.administration, "of": e.administrations} if e.administrations else None,
+        "source_of_time": e.source_of_time,
     }
 
 
@@ -69,8 +88,22 @@ def _factors(plan: Plan) -> dict[str, Any]:
     return out
 
 
-def plan_dict(plan: Plan, *, policy_path: str | None = None) -> dict[str, Any]:
-    """The plan as plain data, in the documented shape; with ``policy_path``, ``policy.path`` names the policy's file."""
+def clock_warnings(plan: Plan, tz: str) -> list[dict[str, Any]]:
+    """A warning for each administration at a time the clocks skip or repeat in ``tz``, saying what was done."""
+    out = []
+    for e in plan.events:
+        note = event_moments(e, tz)[2]
+        if note is not None:
+            out.append({"code": "clock-change", "message": clock_warning(e, note), "event_id": e.event_id,
+                        "date": e.date.isoformat()})
+    out.extend({"code": "clock-change-interval", "message": m, "event_id": None, "date": None}
+               for m in interval_warnings(plan.events, tz))
+    return out
+
+
+def plan_dict(plan: Plan, *, policy_path: str | None = None, tz: str | None = None) -> dict[str, Any]:
+    """The plan as plain data, in the documented shape; with ``policy_path``, ``policy.path`` names the policy's file;
+    with ``tz`` (an IANA zone, checked by the caller) each event's ``start`` and ``end`` in it."""
     p = plan.patient
     return {
         "protocol": {
@@ -106,7 +139,7 @@ def plan_dict(plan: Plan, *, policy_path: str | None = None) -> dict[str, Any]:
         "anchor_event": plan.anchor_event,
         "anchor_date": plan.anchor_date.isoformat(),
         "choices": dict(plan.choices),
-        "events": [event_dict(e) for e in plan.events],
+        "events": [event_dict(e, tz) for e in plan.events],
         "warnings": [
             {
                 "code": w.code,
@@ -115,7 +148,8 @@ def plan_dict(plan: Plan, *, policy_path: str | None = None) -> dict[str, Any]:
                 "date": w.date.isoformat() if w.date else None,
             }
             for w in plan.warnings
-        ],
+        ]
+        + (clock_warnings(plan, tz) if tz is not None else []),
         "totals": [
             {
                 "name": t.name,
@@ -132,5 +166,5 @@ def plan_dict(plan: Plan, *, policy_path: str | None = None) -> dict[str, Any]:
     }
 
 
-def render(plan: Plan, *, policy_path: str | None = None) -> str:
-    return dumps(plan_dict(plan, policy_path=policy_path)) + "\n"
+def render(plan: Plan, *, policy_path: str | None = None, tz: str | None = None) -> str:
+    return dumps(plan_dict(plan, policy_path=policy_path, tz=tz)) + "\n"

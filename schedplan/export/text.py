@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from itertools import groupby
 
@@ -11,8 +12,18 @@ from schedplan.core.units import dose_display, fmt
 from schedplan.words import date_text, dose_text, duration_text
 
 
+def time_text(e: PlannedEvent) -> str | None:
+    """``08:00``, ``08:00 (site time)`` for the site policy's usual time, or None (all-day)."""
+    if e.time is None:
+        return None
+    return f"{e.time:%H:%M}" + (" (site time)" if e.source_of_time == "site" else "")
+
+
 def event_line(e: PlannedEvent) -> str:
     parts = [e.name]
+    when = time_text(e)
+    if when is not None:
+        parts.insert(0, when)
     dose = dose_text(e)
     if dose:
         parts.append(dose + (" daily total" if e.frequency and e.dose is not None else ""))
@@ -21,6 +32,8 @@ def event_line(e: PlannedEvent) -> str:
     if e.duration_minutes:
         parts.append(f"over {duration_text(e.duration_minutes)}")
     line = "  ".join(parts)
+    if e.administrations:
+        line += f"  [{e.administration} of {e.administrations}]"
     if e.premedication_for:
         line += f"  [before {e.premedication_for}]"
     if e.assumed:
@@ -116,3 +129,22 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
         for n in plan.notes:
             out.append(f"  - {n}")
     return printable("\n".join(out) + "\n")  # stored text never sends control characters to a terminal
+
+
+def administration_list(plan: Plan, date: dt.date) -> str:
+    """One day's administrations in time order, with empty columns to fill in at the bedside: given, time,
+    initials. Untimed entries come first as "all day"; a site policy's time is marked "(site time)". Nothing is
+    cut short: a long name or dose widens its row."""
+    events = [e for e in plan.events if e.date == date]
+    label = events[0].label if events else "no entries"
+    out = [f"{plan.protocol.id}  administration list  {label}  {date_text(date)}", ""]
+    head = f"{'Time':<17} {'Item':<28} {'Dose':<16} {'Route':<9} {'No.':<8} {'Given':<6} {'At':<6} Initials"
+    out += [head, "-" * len(head)]
+    for e in events:
+        dose = dose_text(e) or ""
+        number = f"{e.administration}/{e.administrations}" if e.administrations else ""
+        out.append(
+            f"{time_text(e) or 'all day':<17} {e.name:<28} {dose:<16} {e.route or '':<9} {number:<8}"
+            f" {'[ ]':<6} {'__:__':<6} ____"
+        )
+    return printable("\n".join(out) + "\n")

@@ -20,6 +20,9 @@ def open_plan(path: str) -> SavedPlan:
     return read(path)
 
 
+ADDED_EVENT_KEYS = ("time", "administration", "source_of_time")  # null in a plan saved before they existed
+
+
 def same_schedule(saved_schedule: dict[str, Any], plan: Plan) -> bool:
     """Whether ``plan`` is the schedule that was saved (the protocol file's hash aside)."""
     from schedplan.export.json_out import plan_dict
@@ -27,7 +30,11 @@ def same_schedule(saved_schedule: dict[str, Any], plan: Plan) -> bool:
     # the events and what they were calculated from; not the warnings, which may depend on today's date
     now = plan_dict(plan)
     keys = ("events", "patient", "choices", "anchor_date", "policy")
-    return {k: now.get(k) for k in keys} == {k: saved_schedule.get(k) for k in keys} and {
+    saved = {k: saved_schedule.get(k) for k in keys}
+    if isinstance(saved["events"], list):  # keys the contract gained later (issue 13's times) read as null
+        saved["events"] = [{**dict.fromkeys(ADDED_EVENT_KEYS), **e} if isinstance(e, dict) else e
+                           for e in saved["events"]]
+    return {k: now.get(k) for k in keys} == saved and {
         k: v for k, v in now["protocol"].items() if k != "sha256"
     } == {k: v for k, v in (saved_schedule.get("protocol") or {}).items() if k != "sha256"}
 

@@ -83,7 +83,12 @@ def make(
     elif fmt == "json":
         from schedplan.export.json_out import render
 
-        data = render(done.plan, policy_path=str(done.site.path) if done.site else None).encode("utf-8")
+        tz = (calendar or {}).get("tz")
+        if tz is not None:  # issue 13: with --tz each event's start and end in that zone
+            from schedplan.export.ics import check_zone
+
+            tz = check_zone(tz)
+        data = render(done.plan, policy_path=str(done.site.path) if done.site else None, tz=tz).encode("utf-8")
     else:
         data = table_text(done.plan, show_calculation=show_calculation).encode("utf-8")
     replaced = None
