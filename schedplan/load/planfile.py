@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from schedplan.core.changes import CalendarItem, EventSnapshot
 from schedplan.core.schedule import Plan
 from schedplan.errors import PlanFileError
+from schedplan.export.caldav_publish.record import Publication
 from schedplan.export.json_out import dumps, plan_dict
 
 FORMAT = "schedplan-plan"
@@ -65,6 +66,7 @@ class SavedPlan:
     export_options: dict[str, Any] | None = None  # the options of the last export (tz, time, ...)
     policy_sha256: str | None = None  # of the site policy file the doses were calculated under
     checks: tuple[dict[str, Any], ...] = ()  # independent double checks, oldest first; only ever appended to
+    publications: tuple[Publication, ...] = ()  # CalDAV calendars it was published to (`schedplan publish`)
 
     def updated(self, **changes: Any) -> SavedPlan:
         """A copy with some fields replaced (e.g. ``items=`` after an export)."""
@@ -156,6 +158,7 @@ class _File(_Model):
     export_options: dict[str, Any] | None = None
     policy_sha256: str | None = None
     checks: list[dict[str, Any]] = Field(default_factory=list)
+    publications: list[Publication] = Field(default_factory=list)  # absent in files never published
 
 
 def _to_data(saved: SavedPlan) -> dict[str, Any]:
@@ -200,7 +203,7 @@ def _to_data(saved: SavedPlan) -> dict[str, Any]:
         ],
         "export_options": saved.export_options,
         "checks": list(saved.checks),
-    }
+    } | ({"publications": [p.model_dump(mode="json") for p in saved.publications]} if saved.publications else {})
 
 
 def plan_file_text(saved: SavedPlan) -> str:
@@ -349,6 +352,7 @@ def open_plan(path: str | os.PathLike[str]) -> SavedPlan:
         export_options=model.export_options,
         policy_sha256=model.policy_sha256,
         checks=tuple(model.checks),
+        publications=tuple(model.publications),
     )
     try:
         saved.snapshot()
