@@ -52,6 +52,7 @@ class ServerItem:
     event: icalendar.Event
     etag: str | None
     href: str
+    zones: tuple[str, ...]  # TZIDs of the VTIMEZONEs in the resource
 
 
 def read_calendar(server: Radicale, name: str = CALENDAR) -> dict[str, ServerItem]:
@@ -67,7 +68,8 @@ def read_calendar(server: Radicale, name: str = CALENDAR) -> dict[str, ServerIte
             assert isinstance(event, icalendar.Event)
             uid = str(event["UID"])
             assert uid not in out, f"UID {uid} twice in the calendar"
-            out[uid] = ServerItem(uid=uid, event=event, etag=obj.etag, href=str(obj.url))
+            zones = tuple(str(z["TZID"]) for z in cal.walk("VTIMEZONE"))
+            out[uid] = ServerItem(uid=uid, event=event, etag=obj.etag, href=str(obj.url), zones=zones)
         return out
 
 

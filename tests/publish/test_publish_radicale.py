@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 from caldav.davclient import DAVClient
 
@@ -203,3 +204,19 @@ def test_dry_run_says_what_would_change_and_contacts_no_server(cli, plan_file, r
     assert r.out.splitlines() == ["would cancel 2027-04-12 D+28 Abatacept 700 mg IV"]
     assert "0 to create, 0 to update, 1 to cancel, 18 unchanged" in r.err
     assert plan_file.read_bytes() == before
+
+
+def test_timed_items_carry_their_time_zone_into_each_resource(cli, plan_file, radicale, password, tmp_path):
+    options = ("--audience", "staff", "--time", "08:00", "--tz", "Europe/Rome")
+    r = _publish(cli, plan_file, radicale, *options)
+    assert r.code == 0, r.err
+    on_server = read_calendar(radicale)  # read_calendar insists every TZID has its VTIMEZONE in the resource
+    exported = export_items(cli, plan_file, tmp_path, *options)
+    assert {u: e.start for u, e in exported.items()} == {u: i.event.start for u, i in on_server.items()}
+    fludarabine = next(i.event for i in on_server.values() if str(i.event["SUMMARY"]).startswith("D-14 Fludarabine"))
+    assert fludarabine.start == dt.datetime(2027, 3, 1, 8, 0, tzinfo=ZoneInfo("Europe/Rome"))
+    assert fludarabine["DTSTART"].params["TZID"] == "Europe/Rome"
+    timed = [i for i in on_server.values() if isinstance(i.event.start, dt.datetime)]
+    assert len(timed) == NK_ITEMS - 2  # --time is for drugs and cell products: not the transplant, not the visit
+    assert all(i.zones == ("Europe/Rome",) for i in timed)
+    assert all(i.zones == () for i in on_server.values() if i not in timed)  # all-day: no zone needed
