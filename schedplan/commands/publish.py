@@ -81,8 +81,8 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
     """The command; ``after_each(action)`` is called after each item written (the tests stop the server there)."""
     from schedplan.commands.export import build_options, option_values, same_schedule
     from schedplan.commands.replan import recalculate
-    from schedplan.export.caldav_publish.record import Publication, replace_publication
-    from schedplan.export.caldav_publish.resources import describe, item_resources, plan_actions
+    from schedplan.export.caldav_publish.record import replace_publication
+    from schedplan.export.caldav_publish.resources import describe, plan_actions
     from schedplan.export.ics import build_ics
     from schedplan.load.planfile import check_writable, open_plan, save_plan
 
@@ -103,9 +103,8 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
     values = option_values(args, previous.options if previous else saved.export_options)
     options = build_options(values)
     result = build_ics(plan, plan_id=saved.plan_id, options=options, items=previous.items if previous else ())
-    actions = plan_actions(result.items, previous)
-
     if args.dry_run:
+        actions = plan_actions(result.items, previous)
         for a in actions:
             if a.kind != "unchanged":
                 print(f"would {a.kind:<6} {describe(a.item)}")
@@ -116,23 +115,12 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
         )
         return 0
 
-    from schedplan.export.caldav_publish.server import Target, publish
+    from schedplan.export.caldav_publish.server import Target, publish_export
 
     check_writable(args.plan_file)
-    target = Target(url=url, calendar=calendar, user=user, calendar_url=previous.calendar_url if previous else None)
-    outcome = publish(target, _password(user, url), item_resources(result.data), actions, after_each=after_each)
-
-    wrote = bool(outcome.done or outcome.found)
-    record = Publication(
-        url=url,
-        calendar=calendar,
-        calendar_url=outcome.calendar_url,
-        user=user,
-        options=values,
-        items=tuple(outcome.items),
-    )
-    # stopped before writing anything: the plan file stays as it was
-    if record != previous and (wrote or outcome.error is None):
+    target = Target(url=url, calendar=calendar, user=user)
+    record, outcome = publish_export(result, target, previous, values, _password(user, url), after_each=after_each)
+    if record != previous and outcome.worth_recording():
         save_plan(args.plan_file, saved.updated(publications=replace_publication(saved.publications, record)))
     for a in outcome.done:
         print(f"{_DONE[a.kind]:<9} {describe(a.item)}")
@@ -142,7 +130,7 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
         print(f"CONFLICT  {describe(a.item)}: {why}")
     for a in outcome.not_published:
         print(f"NOT DONE  {describe(a.item)}")
-    unchanged = sum(1 for a in actions if a.kind == "unchanged")
+    unchanged = len(outcome.unchanged)
     done = {k: sum(1 for a in outcome.done if a.kind == k) for k in _DONE}
     print(
         f"published to {outcome.calendar_url}"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from caldav.calendarobjectresource import Event
 from caldav.collection import Calendar
@@ -15,8 +16,9 @@ from caldav.lib import error
 from caldav.lib.http_sync import requests as http
 
 from schedplan.errors import SchedplanError
-from schedplan.export.caldav_publish.record import PublishedItem
-from schedplan.export.caldav_publish.resources import Action, event_digest
+from schedplan.export.caldav_publish.record import Publication, PublishedItem
+from schedplan.export.caldav_publish.resources import Action, event_digest, item_resources, plan_actions
+from schedplan.export.ics import IcsExport
 
 CALDAV_CALENDAR = "{urn:ietf:params:xml:ns:caldav}calendar"
 TIMEOUT_SECONDS = 30
@@ -52,6 +54,45 @@ class Outcome:
     not_published: list[Action] = field(default_factory=list)
     error: str | None = None  # why publishing stopped part way, if it did
     made_calendar: bool = False
+    unchanged: list[Action] = field(default_factory=list)  # left alone: as last published
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.done or self.found)
+
+    def worth_recording(self) -> bool:
+        """Whether the plan file should take the new record: not when it stopped before writing anything."""
+        return self.wrote or self.error is None
+
+
+def publish_export(
+    export: IcsExport,
+    target: Target,
+    previous: Publication | None,
+    options: dict[str, Any],
+    password: str | None,
+    *,
+    after_each: Callable[[Action], None] | None = None,
+) -> tuple[Publication, Outcome]:
+    """Publish a plan's calendar (build_ics built with ``items=previous.items``) to ``target``.
+
+    ``previous``: the record of the last publish to the same target, or None; ``options``: the calendar
+    option values the export was built with (recorded for the next publish). Returns the new record
+    and what was done; raises PublishError, having written nothing, when the server cannot be used.
+    """
+    actions = plan_actions(export.items, previous)
+    if previous is not None and previous.calendar_url and target.calendar_url is None:
+        target = Target(url=target.url, calendar=target.calendar, user=target.user, calendar_url=previous.calendar_url)
+    outcome = publish(target, password, item_resources(export.data), actions, after_each=after_each)
+    record = Publication(
+        url=target.url,
+        calendar=target.calendar,
+        calendar_url=outcome.calendar_url,
+        user=target.user,
+        options=options,
+        items=tuple(outcome.items),
+    )
+    return record, outcome
 
 
 def publish(
@@ -82,6 +123,7 @@ def publish(
         records = {a.previous.key: a.previous for a in actions if a.previous is not None}
         for action in actions:
             if action.kind == "unchanged":
+                outcome.unchanged.append(action)
                 continue
             if outcome.error is not None:
                 outcome.not_published.append(action)
