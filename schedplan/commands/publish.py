@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from schedplan.commands.export import add_ics_options
 from schedplan.errors import InputError
@@ -61,6 +63,18 @@ def _target(args: argparse.Namespace, publications: tuple[Any, ...]) -> tuple[st
         raise InputError(f"{args.plan_file} was published to several calendars ({where}); say which with --caldav URL")
     previous = candidates[0]
     return previous.url, previous.calendar, args.user or previous.user, previous
+
+
+def plain_http_note(url: str, user: str | None) -> str | None:
+    """A note when a password would go unencrypted over the network (http:// to a host not this machine)."""
+    host = urlsplit(url).hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if user is None or not url.lower().startswith("http://") or loopback:
+        return None
+    return f"schedplan: note: {url} is http://, so the password crosses the network unencrypted; prefer https://"
 
 
 def _password(user: str | None, url: str) -> str | None:
@@ -118,6 +132,8 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
     from schedplan.export.caldav_publish.server import Target, publish_export
 
     check_writable(args.plan_file)
+    if (note := plain_http_note(url, user)) is not None:
+        print(note, file=sys.stderr)
     target = Target(url=url, calendar=calendar, user=user)
     record, outcome = publish_export(result, target, previous, values, _password(user, url), after_each=after_each)
     if record != previous and outcome.worth_recording():

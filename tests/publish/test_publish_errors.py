@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from schedplan.commands.publish import plain_http_note
 from schedplan.load.planfile import open_plan, plan_file_text
 from tests.publish.conftest import CALENDAR
 from tests.publish.radicale import PASSWORD, USER, free_port
@@ -86,3 +87,11 @@ def test_an_old_plan_file_without_publications_reads_and_writes_as_before(plan_f
     saved = open_plan(plan_file)
     assert saved.publications == ()
     assert plan_file_text(saved) == text
+
+
+def test_a_password_over_plain_http_to_another_machine_gets_a_note():
+    assert plain_http_note("http://calendar.example/dav/", "nurse") is not None
+    assert plain_http_note("https://calendar.example/dav/", "nurse") is None
+    assert plain_http_note("http://127.0.0.1:5232/nurse/", "nurse") is None  # this machine
+    assert plain_http_note("http://localhost:5232/nurse/", "nurse") is None
+    assert plain_http_note("http://calendar.example/dav/", None) is None  # no password sent

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
+import icalendar
+from caldav.calendarobjectresource import Event
 from caldav.davclient import DAVClient
 
 from schedplan.cli import build_parser
@@ -220,3 +222,24 @@ def test_timed_items_carry_their_time_zone_into_each_resource(cli, plan_file, ra
     assert len(timed) == NK_ITEMS - 2  # --time is for drugs and cell products: not the transplant, not the visit
     assert all(i.zones == ("Europe/Rome",) for i in timed)
     assert all(i.zones == () for i in on_server.values() if i not in timed)  # all-day: no zone needed
+
+
+def test_an_item_imported_earlier_under_another_name_is_a_conflict_not_a_duplicate(
+    cli, plan_file, radicale, password, tmp_path
+):
+    exported = export_items(cli, plan_file, tmp_path, "--audience", "staff")
+    transplant = next(e for e in exported.values() if str(e["SUMMARY"]) == "D0 Transplant")
+    single = icalendar.Calendar.new(prodid="-//someone's client//EN")
+    single.add_component(transplant)
+    with DAVClient(url=radicale.url, username=USER, password=PASSWORD, enable_rfc6764=False) as client:
+        calendar = client.principal().make_calendar(name=CALENDAR)
+        assert calendar.url is not None
+        Event(client=client, url=calendar.url.join("imported-by-hand.ics"), parent=calendar).save(
+            raw_data=single.to_ical()
+        )
+    r = _publish(cli, plan_file, radicale, "--audience", "staff")
+    assert r.code == 2
+    assert "CONFLICT  2027-03-15 D0 Transplant: an item with the same UID is already in this calendar" in r.out
+    assert "18 created" in r.err
+    on_server = read_calendar(radicale)  # fails on a UID seen twice
+    assert len(on_server) == 19 and on_server[str(transplant["UID"])].href.endswith("/imported-by-hand.ics")
