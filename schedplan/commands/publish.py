@@ -38,6 +38,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--calendar", metavar="NAME", help="a calendar of this name under URL (made if there is none)")
     p.add_argument("--user", metavar="NAME", help="the login name on the server (the password is never an option)")
     p.add_argument("--dry-run", action="store_true", help="show what would be created, updated and cancelled")
+    p.add_argument(
+        "--overwrite-changes",
+        action="store_true",
+        help="write the plan's version over items changed or removed in the calendar since the last publish"
+        " (reported as CONFLICT otherwise); only after checking them",
+    )
     add_ics_options(p)
     p.set_defaults(run=run)
 
@@ -135,7 +141,9 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
     if (note := plain_http_note(url, user)) is not None:
         print(note, file=sys.stderr)
     target = Target(url=url, calendar=calendar, user=user)
-    record, outcome = publish_export(result, target, previous, values, _password(user, url), after_each=after_each)
+    record, outcome = publish_export(
+        result, target, previous, values, _password(user, url), after_each=after_each, overwrite=args.overwrite_changes
+    )
     if record != previous and outcome.worth_recording():
         save_plan(args.plan_file, saved.updated(publications=replace_publication(saved.publications, record)))
     for a in outcome.done:
@@ -167,7 +175,8 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
     if outcome.conflicts:
         print(
             f"schedplan: error: {len(outcome.conflicts)} item(s) changed in the calendar since the last publish"
-            " were not overwritten (CONFLICT above); the rest is published",
+            " were not overwritten (CONFLICT above), the rest is published; check them there, then"
+            " `--overwrite-changes` puts the plan's version back",
             file=sys.stderr,
         )
         return 2

@@ -142,6 +142,30 @@ def test_a_change_made_on_the_server_is_reported_not_overwritten(cli, plan_file,
     r = cli("publish", str(plan_file))
     assert r.code == 2 and "CONFLICT" in r.out and "0 created, 0 updated, 0 cancelled, 18 unchanged" in r.err
     assert str(read_calendar(radicale)[target.uid].event["SUMMARY"]) == "D0 Transplant (room 12)"
+    # once a person has checked it: the plan's version put back, and then nothing left to do
+    r = cli("publish", str(plan_file), "--overwrite-changes")
+    assert r.code == 0, r.err
+    assert "0 created, 1 updated, 0 cancelled, 18 unchanged" in r.err
+    back = read_calendar(radicale)[target.uid].event
+    assert str(back["SUMMARY"]) == "D0 Transplant" and start_date(back) == dt.date(2027, 3, 18)
+    assert back["SEQUENCE"] == 1
+    r = cli("publish", str(plan_file))
+    assert r.code == 0 and "0 created, 0 updated, 0 cancelled, 19 unchanged" in r.err, r.err
+
+
+def test_an_item_removed_on_the_server_is_reported_and_made_again_only_when_asked(cli, plan_file, radicale, password):
+    assert _publish(cli, plan_file, radicale, "--audience", "staff").code == 0
+    target = next(i for i in read_calendar(radicale).values() if "D0 Transplant" in str(i.event["SUMMARY"]))
+    with DAVClient(url=radicale.url, username=USER, password=PASSWORD, enable_rfc6764=False) as client:
+        client.principal().calendar(name=CALENDAR).event_by_url(target.href).delete()
+    assert cli("replan", str(plan_file), "--anchor-date", "2027-03-18").code == 0
+    r = cli("publish", str(plan_file))
+    assert r.code == 2 and "CONFLICT  2027-03-18 D0 Transplant: changed or removed" in r.out
+    assert target.uid not in read_calendar(radicale)
+    r = cli("publish", str(plan_file), "--overwrite-changes")
+    assert r.code == 0, r.err
+    on_server = read_calendar(radicale)
+    assert len(on_server) == 19 and start_date(on_server[target.uid].event) == dt.date(2027, 3, 18)
 
 
 def test_wrong_password_exit_2_one_line_plan_untouched(cli, plan_file, radicale, monkeypatch):

@@ -73,17 +73,21 @@ def publish_export(
     password: str | None,
     *,
     after_each: Callable[[Action], None] | None = None,
+    overwrite: bool = False,
 ) -> tuple[Publication, Outcome]:
     """Publish a plan's calendar (build_ics built with ``items=previous.items``) to ``target``.
 
     ``previous``: the record of the last publish to the same target, or None; ``options``: the calendar
-    option values the export was built with (recorded for the next publish). Returns the new record
+    option values the export was built with (recorded for the next publish); ``overwrite``: write over
+    items changed or removed on the server since (a person checked the conflicts). Returns the new record
     and what was done; raises PublishError, having written nothing, when the server cannot be used.
     """
     actions = plan_actions(export.items, previous)
     if previous is not None and previous.calendar_url and target.calendar_url is None:
         target = Target(url=target.url, calendar=target.calendar, user=target.user, calendar_url=previous.calendar_url)
-    outcome = publish(target, password, item_resources(export.data), actions, after_each=after_each)
+    outcome = publish(
+        target, password, item_resources(export.data), actions, after_each=after_each, overwrite=overwrite
+    )
     record = Publication(
         url=target.url,
         calendar=target.calendar,
@@ -102,13 +106,14 @@ def publish(
     actions: Sequence[Action],
     *,
     after_each: Callable[[Action], None] | None = None,
+    overwrite: bool = False,
 ) -> Outcome:
     """Write every ``create``/``update``/``cancel`` action's resource (``resources[uid]``) to the calendar.
 
     Raises PublishError, having written nothing, when the server or calendar cannot be used. Once items
     are being written, a failure stops the run and is returned in the Outcome (with what was written
     before it), so the caller can record the progress; a write refused because the item changed on the
-    server since the last publish is a conflict, not overwritten, and the run goes on.
+    server since the last publish is a conflict, not overwritten (unless ``overwrite``), and the run goes on.
     """
     client = DAVClient(
         url=target.url,
@@ -130,7 +135,9 @@ def publish(
                 continue
             try:
                 with server_errors(target):
-                    records[action.item.key], found = _write(client, calendar, action, resources[action.item.uid])
+                    records[action.item.key], found = _write(
+                        client, calendar, action, resources[action.item.uid], overwrite
+                    )
             except Conflict as exc:
                 outcome.conflicts.append((action, str(exc)))
                 continue
@@ -169,7 +176,9 @@ def _checked(calendar: Calendar, url: str) -> Calendar:
     return calendar
 
 
-def _write(client: DAVClient, calendar: Calendar, action: Action, data: bytes) -> tuple[PublishedItem, bool]:
+def _write(
+    client: DAVClient, calendar: Calendar, action: Action, data: bytes, overwrite: bool = False
+) -> tuple[PublishedItem, bool]:
     """PUT one item: a new one only if nothing is at its URL, a known one only if its ETag still matches.
     (the item as now on the server, whether it was found there already as it would have been written)"""
     old = action.previous
@@ -193,9 +202,12 @@ def _write(client: DAVClient, calendar: Calendar, action: Action, data: bytes) -
         try:
             obj.save(raw_data=data, precondition="etag")
         except (error.ETagMismatchError, error.NotFoundError):
-            raise Conflict(
-                "changed or removed in the calendar since the last publish; not overwritten - check it there"
-            ) from None
+            if not overwrite:
+                raise Conflict(
+                    "changed or removed in the calendar since the last publish; not overwritten - check it there,"
+                    " then publish with --overwrite-changes to put the plan's version back"
+                ) from None
+            obj = _replace(client, calendar, old.href, data)
     etag = obj.etag
     if not etag:
         obj.load()
@@ -211,6 +223,23 @@ def _adopt(client: DAVClient, calendar: Calendar, href: str, data: bytes) -> Eve
     raw = there.data
     if event_digest(raw.encode("utf-8") if isinstance(raw, str) else raw) != event_digest(data):
         raise Conflict("an item with this UID is already in the calendar with other content; not overwritten")
+    return there
+
+
+def _replace(client: DAVClient, calendar: Calendar, href: str, data: bytes) -> Event:
+    """Write over the server's current version (asked for with --overwrite-changes), still only if it does
+    not change again in between; an item removed there is made again."""
+    there = Event(client=client, url=href, parent=calendar)
+    try:
+        there.load(multiget_fallback=False)
+    except error.NotFoundError:
+        there = Event(client=client, url=href, parent=calendar)
+        there.save(raw_data=data, no_overwrite=True, precondition="etag")
+        return there
+    try:
+        there.save(raw_data=data, precondition="etag")
+    except error.ETagMismatchError:
+        raise Conflict("changed again in the calendar while publishing; not overwritten") from None
     return there
 
 
