@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "export": "write a saved plan as an .ics calendar",
     "replan": "recalculate a saved plan after day 0 or the patient changed",
     "verify": "double-check every calculated dose of a saved plan and record the check",
+    "publish": "put a saved plan into a CalDAV calendar and keep it up to date",
 }
 DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 
@@ -58,6 +59,10 @@ def command_module(name: str) -> ModuleType:
         from schedplan.commands import verify
 
         return verify
+    if name == "publish":
+        from schedplan.commands import publish
+
+        return publish
     raise KeyError(name)
 
 

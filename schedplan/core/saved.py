@@ -18,6 +18,7 @@ from schedplan.core.checks import CheckRecord
 from schedplan.core.jsontext import dumps
 from schedplan.core.model import Model
 from schedplan.core.plan_inputs import PlanInputs
+from schedplan.core.publication import Publication
 
 FORMAT = "schedplan-plan"
 FORMAT_VERSION = 1
@@ -96,6 +97,9 @@ class SavedPlan(Model):
     items: tuple[CalendarItem, ...] = Field(default=(), description="what the last export wrote, item by item")
     export_options: ExportOptions | None = Field(default=None, description="the options of the last export")
     checks: tuple[CheckRecord, ...] = Field(default=(), description="double checks, oldest first; only appended to")
+    publications: tuple[Publication, ...] = Field(
+        default=(), description="the CalDAV calendars it was published to (`schedplan publish`)"
+    )
 
     @field_validator("plan_id")
     @classmethod
@@ -179,6 +183,8 @@ class SavedPlan(Model):
             "items": [_item_data(it) for it in self.items],
             "export_options": None if self.export_options is None else self.export_options.model_dump(),
             "checks": [c.to_data() for c in self.checks],
+            # written only once published, so files never published stay as version 1 wrote them
+            **({"publications": [p.model_dump(mode="json") for p in self.publications]} if self.publications else {}),
         }
 
     def text(self) -> str:
