@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "policies": "list the shipped site policies, or copy one out to edit",
     "docs": "show where the protocol-format and site-policy documentation is",
     "completion": "print a shell completion script (bash or zsh)",
+    "publish": "put a saved plan into a CalDAV calendar and keep it up to date",
 }
 DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 
@@ -85,6 +86,10 @@ def command_module(name: str) -> ModuleType:
         from schedplan.commands import completion
 
         return completion
+    if name == "publish":
+        from schedplan.commands import publish
+
+        return publish
     raise KeyError(name)
 
 

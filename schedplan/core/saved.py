@@ -19,6 +19,7 @@ from schedplan.core.checks import CheckRecord
 from schedplan.core.jsontext import dumps
 from schedplan.core.model import Model
 from schedplan.core.plan_inputs import PlanInputs
+from schedplan.core.publication import Publication
 
 FORMAT = "schedplan-plan"
 FORMAT_VERSION = 1
@@ -119,6 +120,9 @@ class SavedPlan(Model):
     amendments: tuple[Amendment, ...] = Field(
         default=(), description="holds, delays, dose modifications, doses given, undos; oldest first; only appended to"
     )
+    publications: tuple[Publication, ...] = Field(
+        default=(), description="the CalDAV calendars it was published to (`schedplan publish`)"
+    )
 
     @field_validator("plan_id")
     @classmethod
@@ -217,6 +221,8 @@ class SavedPlan(Model):
             "checks": [c.to_data() for c in self.checks],
             # written only once there is one, so files without amendments stay as version 1 wrote them
             **({"amendments": [a.to_data() for a in self.amendments]} if self.amendments else {}),
+            # written only once published, so files never published stay as version 1 wrote them
+            **({"publications": [p.model_dump(mode="json") for p in self.publications]} if self.publications else {}),
         }
 
     def text(self) -> str:
