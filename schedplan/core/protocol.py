@@ -351,6 +351,9 @@ class Event(_Model):
         default=False, description="true, or the list of days, that the source gives as approximate"
     )
     notes: str | None = None
+    patient_text: str | None = Field(
+        default=None, description="plain words for the patient handout, e.g. 'fludarabine - a drip into a vein, 1 hour'"
+    )
     source: str | None = Field(default=None, description="the sentence of the study record this comes from")
 
     @field_validator("id")
@@ -409,6 +412,9 @@ class Protocol(_Model):
     source: Source
     bsa_formula: BSAFormula = Field(default=BSAFormula.MOSTELLER, description="the BSA formula the protocol uses")
     notes: list[str] = Field(default_factory=list, description="what the record says that is not on a day")
+    patient_notes: list[str] = Field(
+        default_factory=list, description="plain words for the patient handout (staff notes are never printed there)"
+    )
     anchor: Anchor
     choices: list[Choice] = Field(default_factory=list)
     events: list[Event] = Field(min_length=1)
