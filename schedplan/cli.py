@@ -13,7 +13,7 @@ from schedplan.errors import SchedplanError
 
 # Each command lives in schedplan/commands/<name>.py with add_parser(subparsers) and run(args) -> int.
 # Heavy imports (textual, icalendar) happen inside run(), so `schedplan plan` stays fast.
-COMMANDS = ["protocols", "plan", "check", "tui", "export", "replan", "verify"]
+COMMANDS = ["protocols", "plan", "check", "tui", "export", "replan", "verify", "print"]
 
 
 class Exit(IntEnum):

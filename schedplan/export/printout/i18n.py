@@ -1,0 +1,87 @@
+"""The printout's language: gettext catalogs for words, babel for dates, month and weekday names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.core import default_locale
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
+
+from schedplan.errors import InputError
+
+DOMAIN = "schedplan-print"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+FALLBACK = "en_GB"
+
+
+def environment_locale() -> str:
+    """The locale the environment asks for (LANGUAGE, LC_ALL, LC_CTYPE, LANG); en_GB when it names none."""
+    found = default_locale()
+    return found if found and found not in ("C", "POSIX") else FALLBACK
+
+
+def parse_locale(name: str) -> Locale:
+    """A babel Locale for ``en_GB``, ``it-IT``, ``it_IT.UTF-8``; InputError naming the right form otherwise."""
+    text = (name or "").strip().split(".")[0].replace("-", "_")
+    try:
+        return Locale.parse(text)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise InputError(
+            f"--locale {name!r} is not a locale this machine knows; write it like en_GB, en_US or it_IT",
+            field="locale",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Language:
+    """Words (gettext) and dates (babel) in one locale."""
+
+    locale: Locale
+    translations: gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def long_date(self, d: dt.date) -> str:
+        return format_date(d, "full", locale=self.locale)
+
+    def medium_date(self, d: dt.date) -> str:
+        return format_date(d, "medium", locale=self.locale)
+
+    def month_title(self, d: dt.date) -> str:
+        return format_skeleton("yMMMM", d, locale=self.locale)
+
+    def day_month(self, d: dt.date) -> str:
+        return format_skeleton("MMMd", d, locale=self.locale)
+
+    def weekday(self, d: dt.date, width: str = "abbreviated") -> str:
+        return str(get_day_names(width, locale=self.locale)[d.weekday()])
+
+    def weekday_names(self, width: str = "abbreviated") -> list[str]:
+        """Weekday names from the locale's first day of the week."""
+        names = get_day_names(width, locale=self.locale)
+        first = self.locale.first_week_day
+        return [str(names[(first + i) % 7]) for i in range(7)]
+
+    def is_weekend(self, d: dt.date) -> bool:
+        start, end = self.locale.weekend_start, self.locale.weekend_end
+        wd = d.weekday()
+        return start <= wd <= end if start <= end else wd >= start or wd <= end
+
+    def datetime(self, when: dt.datetime) -> str:
+        return format_datetime(when, "medium", tzinfo=when.tzinfo, locale=self.locale) + " " + (when.tzname() or "")
+
+
+def language(name: str) -> Language:
+    """The Language for a locale name: its catalog if one is installed in LOCALE_DIR, else English words."""
+    loc = parse_locale(name)
+    candidates = [str(loc), loc.language]
+    translations = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=candidates, fallback=True)
+    return Language(locale=loc, translations=translations)
