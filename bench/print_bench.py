@@ -18,15 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from schedplan.export.printout import PrintOptions, PrintSource, render_html, render_pdf  # noqa: E402
-from schedplan.load.planfile import PlanInputs, new_saved_plan  # noqa: E402
-
 from schedplan.inputs import calculate_plan  # noqa: E402  (after the path is set)
+from schedplan.load.planfile import PlanInputs, new_saved_plan  # noqa: E402
 
 TARGET_S = 2.0
 PROTOCOL = "NCT03875495"
 INPUTS = PlanInputs(weight="70kg", height="175cm", anchor_date="2027-03-15", sex="M",
                     choices={"melphalan_dose_mg_m2": "140"})
-PRINTED = dt.datetime(2027, 3, 12, 8, 0, tzinfo=dt.timezone.utc)
+PRINTED = dt.datetime(2027, 3, 12, 8, 0, tzinfo=dt.UTC)
 
 
 def median_time(fn, runs: int) -> float:

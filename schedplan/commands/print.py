@@ -25,9 +25,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", metavar="FILE.pdf", help="write the PDF here")
     p.add_argument("--html", metavar="FILE.html", help="write the HTML (self-contained) here")
     p.add_argument("--audience", choices=["staff", "patient"], default="staff", help="staff (default) or patient")
-    p.add_argument("--locale", help="dates and words in this locale, e.g. en_GB, en_US, it_IT (default: the environment's)")
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="print from this date (default: the first event)")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="print to this date (default: the last event)")
+    p.add_argument(
+        "--locale", help="dates and words in this locale: en_GB, en_US, it_IT ... (default: the environment's)"
+    )
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="from this date (default: the first event)")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="to this date (default: the last event)")
     p.add_argument("--label", help="a label on every page (e.g. initials); nothing about the patient otherwise")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default a4)")
     p.set_defaults(run=run)
@@ -40,7 +42,7 @@ def print_time(environ: dict[str, str] | None = None) -> dt.datetime:
     if raw is None or raw.strip() == "":
         return dt.datetime.now().astimezone().replace(microsecond=0)
     try:
-        return dt.datetime.fromtimestamp(int(raw.strip()), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(raw.strip()), tz=dt.UTC)
     except (ValueError, OverflowError, OSError):
         raise InputError(
             f"SOURCE_DATE_EPOCH={raw!r} is not a time; give whole seconds since 1970-01-01 UTC, e.g. 1800000000",

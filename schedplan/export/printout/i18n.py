@@ -6,6 +6,7 @@ import datetime as dt
 import gettext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.core import default_locale
@@ -16,6 +17,7 @@ from schedplan.errors import InputError
 DOMAIN = "schedplan-print"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 FALLBACK = "en_GB"
+Width = Literal["abbreviated", "narrow", "short", "wide"]
 
 
 def environment_locale() -> str:
@@ -61,10 +63,10 @@ class Language:
     def day_month(self, d: dt.date) -> str:
         return format_skeleton("MMMd", d, locale=self.locale)
 
-    def weekday(self, d: dt.date, width: str = "abbreviated") -> str:
+    def weekday(self, d: dt.date, width: Width = "abbreviated") -> str:
         return str(get_day_names(width, locale=self.locale)[d.weekday()])
 
-    def weekday_names(self, width: str = "abbreviated") -> list[str]:
+    def weekday_names(self, width: Width = "abbreviated") -> list[str]:
         """Weekday names from the locale's first day of the week."""
         names = get_day_names(width, locale=self.locale)
         first = self.locale.first_week_day

@@ -67,7 +67,7 @@ def render_html(source: PrintSource, options: PrintOptions) -> str:
         "html_lang": str(lang.locale).replace("_", "-"),
         "options": options,
         "paper": PAPER[options.paper],
-        "created": options.printed_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": options.printed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "printed_at": lang.datetime(options.printed_at),
         "page_counter": page_counter(lang.gettext("Page %(n)s of %(m)s")),
         "css_string": _css_string,

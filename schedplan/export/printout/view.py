@@ -68,7 +68,9 @@ class Day:
 
 def _row(lang: Language, e: dict[str, Any], source: PrintSource) -> Row:
     dose = e.get("dose") or None
-    rules = [f"{r['rule']}: {r['detail']}" if r.get("detail") else str(r["rule"]) for r in (dose or {}).get("rules", [])]
+    rules = [
+        f"{r['rule']}: {r['detail']}" if r.get("detail") else str(r["rule"]) for r in (dose or {}).get("rules", [])
+    ]
     return Row(
         name=e["name"],
         patient=words.patient_words(lang, e, source.patient_texts),

@@ -8,6 +8,7 @@ from typing import Any
 from schedplan.core.units import dose_display
 from schedplan.export.printout.i18n import Language
 
+
 def _n_(message: str) -> str:
     """Marks a message for the catalog; it is translated where it is used."""
     return message

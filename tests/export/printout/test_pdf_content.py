@@ -15,7 +15,9 @@ from tests.export.printout.helpers import expected_label, month_title, pages_tex
 
 
 @pytest.fixture(scope="module")
-def printed(shipped_plans: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+def printed(
+    shipped_plans: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], Path]:
     out = tmp_path_factory.mktemp("pdf")
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1804838400")
@@ -34,7 +36,8 @@ def printed(shipped_plans: dict[str, Path], tmp_path_factory: pytest.TempPathFac
 def _month_pages(pages: list[str]) -> dict[str, int]:
     """Month heading -> index of the page it heads (a heading is a line of its own)."""
     found: dict[str, int] = {}
-    heading = re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$")
+    names = "January|February|March|April|May|June|July|August|September|October|November|December"
+    heading = re.compile(rf"^({names}) \d{{4}}$")
     for i, text in enumerate(pages):
         for line in text.splitlines():
             if heading.match(line.strip()):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -126,7 +125,7 @@ def test_source_date_epoch_is_the_print_time(frozen_plan, tmp_path, monkeypatch)
         pdf = tmp_path / f"{epoch}.pdf"
         assert main(["print", str(frozen_plan), "--pdf", str(pdf)]) == 0
         created = PdfReader(str(pdf)).metadata.creation_date
-        assert created == dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        assert created == dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         pdfs.append(pdf.read_bytes())
     assert pdfs[0] != pdfs[1]
 
