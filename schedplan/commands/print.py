@@ -103,11 +103,43 @@ def _checks(saved: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def print_source(saved: Any, plan_file: str, audience: str) -> Any:
+    """The PrintSource of a SavedPlan: its schedule, and for the patient the protocol's plain words and the
+    site's contacts, for the staff the double checks (valid or void against the saved plan)."""
+    from schedplan.export.printout import PrintSource
+
+    texts, notes = _protocol_extras(saved, plan_file) if audience == "patient" else ({}, ())
+    return PrintSource(
+        schedule=saved.schedule, plan_id=saved.plan_id, measured_on=saved.inputs.measured_on,
+        patient_texts=texts, patient_notes=notes,
+        contacts=_contacts(saved) if audience == "patient" else None,
+        checks=_checks(saved) if audience == "staff" else (),
+    )
+
+
+def write_printout(source: Any, options: Any, *, pdf: str | None, html: str | None) -> list[str]:
+    """Render and write the HTML and/or PDF atomically (both rendered before either is written); the paths
+    written. Raises SchedplanError (InputError, PlanFileError) with a one-line message."""
+    from schedplan.export.printout import render_html, render_pdf
+    from schedplan.load.planfile import write_atomic
+
+    text = render_html(source, options)
+    data = render_pdf(text) if pdf else None
+    written = []
+    if html:
+        write_atomic(html, text.encode("utf-8"), new_mode=0o600)
+        written.append(html)
+    if pdf and data is not None:
+        write_atomic(pdf, data, new_mode=0o600)
+        written.append(pdf)
+    return written
+
+
 def run(args: argparse.Namespace) -> int:
     from schedplan.core.dates import parse_date
-    from schedplan.export.printout import PrintOptions, PrintSource, render_html, render_pdf
+    from schedplan.export.printout import PrintOptions
     from schedplan.export.printout.i18n import environment_locale, parse_locale
-    from schedplan.load.planfile import check_writable, open_plan, write_atomic
+    from schedplan.load.planfile import check_writable, open_plan
 
     if not args.pdf and not args.html:
         raise InputError("give --pdf FILE.pdf, --html FILE.html or both", field="pdf")
@@ -128,19 +160,7 @@ def run(args: argparse.Namespace) -> int:
     for name in (args.pdf, args.html):
         if name:
             check_writable(name)
-    texts, notes = _protocol_extras(saved, args.plan_file) if options.audience == "patient" else ({}, ())
-    source = PrintSource(
-        schedule=saved.schedule, plan_id=saved.plan_id, measured_on=saved.inputs.measured_on,
-        patient_texts=texts, patient_notes=notes,
-        contacts=_contacts(saved) if options.audience == "patient" else None,
-        checks=_checks(saved) if options.audience == "staff" else (),
-    )
-    html = render_html(source, options)
-    pdf = render_pdf(html) if args.pdf else None
-    if args.html:
-        write_atomic(args.html, html.encode("utf-8"), new_mode=0o600)
-        print(f"wrote {args.html}", file=sys.stderr)
-    if pdf is not None:
-        write_atomic(args.pdf, pdf, new_mode=0o600)
-        print(f"wrote {args.pdf}", file=sys.stderr)
+    source = print_source(saved, args.plan_file, options.audience)
+    for written in write_printout(source, options, pdf=args.pdf, html=args.html):
+        print(f"wrote {written}", file=sys.stderr)
     return 0

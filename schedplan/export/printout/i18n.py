@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.core import default_locale
 from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 
 from schedplan.errors import InputError
@@ -20,10 +21,22 @@ FALLBACK = "en_GB"
 Width = Literal["abbreviated", "narrow", "short", "wide"]
 
 
-def environment_locale() -> str:
-    """The locale the environment asks for (LANGUAGE, LC_ALL, LC_CTYPE, LANG); en_GB when it names none."""
-    found = default_locale()
-    return found if found and found not in ("C", "POSIX") else FALLBACK
+def environment_locale(environ: Mapping[str, str] | None = None) -> str:
+    """The locale the environment asks for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, the first one set);
+    en_GB when that is C/POSIX, unset, or a locale babel does not know."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = (env.get(name) or "").split(":")[0].split(".")[0].split("@")[0].strip()
+        if not value:
+            continue
+        if value in ("C", "POSIX"):
+            return FALLBACK
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            return FALLBACK
+        return value
+    return FALLBACK
 
 
 def parse_locale(name: str) -> Locale:

@@ -181,3 +181,29 @@ def test_print_is_a_listed_command(capsys):
     out = capsys.readouterr().out
     for opt in ("--pdf", "--html", "--audience", "--locale", "--from", "--to", "--label", "--paper"):
         assert opt in out
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "it_IT.UTF-8"}, "it_IT"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "it_IT.UTF-8"}, "en_US"),
+        ({"LANG": "C.UTF-8"}, "en_GB"),  # C/POSIX names no language
+        ({"LANG": "xx_QQ.UTF-8"}, "en_GB"),  # a locale nobody knows is not an error the user typed
+        ({}, "en_GB"),
+    ],
+)
+def test_default_locale_from_the_environment(environ, expected):
+    from schedplan.export.printout.i18n import environment_locale
+
+    assert environment_locale(environ) == expected
+
+
+def test_environment_locale_is_used_without_locale_option(frozen_plan, tmp_path, monkeypatch):
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "it_IT.UTF-8")
+    html = tmp_path / "env.html"
+    assert main(["print", str(frozen_plan), "--html", str(html), "--audience", "patient"]) == 0
+    assert "marzo 2027" in html.read_text(encoding="utf-8")
