@@ -66,14 +66,15 @@ class Day:
     weekend: bool
 
 
-def _row(lang: Language, e: dict[str, Any], source: PrintSource) -> Row:
+def _row(lang: Language, e: dict[str, Any], source: PrintSource, names: dict[str, str]) -> Row:
     dose = e.get("dose") or None
     rules = [
         f"{r['rule']}: {r['detail']}" if r.get("detail") else str(r["rule"]) for r in (dose or {}).get("rules", [])
     ]
     return Row(
         name=e["name"],
-        patient=words.patient_words(lang, e, source.patient_texts),
+        patient=words.patient_words(lang, e, source.patient_texts)
+        + (" (" + lang.gettext("the day is approximate") + ")" if e.get("approximate_day") else ""),
         kind=e.get("kind") or "",
         dose=words.dose_text(lang, e),
         route=words.route_text(lang, e),
@@ -82,7 +83,7 @@ def _row(lang: Language, e: dict[str, Any], source: PrintSource) -> Row:
         calculation=(dose or {}).get("calculation"),
         rules=rules,
         change=words.policy_change(lang, e),
-        premedication_for=e.get("premedication_for"),
+        premedication_for=names.get(e.get("premedication_for") or "", e.get("premedication_for")),
         approximate=bool(e.get("approximate_day")),
         notes=e.get("notes"),
         has_dose=dose is not None and dose.get("value") is not None,
@@ -92,6 +93,7 @@ def _row(lang: Language, e: dict[str, Any], source: PrintSource) -> Row:
 def days(lang: Language, source: PrintSource, options: PrintOptions) -> list[Day]:
     """Every day with an event between --from and --to, each with its events."""
     anchor = dt.date.fromisoformat(source.schedule["anchor_date"])
+    names = {e["event_id"]: e["name"] for e in source.schedule.get("events", []) if e.get("event_id")}
     out = []
     for date_text, group in groupby(events_in_range(source.schedule, options), key=lambda e: e["date"]):
         events = list(group)
@@ -102,7 +104,7 @@ def days(lang: Language, source: PrintSource, options: PrintOptions) -> list[Day
                 date_text=lang.long_date(d),
                 weekday=lang.weekday(d, "wide"),
                 label=words.day_label(lang, events[0]),
-                rows=[_row(lang, e, source) for e in events],
+                rows=[_row(lang, e, source, names) for e in events],
                 day0=d == anchor,
                 weekend=lang.is_weekend(d),
             )

@@ -207,3 +207,39 @@ def test_environment_locale_is_used_without_locale_option(frozen_plan, tmp_path,
     html = tmp_path / "env.html"
     assert main(["print", str(frozen_plan), "--html", str(html), "--audience", "patient"]) == 0
     assert "marzo 2027" in html.read_text(encoding="utf-8")
+
+
+def test_letter_paper_is_landscape_letter_for_the_patient_and_portrait_for_staff(frozen_plan, tmp_path):
+    sizes = {}
+    for audience in ("patient", "staff"):
+        pdf = tmp_path / f"{audience}.pdf"
+        assert main(["print", str(frozen_plan), "--pdf", str(pdf), "--audience", audience, "--paper", "letter"]) == 0
+        box = PdfReader(str(pdf)).pages[0].mediabox
+        sizes[audience] = (round(float(box.width)), round(float(box.height)))
+    # US Letter is 8.5 x 11 in = 612 x 792 pt
+    assert sizes == {"patient": (792, 612), "staff": (612, 792)}
+
+
+def test_staff_header_has_measurement_date_and_bsa_with_formula(tmp_path):
+    from tests.export.printout.conftest import SHIPPED, save_plan
+    from tests.export.printout.helpers import pages_text, squash
+
+    plan = save_plan(tmp_path, "NCT07256210", SHIPPED["NCT07256210"], "--measured-on", "2026-11-02")
+    pdf = tmp_path / "s.pdf"
+    assert main(["print", str(plan), "--pdf", str(pdf), "--locale", "en_GB"]) == 0
+    # Mosteller by hand: sqrt(70 x 175 / 3600) = sqrt(3.40278) = 1.8447 -> 1.845 m2
+    for text in pages_text(pdf):
+        flat = squash(text)
+        assert squash("measured on 2 Nov 2026") in flat
+        assert squash("BSA 1.845 m2 (Mosteller)") in flat
+        assert squash("weight 70kg") in flat and squash("height 175cm") in flat
+
+
+def test_premedication_names_its_drug_and_approximate_days_say_so(shipped_plans, frozen_plan, tmp_path):
+    html = tmp_path / "s.html"
+    assert main(["print", str(shipped_plans["NCT02999633"]), "--html", str(html)]) == 0
+    assert "premedication before isatuximab" in html.read_text(encoding="utf-8")
+    patient = tmp_path / "p.html"
+    assert main(["print", str(frozen_plan), "--html", str(patient), "--audience", "patient"]) == 0
+    # the NK-cell infusion of day +5 is 'approximately on day +5' in the record
+    assert "NK cell infusion - into a vein (the day is approximate)" in patient.read_text(encoding="utf-8")
