@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "export": "write a saved plan as an .ics calendar",
     "replan": "recalculate a saved plan after day 0 or the patient changed",
     "verify": "double-check every calculated dose of a saved plan and record the check",
+    "print": "print a saved plan: a patient handout or a staff schedule, as PDF and HTML",
 }
 DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 
@@ -58,6 +59,10 @@ def command_module(name: str) -> ModuleType:
         from schedplan.commands import verify
 
         return verify
+    if name == "print":
+        from schedplan.commands import print as print_command
+
+        return print_command
     raise KeyError(name)
 
 
