@@ -149,7 +149,7 @@ def print_plan(plan_file: str, options: PrintOptions, *, pdf: str | None = None,
     atomically. Raises SchedplanError (InputError, PlanFileError) with a one-line message, having written nothing.
     """
     from schedplan.export.printout import render_html, render_pdf
-    from schedplan.load.files import check_writable, write_atomic
+    from schedplan.load.files import check_writable, refuse_same_file, write_atomic
     from schedplan.load.planfile import open_plan
 
     if not pdf and not html:
@@ -159,6 +159,7 @@ def print_plan(plan_file: str, options: PrintOptions, *, pdf: str | None = None,
             raise InputError(f"{opt} needs a file name", field=opt)
     if pdf and html and os.path.realpath(pdf) == os.path.realpath(html):
         raise InputError("--pdf and --html name the same file; give two files", field="html")
+    refuse_same_file([("plan file", plan_file), ("PDF", pdf), ("HTML", html)])
     saved = open_plan(plan_file)
     for name in (pdf, html):
         if name:

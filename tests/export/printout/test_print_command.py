@@ -243,3 +243,9 @@ def test_premedication_names_its_drug_and_approximate_days_say_so(shipped_plans,
     assert main(["print", str(frozen_plan), "--html", str(patient), "--audience", "patient"]) == 0
     # the NK-cell infusion of day +5 is 'approximately on day +5' in the record
     assert "NK cell infusion - into a vein (the day is approximate)" in patient.read_text(encoding="utf-8")
+
+
+def test_a_printout_over_its_own_plan_file_is_refused_and_the_plan_kept(frozen_plan, capsys):
+    before = frozen_plan.read_bytes()
+    _one_line_exit_2(capsys, ["print", str(frozen_plan), "--html", str(frozen_plan)], "plan file", "HTML")
+    assert frozen_plan.read_bytes() == before
