@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "docs": "show where the protocol-format and site-policy documentation is",
     "completion": "print a shell completion script (bash or zsh)",
     "publish": "put a saved plan into a CalDAV calendar and keep it up to date",
+    "print": "print a saved plan: a patient handout or a staff schedule, as PDF and HTML",
 }
 DEFAULT_COMMAND = "tui"  # `schedplan` alone opens the terminal UI
 
@@ -90,6 +91,10 @@ def command_module(name: str) -> ModuleType:
         from schedplan.commands import publish
 
         return publish
+    if name == "print":
+        from schedplan.commands import print as print_command
+
+        return print_command
     raise KeyError(name)
 
 

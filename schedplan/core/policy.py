@@ -269,6 +269,19 @@ class DefaultTimes(_Model):
         return time
 
 
+class ContactPhone(_Model):
+    label: str = Field(description="who answers, e.g. 'Day unit (8:00-18:00)' or 'Ward, day and night'")
+    number: str
+
+
+class Contacts(_Model):
+    """Who the patient calls: printed on the patient handout's cover (optional)."""
+
+    unit: str | None = Field(default=None, description="the unit's name, e.g. 'Haematology day unit, 3rd floor'")
+    phones: list[ContactPhone] = Field(default_factory=list, description="each number with who answers and when")
+    when_to_call: list[str] = Field(default_factory=list, description="plain words: 'a temperature of 38 C or more'")
+
+
 class SitePolicy(_Model):
     name: str
     version: str
@@ -303,6 +316,7 @@ class SitePolicy(_Model):
     default_times: DefaultTimes | None = Field(
         default=None, description="usual start times by kind and route, and the premedication lead time"
     )
+    contacts: Contacts | None = Field(default=None, description="the unit's contacts for the patient handout")
 
     @field_validator("version", mode="before")
     @classmethod

@@ -453,6 +453,9 @@ class Event(_Model):
         default=False, description="true, or the list of days, that the source gives as approximate"
     )
     notes: str | None = None
+    patient_text: str | None = Field(
+        default=None, description="plain words for the patient handout, e.g. 'fludarabine - a drip into a vein, 1 hour'"
+    )
     source: str | None = Field(default=None, description="the sentence of the study record this comes from")
     assumed: Annotated[dict[AssumedField, str], AfterValidator(_reasons)] = Field(
         default_factory=dict, description="field -> why its value is the protocol author's reading, not the record's"
@@ -571,6 +574,9 @@ class Protocol(_Model):
     notes: list[str] = Field(default_factory=list, description="what the record says that is not on a day")
     assumed: Annotated[dict[ProtocolAssumedField, str], AfterValidator(_reasons)] = Field(
         default_factory=dict, description="bsa_formula -> why it is the author's choice (the record states none)"
+    )
+    patient_notes: list[str] = Field(
+        default_factory=list, description="plain words for the patient handout (staff notes are never printed there)"
     )
     anchor: Anchor
     choices: list[Choice] = Field(default_factory=list)

@@ -1,0 +1,178 @@
+"""Printouts of a saved plan: the print options, what is printed (PrintSource), the PDF and HTML written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from schedplan.core.saved import SavedPlan
+from schedplan.errors import InputError, SchedplanError
+
+if TYPE_CHECKING:
+    from schedplan.export.printout import CheckStatus, PrintOptions, PrintSource
+
+
+def print_time(environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """The print time: SOURCE_DATE_EPOCH (seconds, UTC) when set, else now in this machine's zone."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw.strip() == "":
+        return dt.datetime.now().astimezone().replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(raw.strip()), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"SOURCE_DATE_EPOCH={raw!r} is not a time; give whole seconds since 1970-01-01 UTC, e.g. 1800000000",
+            field="SOURCE_DATE_EPOCH",
+        ) from None
+
+
+def print_options(
+    *,
+    audience: str = "staff",
+    locale: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    label: str | None = None,
+    paper: str = "a4",
+    printed_at: dt.datetime | None = None,
+) -> PrintOptions:
+    """The options of a printout from what the user typed (locale None: the environment's; printed_at None:
+    print_time()). Raises InputError: an unknown locale, a date that is not one, --from after --to."""
+    from schedplan.core.dates import parse_date
+    from schedplan.export.printout import PrintOptions
+    from schedplan.export.printout.i18n import environment_locale, parse_locale
+
+    locale = locale if locale is not None else environment_locale()
+    parse_locale(locale)
+    return PrintOptions(
+        audience=audience,  # type: ignore[arg-type]  # checked by PrintOptions
+        locale=locale,
+        printed_at=printed_at or print_time(),
+        date_from=parse_date(date_from, "--from") if date_from is not None else None,
+        date_to=parse_date(date_to, "--to") if date_to is not None else None,
+        label=label,
+        paper=paper,  # type: ignore[arg-type]  # checked by PrintOptions
+    )
+
+
+def _protocol_extras(saved: SavedPlan, plan_file: str, notes: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The protocol's plain words for the patient (patient_text per event, patient_notes), if it can be read."""
+    from schedplan.plans.sources import find_protocol
+
+    try:
+        loaded = find_protocol(saved.protocol_ref)
+    except SchedplanError as exc:
+        notes.append(f"protocol {saved.protocol_ref} cannot be read ({exc}); the handout uses the event names")
+        return {}, ()
+    if saved.protocol_sha256 and loaded.sha256 != saved.protocol_sha256:
+        notes.append(
+            f"protocol {saved.protocol_ref} changed since the plan was saved; this prints the saved schedule"
+            f" (run `schedplan replan {plan_file}` to recalculate)"
+        )
+    texts = {e.id: e.patient_text for e in loaded.protocol.events if e.patient_text}
+    return texts, tuple(loaded.protocol.patient_notes)
+
+
+def _contacts(saved: SavedPlan, notes: list[str]) -> dict[str, Any] | None:
+    """The contacts block of the site policy the plan was made with (none when it had none)."""
+    from schedplan.plans.sources import load_site
+
+    if saved.inputs.site is None:
+        return None
+    try:
+        loaded = load_site(saved.inputs.site)
+    except SchedplanError as exc:
+        notes.append(f"site policy {saved.inputs.site} cannot be read ({exc}); no contacts printed")
+        return None
+    if loaded is None or loaded.policy.contacts is None:
+        return None
+    return loaded.policy.contacts.model_dump()
+
+
+def _checks(saved: SavedPlan) -> tuple[CheckStatus, ...]:
+    """Each recorded double check, valid or void against the saved plan being printed."""
+    from schedplan.core.checks import inputs_sha256, invalid_reasons
+    from schedplan.export.printout import CheckStatus
+
+    return tuple(
+        CheckStatus(
+            at=rec.at,
+            checker=rec.checker,
+            result=rec.result,
+            summary=rec.summary,
+            void_reasons=tuple(
+                invalid_reasons(
+                    rec,
+                    protocol_sha256=saved.protocol_sha256,
+                    policy_sha256=saved.policy_sha256,
+                    inputs_sha256=inputs_sha256(saved.inputs),
+                )
+            ),
+        )
+        for rec in saved.checks
+    )
+
+
+def print_source(saved: SavedPlan, plan_file: str, audience: str, notes: list[str] | None = None) -> PrintSource:
+    """What is printed of a saved plan: its schedule, and for the patient the protocol's plain words and the
+    site's contacts, for the staff the double checks (valid or void against the saved plan). What could not
+    be read is left out and said in ``notes``."""
+    from schedplan.export.printout import PrintSource
+
+    said = notes if notes is not None else []
+    texts, patient_notes = _protocol_extras(saved, plan_file, said) if audience == "patient" else ({}, ())
+    return PrintSource(
+        schedule=saved.schedule,
+        plan_id=saved.plan_id,
+        measured_on=saved.inputs.measured_on,
+        patient_texts=texts,
+        patient_notes=patient_notes,
+        contacts=_contacts(saved, said) if audience == "patient" else None,
+        checks=_checks(saved) if audience == "staff" else (),
+    )
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a print wrote (the paths, in the order written) and the notes to show (what was left out and why)."""
+
+    written: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def print_plan(plan_file: str, options: PrintOptions, *, pdf: str | None = None, html: str | None = None) -> Printed:
+    """Print the saved plan to ``pdf`` and/or ``html``: both rendered before either is written, each written
+    atomically. Raises SchedplanError (InputError, PlanFileError) with a one-line message, having written nothing.
+    """
+    from schedplan.export.printout import render_html, render_pdf
+    from schedplan.load.files import check_writable, refuse_same_file, write_atomic
+    from schedplan.load.planfile import open_plan
+
+    if not pdf and not html:
+        raise InputError("give --pdf FILE.pdf, --html FILE.html or both", field="pdf")
+    for opt, name in (("--pdf", pdf), ("--html", html)):
+        if name is not None and not str(name).strip():
+            raise InputError(f"{opt} needs a file name", field=opt)
+    if pdf and html and os.path.realpath(pdf) == os.path.realpath(html):
+        raise InputError("--pdf and --html name the same file; give two files", field="html")
+    refuse_same_file([("plan file", plan_file), ("PDF", pdf), ("HTML", html)])
+    saved = open_plan(plan_file)
+    for name in (pdf, html):
+        if name:
+            check_writable(name)
+    notes: list[str] = []
+    source = print_source(saved, plan_file, options.audience, notes)
+    text = render_html(source, options)
+    data = render_pdf(text) if pdf else None
+    written = []
+    if html:
+        write_atomic(html, text.encode("utf-8"), new_mode=0o600)
+        written.append(html)
+    if pdf and data is not None:
+        write_atomic(pdf, data, new_mode=0o600)
+        written.append(pdf)
+    return Printed(tuple(written), tuple(notes))
