@@ -96,6 +96,9 @@ class SavedPlan(Model):
     items: tuple[CalendarItem, ...] = Field(default=(), description="what the last export wrote, item by item")
     export_options: ExportOptions | None = Field(default=None, description="the options of the last export")
     checks: tuple[CheckRecord, ...] = Field(default=(), description="double checks, oldest first; only appended to")
+    checks_sha256: str | None = Field(
+        default=None, description="the seal of the last chained check (core.check_chain); None: no chained check"
+    )
 
     @field_validator("plan_id")
     @classmethod
@@ -179,6 +182,8 @@ class SavedPlan(Model):
             "items": [_item_data(it) for it in self.items],
             "export_options": None if self.export_options is None else self.export_options.model_dump(),
             "checks": [c.to_data() for c in self.checks],
+            # written only once a check is chained, so older files stay as version 1 wrote them
+            **({"checks_sha256": self.checks_sha256} if self.checks_sha256 is not None else {}),
         }
 
     def text(self) -> str:

@@ -1,11 +1,14 @@
-"""Whether a saved plan is still what its protocol and policy give, and double checks recorded in it."""
+"""Whether a saved plan is still what its protocol and policy give, double checks recorded in it (sealed in a
+hash chain under the plan file's lock), and whether each recorded check still holds or was tampered with."""
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from typing import Any
 
-from schedplan.core.checks import CheckRecord
+from schedplan.core.check_chain import ChainReport, chain_report, sealed
+from schedplan.core.checks import CheckRecord, inputs_sha256, invalid_reasons
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.saved import SavedPlan
 from schedplan.core.schedule import Plan
@@ -51,13 +54,26 @@ def current(saved: SavedPlan, inputs: PlanInputs | None = None) -> Current:
     return Current(done.plan, inputs, done.site, same_schedule(saved.schedule, done.plan))
 
 
+def os_user() -> str | None:
+    """The operating-system user running schedplan (None when it cannot be told)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return None
+
+
 def record_check(path: str, based_on: SavedPlan, record: CheckRecord) -> SavedPlan:
-    """Append ``record`` (a check of the plan as ``based_on`` held it) to the plan file under its lock.
+    """Append ``record`` (a check of the plan as ``based_on`` held it) to the plan file under its lock,
+    sealed into the file's chain of checks and with the operating-system user.
 
     Checks others recorded in the meantime are kept; when the plan itself changed since (replanned, other
-    inputs), nothing is recorded and PlanFileError says so. Returns the plan as written.
+    inputs), or its records were changed by hand, nothing is recorded and PlanFileError says so. Returns the
+    plan as written.
     """
     from schedplan.load.planfile import update_plan
+
+    if record.os_user is None:
+        record = record.model_copy(update={"os_user": os_user()})
 
     def append(now: SavedPlan) -> SavedPlan:
         if now.plan_id != based_on.plan_id or now.inputs != based_on.inputs or now.schedule != based_on.schedule:
@@ -66,6 +82,72 @@ def record_check(path: str, based_on: SavedPlan, record: CheckRecord) -> SavedPl
                 " it holds now; nothing was recorded - check it again",
                 path=path,
             )
-        return now.updated(checks=(*now.checks, record))
+        broken = chain_report(now)
+        if broken.tampered:
+            raise PlanFileError(
+                f"{path}: {broken.lines()[0]}; nothing was recorded - a check appended now would hide it"
+                f" (make the plan again with `plan ... --save {path} --replace` after finding out what happened)",
+                path=path,
+            )
+        new = sealed(now, record)
+        return now.updated(checks=(*now.checks, new), checks_sha256=new.sealed_sha256)
 
     return update_plan(path, append)
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """A recorded check and whether it holds for the plan as it stands."""
+
+    record: CheckRecord
+    state: str  # "holds", "TAMPERED: ...", "unverifiable (made before the chain)...", "NO LONGER VALID: ..."
+
+    @property
+    def holds(self) -> bool:
+        return self.state == "holds"
+
+
+def file_tampering(saved: SavedPlan, now: Current | None) -> list[str]:
+    """What was changed by hand in the plan file: its chain of checks, and (given ``now``, the plan
+    recalculated under the same protocol and policy files) a saved schedule its inputs do not give."""
+    out = chain_report(saved).file_reasons[:]
+    if (
+        now is not None
+        and not now.same
+        and now.plan.protocol.sha256 == saved.protocol_sha256
+        and (now.site.sha256 if now.site else None) == saved.policy_sha256
+    ):
+        out.append("the saved schedule is not what its inputs give under the same protocol and policy files"
+                   " (a stored dose or day edited by hand?)")
+    return out
+
+
+def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[CheckStatus]]:
+    """(what was tampered with in the file as a whole, each recorded check with its state). A check holds
+    only when it fits the chain, the plan file was not edited by hand, and the protocol file, the site
+    policy and the inputs are those it was made against."""
+    report: ChainReport = chain_report(saved)
+    whole = file_tampering(saved, now)
+    out = []
+    for rec, link in zip(saved.checks, report.records, strict=True):
+        reasons = invalid_reasons(
+            rec, protocol_sha256=now.plan.protocol.sha256, policy_sha256=now.site.sha256 if now.site else None,
+            inputs_sha256=inputs_sha256(saved.inputs),
+        )
+        if link.state == "tampered" or whole:
+            state = "TAMPERED: " + "; ".join(link.reasons if link.state == "tampered" else whole)
+        elif link.state == "unverifiable":
+            later = f"; no longer valid: {'; '.join(reasons)}" if reasons else ""
+            state = "unverifiable (made before the chain)" + later
+        elif reasons:
+            state = "NO LONGER VALID: " + "; ".join(reasons)
+        else:
+            state = "holds"
+        out.append(CheckStatus(rec, state))
+    return whole, out
+
+
+def tamper_warnings(saved: SavedPlan) -> list[str]:
+    """Warnings for any command reading a plan file: records of double checks changed by hand (the file
+    alone, no recalculation)."""
+    return [f"TAMPERED - {line}" for line in chain_report(saved).lines()]
