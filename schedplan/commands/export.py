@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     from schedplan.plans.exporting import export_plan
 
     done = export_plan(args.plan_file, args.ics, ics_values(args))
+    for line in done.warnings:
+        print(f"schedplan: warning: {line}", file=sys.stderr)
     print(
         f"wrote {args.ics}: {done.events} events"
         + (f", {done.updated} updated" if done.again else "")

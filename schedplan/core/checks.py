@@ -269,7 +269,8 @@ def parse_answer(text: str, unit: str) -> Decimal:
     InputError (one line) when it is not a dose in ``unit``."""
     q = Quantity(unit) if unit in {x.value for x in Quantity} else None
     word = q.word if q is not None else unit
-    example = "826.7 x 10^6 cells" if q is Quantity.CELLS else f"46.13 {word}"
+    examples = {Quantity.CELLS: "826.7 x 10^6 cells", Quantity.IU: "10 x 10^6 units"}
+    example = examples.get(q, f"46.13 {word}") if q is not None else f"46.13 {word}"
     raw = " ".join(str(text).split())
     body = raw
     if q is not None:

@@ -124,11 +124,12 @@ def file_tampering(saved: SavedPlan, now: Current | None) -> list[str]:
 
 def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[CheckStatus]]:
     """(what was tampered with in the file as a whole, each recorded check with its state). A check holds
-    only when it fits the chain, the plan file was not edited by hand, and the protocol file, the site
-    policy and the inputs are those it was made against."""
+    only when it fits the chain, nothing in the plan file's records or schedule was edited by hand, and the
+    protocol file, the site policy and the inputs are those it was made against."""
     report: ChainReport = chain_report(saved)
     whole = file_tampering(saved, now)
     out = []
+    anywhere = bool(whole) or report.tampered
     for rec, link in zip(saved.checks, report.records, strict=True):
         reasons = invalid_reasons(
             rec, protocol_sha256=now.plan.protocol.sha256, policy_sha256=now.site.sha256 if now.site else None,
@@ -139,6 +140,8 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
         elif link.state == "unverifiable":
             later = f"; no longer valid: {'; '.join(reasons)}" if reasons else ""
             state = "unverifiable (made before the chain)" + later
+        elif anywhere:
+            state = "NOT TRUSTED: this record fits the chain, but other records of the plan file were tampered with"
         elif reasons:
             state = "NO LONGER VALID: " + "; ".join(reasons)
         else:

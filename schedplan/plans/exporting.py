@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from schedplan.core.saved import ExportOptions
@@ -40,6 +40,7 @@ class Exported:
     updated: int
     cancelled: int
     again: bool
+    warnings: list[str] = field(default_factory=list)  # e.g. double-check records tampered with
 
 
 def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exported:
@@ -47,7 +48,7 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
     file what it wrote - under the plan file's lock, the plan first. The calendar may not be the plan file."""
     from schedplan.load.files import check_writable, refuse_same_file, write_atomic
     from schedplan.load.planfile import locked_plan
-    from schedplan.plans.checking import current
+    from schedplan.plans.checking import current, tamper_warnings
 
     if not str(ics_path).strip():
         raise InputError("--ics needs a file name", field="ics")
@@ -70,4 +71,4 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
     before = {i.key: i for i in saved.items}
     changed = sum(1 for new in result.items if (old := before.get(new.key)) and old.sequence != new.sequence)
     cancelled = sum(1 for i in result.items if i.cancelled)
-    return Exported(len(result.items) - cancelled, changed, cancelled, bool(saved.items))
+    return Exported(len(result.items) - cancelled, changed, cancelled, bool(saved.items), tamper_warnings(saved))
