@@ -38,6 +38,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help='the checker\'s answers instead of typing them: {dose id: {"dose": "46.13 mg", "confirmed": true}}'
         " (ids: --list); recorded as coming from this file, with its sha256",
     )
+    p.add_argument(
+        "--sign-key",
+        metavar="KEY",
+        help="sign the record with this SSH private key (ssh-keygen -Y sign); the site policy's"
+        " double_check.allowed_signers verifies it, and double_check.require_signature makes it required",
+    )
     p.add_argument("--list", action="store_true", help="list the doses to check (id, what it is calculated from)")
     p.add_argument("--status", action="store_true", help="list the recorded checks and whether each still holds")
     p.set_defaults(run=run)
@@ -53,12 +59,13 @@ def _status(saved: Any, now: Any) -> int:
         print("no double check recorded")
     for n, st in enumerate(statuses, 1):
         rec = st.record
-        who = rec.checker + (f" (user {rec.os_user})" if rec.os_user else "")
+        user = f" (operating-system user {rec.os_user})" if rec.os_user else ""
         source = f"; answers from {rec.answers_file.name}" if rec.answers_file else ""
         copied = "; possibly copied: every answer equals the plan file's value digit for digit" if (
             rec.possibly_copied
         ) else ""
-        print(f"{n}. {rec.at} by {who}: {rec.result.upper()} ({rec.summary}{source}{copied}) - {st.state}")
+        result = f"{rec.result.upper()} ({rec.summary}{source}{copied})"
+        print(f"{n}. {rec.at}{user} by {rec.checker}: {result} - {st.state}")
     return 1 if whole or any(st.state.startswith("TAMPERED") for st in statuses) else 0
 
 
@@ -152,9 +159,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"schedplan: warning: {line}", file=sys.stderr)
     if not same:
         raise InputError(
-            f"the schedule in {args.plan_file} is not what its inputs give under its protocol and site policy as"
-            f" they are now (changed, or the file edited by hand); run `schedplan replan {args.plan_file}` first"
-            " and check the changes"
+            f"the schedule in {args.plan_file} no longer matches what its inputs give under its protocol and site"
+            f" policy as they are now (they changed, or the file was edited by hand); run `schedplan replan"
+            f" {args.plan_file}` first and check the changes"
         )
     doses = doses_to_check(plan, site.policy if site else None)
     if not doses:
@@ -172,6 +179,16 @@ def run(args: argparse.Namespace) -> int:
                 f" {d.basis_kind}{rules}; answer in {d.unit_word}"
             )
         return 0
+    if site is not None and site.policy.double_check.require_signature and not args.sign_key:
+        raise InputError(
+            f"the site policy {site.path} requires every double check to be signed: give --sign-key KEY"
+            " (your SSH private key)",
+            field="sign_key",
+        )
+    if args.sign_key:
+        from schedplan.plans.signing import public_key
+
+        public_key(args.sign_key)  # a key that cannot sign is said now, before any answer is typed
     tolerance, tolerance_source = tolerance_for(site.policy if site else None)
     answers: dict[str, tuple[str, bool | None]] | None = None
     answers_file = None
@@ -242,12 +259,14 @@ def run(args: argparse.Namespace) -> int:
         at=dt.datetime.now(dt.UTC),
         answers_file=answers_file,
     )
-    written = record_check(args.plan_file, saved, record)  # merged with checks recorded meanwhile, sealed
+    # merged with checks recorded meanwhile, sealed into the chain, signed with --sign-key
+    written = record_check(args.plan_file, saved, record, sign_key=args.sign_key)
     if record.possibly_copied:
         print(
             "\nNOTE: every answer equals the plan file's value digit for digit - possibly copied from the plan;"
             " the record says so"
         )
     verdict = "PASS" if record.result == "pass" else "FAIL"
-    print(f"\n{verdict}: {record.summary}. Recorded in {args.plan_file} (check {len(written.checks)}).")
+    signed = f", signed with {args.sign_key}" if args.sign_key else ""
+    print(f"\n{verdict}: {record.summary}. Recorded in {args.plan_file} (check {len(written.checks)}{signed}).")
     return 0 if record.result == "pass" else 1

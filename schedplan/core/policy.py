@@ -148,6 +148,15 @@ class Obesity(_Model):
     bmi: Decimal = Field(default=Decimal("30"), gt=0)
 
 
+class DoubleCheck(_Model):
+    """How double checks are made at the site: signatures with the checker's SSH key (ssh-keygen -Y sign)."""
+
+    require_signature: bool = Field(default=False, description="true: an unsigned check never holds")
+    allowed_signers: str | None = Field(
+        default=None, description="an ssh-keygen allowed-signers file (relative to the policy file's folder)"
+    )
+
+
 class SitePolicy(_Model):
     name: str
     version: str
@@ -175,6 +184,7 @@ class SitePolicy(_Model):
     check_tolerance_percent: Decimal = Field(
         default=Decimal("0"), ge=0, le=50, description="how far a double-checker's dose may be from ours"
     )
+    double_check: DoubleCheck = Field(default_factory=DoubleCheck, description="signatures of double checks")
     notes: list[str] = Field(default_factory=list)
 
     @field_validator("version", mode="before")

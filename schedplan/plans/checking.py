@@ -62,9 +62,10 @@ def os_user() -> str | None:
         return None
 
 
-def record_check(path: str, based_on: SavedPlan, record: CheckRecord) -> SavedPlan:
+def record_check(path: str, based_on: SavedPlan, record: CheckRecord, *, sign_key: str | None = None) -> SavedPlan:
     """Append ``record`` (a check of the plan as ``based_on`` held it) to the plan file under its lock,
-    sealed into the file's chain of checks and with the operating-system user.
+    sealed into the file's chain of checks and with the operating-system user; with ``sign_key`` (an SSH
+    private key file) the seal is signed with it (ssh-keygen -Y sign).
 
     Checks others recorded in the meantime are kept; when the plan itself changed since (replanned, other
     inputs), or its records were changed by hand, nothing is recorded and PlanFileError says so. Returns the
@@ -74,6 +75,10 @@ def record_check(path: str, based_on: SavedPlan, record: CheckRecord) -> SavedPl
 
     if record.os_user is None:
         record = record.model_copy(update={"os_user": os_user()})
+    if sign_key is not None:
+        from schedplan.plans.signing import public_key
+
+        record = record.model_copy(update={"signature_key": public_key(sign_key)})  # sealed with the record
 
     def append(now: SavedPlan) -> SavedPlan:
         if now.plan_id != based_on.plan_id or now.inputs != based_on.inputs or now.schedule != based_on.schedule:
@@ -90,6 +95,10 @@ def record_check(path: str, based_on: SavedPlan, record: CheckRecord) -> SavedPl
                 path=path,
             )
         new = sealed(now, record)
+        if sign_key is not None and new.sealed_sha256 is not None:
+            from schedplan.plans.signing import sign
+
+            new = new.model_copy(update={"signature": sign(new.sealed_sha256, sign_key)})
         return now.updated(checks=(*now.checks, new), checks_sha256=new.sealed_sha256)
 
     return update_plan(path, append)
@@ -104,7 +113,7 @@ class CheckStatus:
 
     @property
     def holds(self) -> bool:
-        return self.state == "holds"
+        return self.state.startswith("holds")
 
 
 def file_tampering(saved: SavedPlan, now: Current | None) -> list[str]:
@@ -131,6 +140,7 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
     out = []
     anywhere = bool(whole) or report.tampered
     for rec, link in zip(saved.checks, report.records, strict=True):
+        signed = _signature_state(rec, now.site)
         reasons = invalid_reasons(
             rec, protocol_sha256=now.plan.protocol.sha256, policy_sha256=now.site.sha256 if now.site else None,
             inputs_sha256=inputs_sha256(saved.inputs),
@@ -140,14 +150,37 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
         elif link.state == "unverifiable":
             later = f"; no longer valid: {'; '.join(reasons)}" if reasons else ""
             state = "unverifiable (made before the chain)" + later
+        elif signed.startswith("TAMPERED"):
+            state = signed
         elif anywhere:
             state = "NOT TRUSTED: this record fits the chain, but other records of the plan file were tampered with"
         elif reasons:
             state = "NO LONGER VALID: " + "; ".join(reasons)
+        elif signed.startswith("NOT SIGNED"):
+            state = signed
         else:
-            state = "holds"
+            state = "holds" + signed
         out.append(CheckStatus(rec, state))
     return whole, out
+
+
+def _signature_state(rec: CheckRecord, site: LoadedPolicy | None) -> str:
+    """'' (no signature, none required), ' (signed by P)', ' (signed; not verified: ...)', 'NOT SIGNED: ...'
+    or 'TAMPERED: its signature ...'."""
+    rules = site.policy.double_check if site is not None else None
+    if rec.signature is None or rec.sealed_sha256 is None:
+        if rules is not None and rules.require_signature:
+            return "NOT SIGNED: the site policy requires every double check to be signed (verify --sign-key)"
+        return ""
+    if site is None or rules is None or rules.allowed_signers is None:
+        return " (signed; not verified: the site policy names no allowed_signers file)"
+    from schedplan.plans.signing import signer
+
+    allowed = site.path.parent / rules.allowed_signers
+    who = signer(rec.sealed_sha256, rec.signature, allowed)
+    if who is None:
+        return f"TAMPERED: its signature is not one of a key in {allowed} over this record"
+    return f" (signed by {who})"
 
 
 def tamper_warnings(saved: SavedPlan) -> list[str]:
