@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,7 +15,7 @@ from schedplan.core.model import Model
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.policy import SitePolicy
 from schedplan.core.schedule import Plan
-from schedplan.core.units import Basis, Quantity, fmt, quantize
+from schedplan.core.units import Basis, Quantity, fmt, parse_decimal, quantize
 from schedplan.errors import InputError
 
 # Without a tolerance in the site policy: correct independent arithmetic differs from ours only in the
@@ -290,21 +290,7 @@ def parse_answer(text: str, unit: str) -> Decimal:
         body, scale = m.group("num").strip(), int(m.group("exp"))
     if _THOUSANDS.match(body):
         body = body.replace(",", "")
-    elif re.fullmatch(r"[+-]?\d{1,3},\d{3}", body):
-        raise InputError(
-            f"dose {raw!r} is ambiguous: is the comma a decimal point or a thousands separator?"
-            f" Write it with no thousands separator, e.g. {example}",
-            field="dose", value=raw,
-        )
-    else:
-        body = body.replace(",", ".")
-    try:
-        value = Decimal(body).scaleb(scale)
-    except InvalidOperation:
-        raise InputError(f"dose {raw!r} is not a number; write it like {example}", field="dose", value=raw) from None
-    if not value.is_finite():
-        raise InputError(f"dose {raw!r} is not a finite number", field="dose", value=raw)
-    return value
+    return parse_decimal(body, "dose").scaleb(scale)  # a decimal comma; an ambiguous "1,040" refused
 
 
 def inputs_sha256(inputs: PlanInputs) -> str:
