@@ -138,9 +138,9 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
     report: ChainReport = chain_report(saved)
     whole = file_tampering(saved, now)
     out = []
-    anywhere = bool(whole) or report.tampered
-    for rec, link in zip(saved.checks, report.records, strict=True):
-        signed = _signature_state(rec, now.site)
+    signatures = [_signature_state(rec, now.site) for rec in saved.checks]
+    anywhere = bool(whole) or report.tampered or any(x.startswith("TAMPERED") for x in signatures)
+    for rec, link, signed in zip(saved.checks, report.records, signatures, strict=True):
         reasons = invalid_reasons(
             rec, protocol_sha256=now.plan.protocol.sha256, policy_sha256=now.site.sha256 if now.site else None,
             inputs_sha256=inputs_sha256(saved.inputs),
