@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
             f"schedplan: reusing {reused_text({name: value})} from the last export to {args.ics}{clear}",
             file=sys.stderr,
         )
+    for line in done.warnings:
+        print(f"schedplan: warning: {line}", file=sys.stderr)
     print(
         f"wrote {args.ics}: {done.events} event{'' if done.events == 1 else 's'}"
         + (f", {done.updated} updated" if done.again else "")

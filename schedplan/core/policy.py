@@ -281,6 +281,14 @@ class Contacts(_Model):
     phones: list[ContactPhone] = Field(default_factory=list, description="each number with who answers and when")
     when_to_call: list[str] = Field(default_factory=list, description="plain words: 'a temperature of 38 C or more'")
 
+class DoubleCheck(_Model):
+    """How double checks are made at the site: signatures with the checker's SSH key (ssh-keygen -Y sign)."""
+
+    require_signature: bool = Field(default=False, description="true: an unsigned check never holds")
+    allowed_signers: str | None = Field(
+        default=None, description="an ssh-keygen allowed-signers file (relative to the policy file's folder)"
+    )
+
 
 class SitePolicy(_Model):
     name: str
@@ -312,6 +320,7 @@ class SitePolicy(_Model):
     check_tolerance_percent: Decimal = Field(
         default=Decimal("0"), ge=0, le=50, description="how far a double-checker's dose may be from ours"
     )
+    double_check: DoubleCheck = Field(default_factory=DoubleCheck, description="signatures of double checks")
     notes: list[str] = Field(default_factory=list)
     default_times: DefaultTimes | None = Field(
         default=None, description="usual start times by kind and route, and the premedication lead time"

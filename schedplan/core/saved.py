@@ -123,6 +123,9 @@ class SavedPlan(Model):
     publications: tuple[Publication, ...] = Field(
         default=(), description="the CalDAV calendars it was published to (`schedplan publish`)"
     )
+    checks_sha256: str | None = Field(
+        default=None, description="the seal of the last chained check (core.check_chain); None: no chained check"
+    )
 
     @field_validator("plan_id")
     @classmethod
@@ -223,6 +226,8 @@ class SavedPlan(Model):
             **({"amendments": [a.to_data() for a in self.amendments]} if self.amendments else {}),
             # written only once published, so files never published stay as version 1 wrote them
             **({"publications": [p.model_dump(mode="json") for p in self.publications]} if self.publications else {}),
+            # written only once a check is chained, so older files stay as version 1 wrote them
+            **({"checks_sha256": self.checks_sha256} if self.checks_sha256 is not None else {}),
         }
 
     def text(self) -> str:

@@ -1,11 +1,14 @@
-"""Whether a saved plan is still what its protocol and policy give, and double checks recorded in it."""
+"""Whether a saved plan is still what its protocol and policy give, double checks recorded in it (sealed in a
+hash chain under the plan file's lock), and whether each recorded check still holds or was tampered with."""
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from typing import Any
 
-from schedplan.core.checks import CheckRecord
+from schedplan.core.check_chain import ChainReport, chain_report, sealed
+from schedplan.core.checks import CheckRecord, inputs_sha256, invalid_reasons
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.saved import SavedPlan
 from schedplan.core.schedule import Plan
@@ -58,13 +61,31 @@ def current(saved: SavedPlan, inputs: PlanInputs | None = None) -> Current:
     return Current(done.plan, inputs, done.site, same_schedule(saved.schedule, done.plan))
 
 
-def record_check(path: str, based_on: SavedPlan, record: CheckRecord) -> SavedPlan:
-    """Append ``record`` (a check of the plan as ``based_on`` held it) to the plan file under its lock.
+def os_user() -> str | None:
+    """The operating-system user running schedplan (None when it cannot be told)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return None
+
+
+def record_check(path: str, based_on: SavedPlan, record: CheckRecord, *, sign_key: str | None = None) -> SavedPlan:
+    """Append ``record`` (a check of the plan as ``based_on`` held it) to the plan file under its lock,
+    sealed into the file's chain of checks and with the operating-system user; with ``sign_key`` (an SSH
+    private key file) the seal is signed with it (ssh-keygen -Y sign).
 
     Checks others recorded in the meantime are kept; when the plan itself changed since (replanned, other
-    inputs), nothing is recorded and PlanFileError says so. Returns the plan as written.
+    inputs), or its records were changed by hand, nothing is recorded and PlanFileError says so. Returns the
+    plan as written.
     """
     from schedplan.load.planfile import update_plan
+
+    if record.os_user is None:
+        record = record.model_copy(update={"os_user": os_user()})
+    if sign_key is not None:
+        from schedplan.plans.signing import public_key
+
+        record = record.model_copy(update={"signature_key": public_key(sign_key)})  # sealed with the record
 
     def append(now: SavedPlan) -> SavedPlan:
         if now.plan_id != based_on.plan_id or now.inputs != based_on.inputs or now.schedule != based_on.schedule:
@@ -73,6 +94,103 @@ def record_check(path: str, based_on: SavedPlan, record: CheckRecord) -> SavedPl
                 " it holds now; nothing was recorded - check it again",
                 path=path,
             )
-        return now.updated(checks=(*now.checks, record))
+        broken = chain_report(now)
+        if broken.tampered:
+            raise PlanFileError(
+                f"{path}: {broken.lines()[0]}; nothing was recorded - a check appended now would hide it"
+                f" (make the plan again with `plan ... --save {path} --replace` after finding out what happened)",
+                path=path,
+            )
+        new = sealed(now, record)
+        if sign_key is not None and new.sealed_sha256 is not None:
+            from schedplan.plans.signing import sign
+
+            new = new.model_copy(update={"signature": sign(new.sealed_sha256, sign_key)})
+        return now.updated(checks=(*now.checks, new), checks_sha256=new.sealed_sha256)
 
     return update_plan(path, append)
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """A recorded check and whether it holds for the plan as it stands."""
+
+    record: CheckRecord
+    state: str  # "holds", "TAMPERED: ...", "unverifiable (made before the chain)...", "NO LONGER VALID: ..."
+
+    @property
+    def holds(self) -> bool:
+        return self.state.startswith("holds")
+
+
+def file_tampering(saved: SavedPlan, now: Current | None) -> list[str]:
+    """What was changed by hand in the plan file: its chain of checks, and (given ``now``, the plan
+    recalculated under the same protocol and policy files) a saved schedule its inputs do not give."""
+    out = chain_report(saved).file_reasons[:]
+    if (
+        now is not None
+        and not now.same
+        and now.plan.protocol.sha256 == saved.protocol_sha256
+        and (now.site.sha256 if now.site else None) == saved.policy_sha256
+    ):
+        out.append("the saved schedule is not what its inputs give under the same protocol and policy files"
+                   " (a stored dose or day edited by hand?)")
+    return out
+
+
+def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[CheckStatus]]:
+    """(what was tampered with in the file as a whole, each recorded check with its state). A check holds
+    only when it fits the chain, nothing in the plan file's records or schedule was edited by hand, and the
+    protocol file, the site policy and the inputs are those it was made against."""
+    report: ChainReport = chain_report(saved)
+    whole = file_tampering(saved, now)
+    out = []
+    signatures = [_signature_state(rec, now.site) for rec in saved.checks]
+    anywhere = bool(whole) or report.tampered or any(x.startswith("TAMPERED") for x in signatures)
+    for rec, link, signed in zip(saved.checks, report.records, signatures, strict=True):
+        reasons = invalid_reasons(
+            rec, protocol_sha256=now.plan.protocol.sha256, policy_sha256=now.site.sha256 if now.site else None,
+            inputs_sha256=inputs_sha256(saved.inputs),
+        )
+        if link.state == "tampered" or whole:
+            state = "TAMPERED: " + "; ".join(link.reasons if link.state == "tampered" else whole)
+        elif link.state == "unverifiable":
+            later = f"; no longer valid: {'; '.join(reasons)}" if reasons else ""
+            state = "unverifiable (made before the chain)" + later
+        elif signed.startswith("TAMPERED"):
+            state = signed
+        elif anywhere:
+            state = "NOT TRUSTED: this record fits the chain, but other records of the plan file were tampered with"
+        elif reasons:
+            state = "NO LONGER VALID: " + "; ".join(reasons)
+        elif signed.startswith("NOT SIGNED"):
+            state = signed
+        else:
+            state = "holds" + signed
+        out.append(CheckStatus(rec, state))
+    return whole, out
+
+
+def _signature_state(rec: CheckRecord, site: LoadedPolicy | None) -> str:
+    """'' (no signature, none required), ' (signed by P)', ' (signed; not verified: ...)', 'NOT SIGNED: ...'
+    or 'TAMPERED: its signature ...'."""
+    rules = site.policy.double_check if site is not None else None
+    if rec.signature is None or rec.sealed_sha256 is None:
+        if rules is not None and rules.require_signature:
+            return "NOT SIGNED: the site policy requires every double check to be signed (verify --sign-key)"
+        return ""
+    if site is None or rules is None or rules.allowed_signers is None:
+        return " (signed; not verified: the site policy names no allowed_signers file)"
+    from schedplan.plans.signing import signer
+
+    allowed = site.path.parent / rules.allowed_signers
+    who = signer(rec.sealed_sha256, rec.signature, allowed)
+    if who is None:
+        return f"TAMPERED: its signature is not one of a key in {allowed} over this record"
+    return f" (signed by {who})"
+
+
+def tamper_warnings(saved: SavedPlan) -> list[str]:
+    """Warnings for any command reading a plan file: records of double checks changed by hand (the file
+    alone, no recalculation)."""
+    return [f"TAMPERED - {line}" for line in chain_report(saved).lines()]

@@ -44,6 +44,7 @@ class Exported:
     again: bool
     reused: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. double-check records tampered with
 
 
 def calendar_key(ics_path: str | Path) -> str:
@@ -89,7 +90,7 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
     file's lock, the plan first. The calendar may not be the plan file."""
     from schedplan.load.files import check_writable, refuse_same_file, write_atomic
     from schedplan.load.planfile import locked_plan
-    from schedplan.plans.checking import current
+    from schedplan.plans.checking import current, tamper_warnings
 
     if not str(ics_path).strip():
         raise InputError("--ics needs a file name", field="ics")
@@ -119,4 +120,6 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
     before = {i.key: i for i in saved.items}
     changed = sum(1 for new in result.items if (old := before.get(new.key)) and old.sequence != new.sequence)
     cancelled = sum(1 for i in result.items if i.cancelled)
-    return Exported(len(result.items) - cancelled, changed, cancelled, bool(saved.items), reused, note)
+    return Exported(
+        len(result.items) - cancelled, changed, cancelled, bool(saved.items), reused, note, tamper_warnings(saved)
+    )

@@ -84,7 +84,7 @@ class Replanned:
 
 
 def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
-    from schedplan.plans.checking import current
+    from schedplan.plans.checking import current, tamper_warnings
     from schedplan.plans.saving import with_plan
 
     if changes.get("weight") is not None and changes.get("measured_on") is None:
@@ -97,6 +97,7 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
     from schedplan.load.policy import policy_note
 
     notes = [policy_note(site)] if site is not None else []
+    notes += tamper_warnings(saved)  # double-check records changed by hand: never silently carried on
     if site is not None and saved.policy_sha256 and site.sha256 != saved.policy_sha256:
         notes.append(f"the site policy {site.path} changed since the plan was saved; check every change below")
     if saved.protocol_sha256 and new_plan.protocol.sha256 and saved.protocol_sha256 != new_plan.protocol.sha256:

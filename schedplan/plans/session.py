@@ -164,19 +164,29 @@ class PlanSession:
     def recorded_checks(
         self, plan: Plan, inputs: PlanInputs, site: LoadedPolicy | None
     ) -> list[tuple[CheckRecord, list[str]]]:
-        """The checks in the plan file in use, each with why it no longer holds for this plan and these inputs."""
+        """The checks in the plan file in use, each with why it no longer holds for this plan and these inputs
+        (first: tampered with, or made before the chain of checks - core.check_chain)."""
+        from schedplan.core.check_chain import chain_report
+
         if self.saved is None or self.saved.protocol_id != plan.protocol.id:
             return []
         now = inputs_sha256(inputs)
+        chain = chain_report(self.saved)
+        tampered = [f"TAMPERED: {r}" for r in chain.file_reasons]
         return [
             (
                 rec,
-                invalid_reasons(
-                    rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None,
-                    inputs_sha256=now,
+                (
+                    tampered
+                    + ([f"TAMPERED: {'; '.join(link.reasons)}"] if link.state == "tampered" else [])
+                    + (["unverifiable (made before the chain)"] if link.state == "unverifiable" else [])
+                    + invalid_reasons(
+                        rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None,
+                        inputs_sha256=now,
+                    )
                 ),
             )
-            for rec in self.saved.checks
+            for rec, link in zip(self.saved.checks, chain.records, strict=True)
         ]
 
 

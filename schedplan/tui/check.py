@@ -169,7 +169,10 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         out = Text()
         for r in results:
             d = r.dose
-            mark = ("✓ match", "bold") if r.match else (f"✗ MISMATCH ({r.difference_percent:+}%)", "bold reverse")
+            # "match", or "match within 1 % (difference +0.59 %)" for an answer within the tolerance, not exact
+            mark = (f"✓ {r.verdict(self.tolerance)}", "bold") if r.match else (
+                f"✗ MISMATCH ({r.difference_percent:+}%)", "bold reverse"
+            )
             out.append(f"{d.name} {', '.join(d.days)}: you {dose_display(r.entered, d.unit)}, "
                        f"schedplan {dose_display(d.value, d.unit)} - ")
             out.append(*mark)

@@ -52,7 +52,7 @@ def test_weight_change_of_11_percent_flags_every_weight_based_dose(saved):
     assert data["inputs"]["weight"] == "77.7kg" and data["policy_sha256"]
 
 
-def answers_for(saved: Path, wrong: dict[str, str] | None = None) -> dict[str, str]:
+def answers_for(saved: Path, wrong: dict[str, str] | None = None) -> dict[str, dict[str, object]]:
     """Worked by hand for 70 kg / 175 cm (BSA 1.845 m2): the doses a careful checker enters."""
     by_hand = {
         "fludarabine-part1@fludarabine-part1/1": "73.8",  # 40 x 1.845
@@ -67,7 +67,8 @@ def answers_for(saved: Path, wrong: dict[str, str] | None = None) -> dict[str, s
         "abatacept-day28@abatacept-day28/1": "700",
     }
     by_hand.update(wrong or {})
-    return by_hand
+    # the checker also confirms each dose's arm / dose level, days and route against the order
+    return {k: {"dose": v, "confirmed": True} for k, v in by_hand.items()}
 
 
 def test_verify_lists_what_to_check_without_our_doses(saved):
@@ -95,11 +96,11 @@ def test_double_check_all_match_then_one_mismatch(saved, tmp_path):
 
 
 def test_typed_answers_and_a_missing_checker(saved):
-    stdin = "E.F.\n" + "\n".join(answers_for(saved).values()) + "\n"
+    stdin = "E.F.\n" + "".join(f"{a['dose']}\ny\n" for a in answers_for(saved).values())
     r = sp("verify", str(saved), stdin=stdin)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "your dose in mg:" in r.stdout and "PASS" in r.stdout
-    r = sp("verify", str(saved), stdin="E.F.\n73.8\n")  # input ends before the last dose
+    r = sp("verify", str(saved), stdin="E.F.\n73.8\ny\n")  # input ends before the last dose
     assert r.returncode == 2 and "nothing was recorded" in r.stderr
     assert len(json.loads(saved.read_text())["checks"]) == 1
 
