@@ -303,6 +303,15 @@ def make_app(
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
+    from schedplan.tui.terminal import no_terminal_reason
+
+    refused = no_terminal_reason(sys.stdin, sys.stdout, os.environ, getattr(args, "target", None))
+    if refused is not None:  # cron, CI, a pipe, TERM=dumb: never start a UI nobody can see or leave
+        print(f"schedplan: {refused}", file=sys.stderr)
+        return 2
     app = make_app(
         getattr(args, "target", None),
         site=getattr(args, "site", None),
