@@ -153,3 +153,50 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before something that loses work. Returns True to go ahead, False to stay."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "Stay"),
+        Binding("y", "answer(True)", "Go ahead"),
+    ]
+
+    def __init__(self, question: str, yes: str, no: str = "Stay") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Static(f"y: {self.yes}   n or Esc: {self.no}", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ReadScreen(ModalScreen[None]):
+    """A list to read in full (every warning, every change), scrolled with the arrows and Page Up/Down."""
+
+    BINDINGS = [Binding("escape,q,f6,f8", "close", "Close")]
+
+    def __init__(self, title: str, body: Text | str, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog read-dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(id="read-body"):
+                yield Static(self.body if isinstance(self.body, Text) else Text(self.body), id="read-text")
+            yield Static("↑ ↓ PgUp PgDn: scroll   Esc: close", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#read-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

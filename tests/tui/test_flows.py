@@ -126,7 +126,8 @@ async def test_isatuximab_optional_premedication(app_factory):
         isa = await rows_for(pilot, "isatuximab")
         assert len(isa) == 8 and {r["Dose"] for r in isa} == {f"{money(Decimal(20) * 70)} mg"}
         warnings = str(app.query_one("#dose-warnings").render())
-        assert "WARNING [dose-not-set]" in warnings and "dexamethasone" in warnings
+        assert "Dose not set: dexamethasone" in warnings and "(dose-not-set)" in warnings
+        assert "--set" not in warnings  # the ward's words: the field, not a command-line flag
         await type_into(pilot, "choice-dexamethasone_dose_mg", "20")
         dex = await rows_for(pilot, "dexamethasone")
         assert {r["Dose"] for r in dex} == {"20 mg"}
@@ -200,6 +201,10 @@ async def test_all_days_toggle_and_protocol_change(app_factory):
         text = await calendar_text(pilot)
         assert "Sat" in text and "weekend" in text
         await pilot.press("slash")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmDialog"  # the plan on screen was never saved
+        await pilot.press("y")
+        await pilot.pause()
         await pick(pilot, "7256")
         assert app.entry.protocol.id == "NCT07256210"
         assert app.plan is None  # a new protocol never shows the old plan

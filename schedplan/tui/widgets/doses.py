@@ -8,11 +8,24 @@ import re
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from schedplan.core.protocol import Protocol
 from schedplan.core.schedule import Plan, PlanWarning
-from schedplan.tui.format import WARN, administrations, dose, dose_detail, duration, rule_marks, totals
+from schedplan.tui.format import (
+    WARN,
+    administrations,
+    dose,
+    dose_detail,
+    duration,
+    ordered_warnings,
+    rule_marks,
+    totals,
+    ward_words,
+    warning_title,
+)
 
 COLUMNS = ("Drug", "Day", "Date", "Dose", "Site rules", "Prescribed", "Basis", "Route", "Duration")
 _PARENS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")
@@ -23,17 +36,36 @@ def short_basis(basis: str) -> str:
     return _PARENS.sub("", basis).strip()
 
 
-def warning_lines(warnings: list[PlanWarning]) -> str:
-    return "\n".join(f"{WARN} WARNING [{w.code}] {w.message}" for w in warnings)
+def warning_text(warnings: list[PlanWarning], protocol: Protocol | None = None) -> Text:
+    """Every warning, critical first: the symbol, its title in words, the message (in the form's words); the code
+    in grey."""
+    out = Text()
+    for n, w in enumerate(ordered_warnings(warnings)):
+        if n:
+            out.append("\n")
+        out.append(f"{WARN} {warning_title(w.code)}: ", style="bold")
+        out.append(ward_words(w.message, protocol))
+        out.append(f"  ({w.code})", style="dim")
+    return out
 
 
-class WarningsPanel(Static):
-    """Every warning of the plan, each with the word WARNING and a symbol; hidden when there are none."""
+class WarningsPanel(Static, can_focus=True):
+    """Every warning of the plan; scrolls when focused (Tab, then the arrows); hidden when there are none."""
 
-    def show(self, warnings: list[PlanWarning]) -> None:
+    BINDINGS = [
+        Binding("up", "scroll_up", "Up", show=False),
+        Binding("down", "scroll_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "End", show=False),
+    ]
+
+    def show(self, warnings: list[PlanWarning], protocol: Protocol | None = None) -> None:
         self.display = bool(warnings)
         self.border_title = f"{WARN} {len(warnings)} WARNING{'S' if len(warnings) != 1 else ''} - read before giving"
-        self.update(Text(warning_lines(warnings)))
+        self.border_subtitle = "F6 all warnings" if warnings else ""
+        self.update(warning_text(warnings, protocol))
 
 
 class DoseCheck(Vertical):
@@ -62,13 +94,13 @@ class DoseCheck(Vertical):
         """The site policy in force and the double checks recorded, above the warnings."""
         self.query_one("#dose-policy", Static).update(Text.assemble((policy, "bold"), f"\n{checks}" if checks else ""))
 
-    def show(self, plan: Plan | None) -> None:
+    def show(self, plan: Plan | None, protocol: Protocol | None = None) -> None:
         self.plan = plan
         table = self.query_one("#dose-table", DataTable)
         keep = self.selected_key
         table.clear()
         self._keys = []
-        self.query_one(WarningsPanel).show(plan.warnings if plan else [])
+        self.query_one(WarningsPanel).show(plan.warnings if plan else [], protocol)
         if plan is None:
             self.query_one("#dose-calculation", Static).update("No plan yet: fill in the patient form.")
             self.query_one("#dose-totals", Static).update("")
