@@ -98,14 +98,14 @@ async def test_obese_patient_under_the_example_policy(app_factory):
         assert "tocilizumab: 800 mg in 1 dose (prescribed 8 mg/kg); calculated 1,040 mg before the site policy" in totals
 
         # warnings first: the maximum that acted, and the measurement date the policy asks for
-        warnings = text_of(app, "#dose-warnings")
+        warnings = text_of(app, "#dose-warnings-text")
         assert "Dose capped at its maximum: tocilizumab" in warnings and "(measurement-date-unknown)" in warnings
         assert warnings.index("(max-dose)") < warnings.index("(approximate-day)")  # critical first
         # 129 days before the app's today, 2027-03-10 (Nov 29 + Dec 31 + Jan 31 + Feb 28 + 10), over 30
         await type_into(pilot, "measured_on", "2026-11-01")
         assert str(app.plan.patient.measured_on) == "2026-11-01"
         await show_tab(pilot, "doses")
-        assert "measured too long ago: weight and height were measured 129 days ago" in text_of(app, "#dose-warnings")
+        assert "measured too long ago: weight and height were measured 129 days ago" in text_of(app, "#dose-warnings-text")
         await type_into(pilot, "measured_on", "2027-02-30")
         assert "February 2027 has 28 days" in text_of(app, "#err-measured_on")
 
