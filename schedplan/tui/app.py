@@ -139,6 +139,7 @@ class SchedplanApp(PlanActions, App[None]):
         """Where the person starts reading: the calendar of a plan file; the first empty required field."""
         if on_views and self.plan is not None:
             self.action_tab("calendar")
+            self.call_after_refresh(lambda: self._focus_moved(self.focused))  # narrow: the calendar gets the room
         else:
             self.query_one(PatientForm).focus_first()
 
@@ -157,7 +158,7 @@ class SchedplanApp(PlanActions, App[None]):
     def _title(self) -> None:
         bar = self.query_one("#title-bar", Static)
         if self.entry is None:
-            bar.update(Text("schedplan - no protocol chosen (press / to pick one)"))
+            bar.update(Text("schedplan - no protocol chosen (press F7 or / to pick one)"))
             return
         p = self.entry.protocol
         site = self.services.site
@@ -250,7 +251,7 @@ class SchedplanApp(PlanActions, App[None]):
         status.set_class(stale and self.plan is not None, "-stale")
         status.set_class(bool(self.plan and self.plan.warnings) and not stale, "-warn")
         if self.entry is None:
-            status.update("No protocol: press / to pick one.")
+            status.update("No protocol: press F7 or / to pick one.")
             return
         if out is not None and not out.ok:
             todo = _todo(self.entry, out)

@@ -9,12 +9,18 @@ from textual.widgets import DataTable, Input, Select
 
 from schedplan.tui.app import SchedplanApp
 from schedplan.tui.check import DoubleCheckScreen
-from schedplan.tui.dialogs import ConfirmDialog, DayDialog, HelpScreen, PathDialog, ReadScreen
+from schedplan.tui.dialogs import (
+    ConfirmDialog,
+    DayDialog,
+    HelpScreen,
+    PathDialog,
+    ReadScreen,
+)
 from schedplan.tui.widgets.calendar import ScheduleList
-from schedplan.tui.widgets.month import MonthGrid
-from schedplan.tui.widgets.picker import ProtocolPicker
 from schedplan.tui.widgets.doses import COLUMNS, DoseCheck
 from schedplan.tui.widgets.form import PatientForm
+from schedplan.tui.widgets.month import MonthGrid
+from schedplan.tui.widgets.picker import ProtocolPicker
 from tests.tui.helpers import patient, text_of, type_into
 
 SITE = "example-astct-2014"

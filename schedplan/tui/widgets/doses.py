@@ -119,7 +119,7 @@ class DoseCheck(Vertical):
         self._shown = self.fitting(self._room())
         table.clear(columns=True)
         table.add_columns(*(COLUMNS[i] for i in self._shown))
-        for key, row in zip(self._keys, self._rows):
+        for key, row in zip(self._keys, self._rows, strict=True):
             table.add_row(*(row[i] for i in self._shown), key=key)
         if keep in self._keys:
             table.move_cursor(row=self._keys.index(keep), animate=False)
@@ -183,7 +183,8 @@ class DoseCheck(Vertical):
         if e.dose is None:
             box.update(Text(head + f"{WARN} no calculated dose - {e.dose_note or 'not stated'}"))
             return
-        given = f"Route {e.route or 'not stated'}" + (f", over {duration(e.duration_minutes)}" if e.duration_minutes else "")
+        over = f", over {duration(e.duration_minutes)}" if e.duration_minutes else ""
+        given = f"Route {e.route or 'not stated'}{over}"
         box.update(Text("\n".join([head + dose(e), *dose_detail(e.dose), given])))
 
     @on(DataTable.RowHighlighted)

@@ -53,7 +53,7 @@ class PatientForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         v = self.initial
         if self.entry is None:
-            yield Static("No protocol chosen.\nPress / to pick one.", classes="hint")
+            yield Static("No protocol chosen.\nPress F7 or / to pick one.", classes="hint")
             return
         p = self.entry.protocol
         yield Label("Weight", classes="field-label")
