@@ -209,7 +209,7 @@ async def test_all_days_toggle_and_protocol_change(app_factory):
         lst = app.query_one("ScheduleList", OptionList)
         few = lst.option_count
         await pilot.press("escape", "1", "a")
-        assert lst.option_count == 365 + 5 + 1  # day -5 to day +365
+        assert lst.option_count == 365 + 5 + 1 + 1  # day -5 to day +365, then the protocol notes
         text = await calendar_text(pilot)
         assert "Sat" in text and "weekend" in text
         await pilot.press("slash")

@@ -21,7 +21,7 @@ from schedplan.tui.widgets.doses import COLUMNS, DoseCheck
 from schedplan.tui.widgets.form import PatientForm
 from schedplan.tui.widgets.month import MonthGrid
 from schedplan.tui.widgets.picker import ProtocolPicker
-from tests.tui.helpers import patient, text_of, type_into
+from tests.tui.helpers import calendar_text, patient, text_of, type_into
 
 SITE = "example-astct-2014"
 
@@ -192,3 +192,17 @@ async def test_no_binding_of_any_screen_changes_a_calculation_input(app_factory,
                     await pilot.pause()
                     after = _inputs(app)
                 assert after == before, f"{key} with the focus on {place.id} changed the inputs"
+
+
+async def test_protocol_notes_are_shown_with_their_day_and_in_the_calendar(app_factory):
+    """The NK-cell infusion criteria (steroids, infection, oxygen) appeared on no screen."""
+    app = app_factory("NCT07256210")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await obese(pilot, weight="70", height="175")
+        noted = [e for e in app.plan.events if e.notes]
+        assert noted and app.plan.notes
+        text = await calendar_text(pilot)
+        for e in noted:
+            assert f"note: {e.notes}" in text
+        for note in app.plan.notes:
+            assert note in text

@@ -60,3 +60,14 @@ def test_schedplan_tui_with_a_plan_file_and_dumb_terminal_exits_2(tmp_path):
     )
     assert done.returncode == 2 and "needs a terminal" in done.stderr
     assert "textual" not in done.stderr
+
+
+def test_a_recorded_double_check_time_is_shown_in_local_time_with_its_zone():
+    """The time of a check was shown in UTC."""
+    from zoneinfo import ZoneInfo
+
+    from schedplan.tui.check import local_time
+
+    # 08:00 UTC on 10 March 2027 is 09:00 in Rome (CET, UTC+1; summer time starts on 28 March)
+    assert local_time("2027-03-10T08:00:00+00:00", ZoneInfo("Europe/Rome")) == "2027-03-10 09:00 CET"
+    assert local_time("2027-07-10T08:00:00+00:00", ZoneInfo("Europe/Rome")) == "2027-07-10 10:00 CEST"
