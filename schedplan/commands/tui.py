@@ -94,7 +94,7 @@ class PlanFiles:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.saved = None  # load.planfile.SavedPlan
+        self.saved = None  # load.planfile.SavedPlan: the plan file's, or (path None) the exported plan's
         self.path: Path | None = None
 
     def inputs(self, values):
@@ -131,22 +131,23 @@ class PlanFiles:
         from schedplan.export.ics import build_ics
         from schedplan.load.planfile import save_plan, write_atomic
 
-        with_file = self.path is not None and self.saved is not None and self.saved.protocol_id == plan.protocol.id
-        doc = self._document(plan, values, entry) if with_file else None
-        option_values = dict((doc.export_options if doc else None) or {})
+        # The plan id is fixed at the first export or save: an export before saving and every later export share
+        # their UIDs, and a re-export after a change raises SEQUENCE, exactly as `schedplan export` does.
+        doc = self._document(plan, values, entry)
+        option_values = dict(doc.export_options or {})
         option_values = {k: option_values.get(k, d) for k, d in
                          (("tz", None), ("time", None), ("day_labels", False), ("alarm", None),
                           ("audience", "staff"), ("label", None))}
         options = build_options(option_values)
-        result = build_ics(plan, plan_id=doc.plan_id if doc else None, options=options, items=doc.items if doc else None)
+        result = build_ics(plan, plan_id=doc.plan_id, options=options, items=doc.items)
         write_atomic(path, result.data, new_mode=0o600)
         n = sum(1 for i in result.items if not i.cancelled)
-        if doc is not None and self.path is not None:
-            doc = doc.updated(items=result.items, export_options=option_values)
+        doc = doc.updated(items=result.items, export_options=option_values)
+        self.saved = doc
+        if self.path is not None:
             save_plan(self.path, doc)
-            self.saved = doc
             return f"Exported {n} calendar events to {path}; plan file {self.path.name} updated"
-        return f"Exported {n} calendar events to {path}"
+        return f"Exported {n} calendar events to {path} (save the plan to keep its calendar identity)"
 
     def open(self, path: Path):
         from schedplan.commands.export import same_schedule
