@@ -160,6 +160,10 @@ class DoseCheck(Vertical):
         )
         self._describe()
 
+    def row_values(self) -> list[dict[str, str]]:
+        """Every row with every column, shown or not (the ones the width leaves out are in the detail pane)."""
+        return [{name: cell.plain for name, cell in zip(COLUMNS, row, strict=True)} for row in self._rows]
+
     @property
     def selected_key(self) -> str | None:
         table = self.query_one("#dose-table", DataTable)
