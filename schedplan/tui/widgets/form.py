@@ -202,15 +202,15 @@ class PatientForm(VerticalScroll):
     def _changed(self, event: Input.Changed | Select.Changed) -> None:
         event.stop()
         if isinstance(event, Input.Changed):
-            self._follow_unit(event.input)
+            self._follow_unit(event.input, event.value)
         self.post_message(FormChanged())
 
-    def _follow_unit(self, field: Input) -> None:
+    def _follow_unit(self, field: Input, text: str) -> None:
         """A unit typed with the number wins: the selector beside it follows (never a conversion it contradicts)."""
         pairs = ((WEIGHT, "weight_unit", TYPED_WEIGHT_UNITS), (HEIGHT, "height_unit", TYPED_HEIGHT_UNITS))
         for fid, selector, units in pairs:
             if self._fields.get(fid) is field:
-                unit = typed_unit(field.value, units)
+                unit = typed_unit(text, units)
                 select = self._fields.get(selector)
                 if unit is not None and isinstance(select, Select) and select.value != unit:
                     select.value = unit
