@@ -157,6 +157,22 @@ def make_app(
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
+    from pathlib import Path
+
+    from schedplan.errors import PlanFileError
+    from schedplan.tui.terminal import no_terminal_reason
+
+    target = getattr(args, "target", None)
+    if target and Path(target).suffix.lower() == ".json" and not Path(target).exists():
+        # said first, with or without a terminal: the file named is what is wrong
+        raise PlanFileError(f"no such plan file: {target} (a plan saved with `schedplan plan ... --save`)")
+    refused = no_terminal_reason(sys.stdin, sys.stdout, os.environ, getattr(args, "target", None))
+    if refused is not None:  # cron, CI, a pipe, TERM=dumb: never start a UI nobody can see or leave
+        print(f"schedplan: {refused}", file=sys.stderr)
+        return 2
     app = make_app(
         getattr(args, "target", None),
         site=getattr(args, "site", None),

@@ -110,7 +110,8 @@ def is_obese(patient: Patient, policy: SitePolicy | None) -> str | None:
     return " and ".join(reasons) or None
 
 
-_FACTOR_RULES = ("renal-reduced", "renal-not-evaluated", "age", "age-not-given")  # issue 16: shown as warnings
+_FACTOR_RULES = ("renal-reduced", "age")  # patient factors that acted on a dose: one warning per dose
+_SAID_ONCE = ("dosing-weight-not-evaluated", "renal-not-evaluated", "age-not-given")  # one warning per drug
 
 
 def safety_warnings(
@@ -170,9 +171,14 @@ def safety_warnings(
                     " check the measurement and the weight and height",
                 )
             )
+    # a rule that could not be evaluated says the same for every dose of a drug: one warning names all its days,
+    # so it does not bury the warnings that differ from dose to dose (a cap, a maximum) among repeats
+    same: dict[tuple[str, str, str], list[PlannedEvent]] = {}
     for e, d in _with_doses(dosed):
         for action in d.rules:
-            if action.rule in ("bsa-cap", "max-dose", "rounding-refused", "dosing-weight-not-evaluated", *_FACTOR_RULES):
+            if action.rule in _SAID_ONCE:
+                same.setdefault((action.rule, e.name, action.detail), []).append(e)
+            elif action.rule in ("bsa-cap", "max-dose", "rounding-refused", *_FACTOR_RULES):
                 out.append(
                     PlanWarning(
                         code=action.rule,
@@ -181,6 +187,16 @@ def safety_warnings(
                         date=e.date,
                     )
                 )
+    for (rule, name, detail), evs in same.items():
+        labels = ", ".join(dict.fromkeys(e.label for e in evs))
+        out.append(
+            PlanWarning(
+                code=rule,
+                message=f"{name} {labels}: {detail}",
+                event_id=evs[0].event_id,
+                date=evs[0].date if len(evs) == 1 else None,
+            )
+        )
     out.extend(_course_sums(protocol, dosed))
     weekend_of = weekend_days(holidays)
     for e in events:

@@ -75,7 +75,20 @@ class PlanSession:
         if self.path is not None:
             refuse_same_file([("plan file", self.path), ("calendar", path)])
         with_file = self.path is not None and self.saved is not None and self.saved.protocol_id == plan.protocol.id
-        if not with_file or self.path is None:
+        if self.path is None:
+            # no plan file yet: the plan id is fixed at this first export and kept for every later export and
+            # the save, so the patient's calendar app sees one set of items, updated in place (SEQUENCE raised)
+            doc = self._document(self.saved, plan, inputs, protocol)
+            options, reused = options_for(doc, path, {})
+            result, recorded = calendar(plan, options, plan_id=doc.plan_id, items=doc.items)
+            calendars = {**doc.calendars, calendar_key(path): recorded}
+            write_atomic(path, result.data, new_mode=0o600)
+            self.saved = doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
+            return (
+                f"Exported {_events(result.items)} calendar events to {path}"
+                " (save the plan to keep its calendar identity)"
+            )
+        if not with_file:
             result, _ = calendar(plan, ExportOptions())
             write_atomic(path, result.data, new_mode=0o600)
             return f"Exported {_events(result.items)} calendar events to {path}"

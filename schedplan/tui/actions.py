@@ -74,7 +74,12 @@ class PlanActions:
         def done(path: Path | None) -> None:
             if path is None:
                 return
-            if self._write(save, plan, path, "Save") and then is not None:
+            if not self._write(save, plan, path, "Save"):
+                return
+            self.mark_saved()
+            self.changes.reset(plan)
+            self._status()
+            if then is not None:
                 then()
 
         current = self.services.plan_path()
@@ -93,6 +98,9 @@ class PlanActions:
         return True
 
     def action_open(self) -> None:
+        self.unless_unsaved("Open another plan", self._open)
+
+    def _open(self) -> None:
         opener = self.services.open_plan
         if opener is None:
             why = self.services.unavailable.get("planfile", "plan files are not available")
@@ -115,7 +123,8 @@ class PlanActions:
         """Show an opened plan file under the site policy its inputs name."""
         changed = (opened.site.sha256 if opened.site else None) != (self.services.site.sha256 if self.services.site else None)
         self.services.site = opened.site
-        await self.use(opened.entry, opened.values)
+        await self.use(opened.entry, opened.values, from_file=True)
+        self.changes.reset(self.plan)
         policy = f"; {policy_line(self.plan, None)}" if changed else ""
         self.notify(f"Opened {opened.path}" + (f" - {opened.note}" if opened.note else "") + policy, timeout=8)
 

@@ -4,7 +4,8 @@ files and the double check are in tui.actions."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -17,14 +18,23 @@ from schedplan.core.schedule import Plan
 from schedplan.core.units import fmt
 from schedplan.tui import planning
 from schedplan.tui.actions import PlanActions
+from schedplan.tui.changes import ChangeLog
+from schedplan.tui.changes import lines as change_lines
+from schedplan.tui.changes import summary as change_summary
 from schedplan.tui.check import DoubleCheckScreen, check_lines
-from schedplan.tui.dialogs import DayDialog, HelpScreen, PathDialog
-from schedplan.tui.format import WARN, policy_line
+from schedplan.tui.dialogs import (
+    ConfirmDialog,
+    DayDialog,
+    HelpScreen,
+    PathDialog,
+    ReadScreen,
+)
+from schedplan.tui.format import WARN, policy_line, ward_words
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
 from schedplan.tui.services import Services
 from schedplan.tui.widgets.calendar import ScheduleList
-from schedplan.tui.widgets.doses import DoseCheck
+from schedplan.tui.widgets.doses import DoseCheck, warning_text
 from schedplan.tui.widgets.form import PatientForm
 from schedplan.tui.widgets.month import MonthGrid
 from schedplan.tui.widgets.picker import ProtocolPicker
@@ -38,21 +48,31 @@ class SchedplanApp(PlanActions, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "schedplan"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Letter and symbol keys are text inside a field (Input takes them first); F-keys and ctrl-keys reach the
+    # views from anywhere. Nothing here changes a value the plan is calculated from.
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the plan to a file"),
         Binding("ctrl+o", "open", "Open", priority=True, tooltip="Open a saved plan file"),
+        Binding("f3", "tab('calendar')", "Calendar", priority=True),
+        Binding("f4", "tab('month')", "Month", priority=True),
+        Binding("f5", "tab('doses')", "Doses", priority=True),
+        Binding("f6", "warnings", "Warnings", priority=True, tooltip="Every warning, full screen"),
+        Binding("f7", "pick", "Protocol", priority=True),
+        Binding("f8", "changes", "Changes", priority=True, tooltip="What moved and which doses changed"),
         Binding("e", "export", "Export iCal"),
-        Binding("c", "copy", "Copy text"),
-        Binding("v", "double_check", "Double check"),
-        Binding("slash", "pick", "Protocol", priority=True),
-        Binding("question_mark", "help", "Help", priority=True),
-        Binding("f1", "help", "Help", show=False, priority=True),
+        Binding("c", "copy", "Copy text", show=False),
+        Binding("v", "double_check", "Double check", show=False),
+        Binding("slash", "pick", "Protocol", show=False),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f1", "help", "Help", priority=True),
         Binding("f2", "toggle_form", "Form", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True),
         Binding("escape", "switch_side", "Form/views", show=False),
         Binding("1", "tab('calendar')", "Calendar", show=False),
         Binding("2", "tab('month')", "Month", show=False),
         Binding("3", "tab('doses')", "Dose check", show=False),
+        Binding("w", "warnings", "Warnings", show=False),
+        Binding("q", "quit", "Quit", show=False),
     ]
 
     def __init__(
@@ -73,11 +93,15 @@ class SchedplanApp(PlanActions, App[None]):
         self.outcome: Outcome | None = None
         self._dirty: set[str] = set(TABS.values())
         self.theme = theme
+        self.opened_from_file = values is not None  # make_app passes form values only for a plan file
+        # The form as last saved or opened (None: work never saved); the title marks any difference.
+        self._clean: FormValues | None = None
+        self.changes = ChangeLog()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`/` and `?` work from the form's fields (no field takes them) but not on dialogs or in a path; nothing
         saves, opens or checks over a file dialog or a double check in progress."""
-        if action in ("pick", "help") and len(self.screen_stack) > 1:
+        if action in ("pick", "help", "warnings", "changes") and len(self.screen_stack) > 1:
             return False
         if action in ("save", "open", "double_check") and isinstance(self.screen, (PathDialog, DoubleCheckScreen)):
             return False
@@ -103,17 +127,38 @@ class SchedplanApp(PlanActions, App[None]):
 
     def on_mount(self) -> None:
         self.watch(self.screen, "focused", self._focus_moved)
-        self._title()
         self.recalculate()
         if self.entry is None:
             self.action_pick(cancellable=False)
         else:
+            self._clean = self.query_one(PatientForm).values()
+            self._focus_start(self.opened_from_file)
+        self._title()
+
+    def _focus_start(self, on_views: bool) -> None:
+        """Where the person starts reading: the calendar of a plan file; the first empty required field."""
+        if on_views and self.plan is not None:
+            self.action_tab("calendar")
+            self.call_after_refresh(lambda: self._focus_moved(self.focused))  # narrow: the calendar gets the room
+        else:
             self.query_one(PatientForm).focus_first()
+
+    @property
+    def modified(self) -> bool:
+        """Whether the form differs from the plan file as last saved or opened (or was never saved)."""
+        if self.entry is None:
+            return False
+        return self._clean is None or self.query_one(PatientForm).values() != self._clean
+
+    def mark_saved(self) -> None:
+        """The form is what the plan file now holds."""
+        self._clean = self.query_one(PatientForm).values()
+        self._title()
 
     def _title(self) -> None:
         bar = self.query_one("#title-bar", Static)
         if self.entry is None:
-            bar.update(Text("schedplan - no protocol chosen (press / to pick one)"))
+            bar.update(Text("schedplan - no protocol chosen (press F7 or / to pick one)"))
             return
         p = self.entry.protocol
         site = self.services.site
@@ -121,7 +166,11 @@ class SchedplanApp(PlanActions, App[None]):
             policy = ("  no site policy ", "")
         else:
             policy = (f"  {'EXAMPLE ' if site.policy.example else ''}site policy: {site.policy.name} ", "bold")
-        bar.update(Text.assemble(("schedplan ", "bold"), (p.id, "bold"), policy, f"- {p.title}"))
+        path = self.services.plan_path()
+        file = (path.name if path is not None else "new plan, not saved") + (" [modified]" if self.modified else "")
+        count = len(self.plan.warnings) if self.plan is not None else 0
+        warn = (f"{WARN} {count} warning{'s' if count != 1 else ''} (F6)  ", "bold") if count else ("", "")
+        bar.update(Text.assemble(warn, (file, "bold"), "  ", (p.id, "bold"), policy, f"- {p.title}"))
 
     # --- the plan -----------------------------------------------------------------------------
 
@@ -145,11 +194,13 @@ class SchedplanApp(PlanActions, App[None]):
             self.notify(why, severity="error", timeout=15)
             outcome = Outcome(None, {"calculation": why})
         self.outcome = outcome
-        form.show_errors(outcome.errors)
+        form.show_errors({fid: ward_words(why, self.entry.protocol) for fid, why in outcome.errors.items()})
         if outcome.plan is not None and outcome.plan != self.plan:
+            self.changes.note(self.plan, outcome.plan)
             self.plan = outcome.plan
             self._show(outcome.plan)
         self._status()
+        self._title()
         self.refresh_checks()
         return outcome
 
@@ -184,7 +235,7 @@ class SchedplanApp(PlanActions, App[None]):
         elif tab == TABS["month"]:
             self.query_one(MonthGrid).show(plan, self.today)
         elif tab == TABS["doses"]:
-            self.query_one(DoseCheck).show(plan)
+            self.query_one(DoseCheck).show(plan, protocol)
 
     @on(TabbedContent.TabActivated)
     def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
@@ -200,14 +251,14 @@ class SchedplanApp(PlanActions, App[None]):
         status.set_class(stale and self.plan is not None, "-stale")
         status.set_class(bool(self.plan and self.plan.warnings) and not stale, "-warn")
         if self.entry is None:
-            status.update("No protocol: press / to pick one.")
+            status.update("No protocol: press F7 or / to pick one.")
             return
         if out is not None and not out.ok:
             todo = _todo(self.entry, out)
             if self.plan is None:
                 status.update(Text(f"To see the schedule: {todo}"))
             else:
-                status.update(Text(f"✗ STALE - showing the last valid plan. {todo}"))
+                status.update(Text(f"✗ STALE - {_shown(self.plan)}: {self._editing(out)}. {todo}"))
             return
         plan = self.plan
         assert plan is not None
@@ -215,7 +266,24 @@ class SchedplanApp(PlanActions, App[None]):
         days = len({e.date for e in plan.events})
         bsa = f"BSA {fmt(p.bsa_m2)} m2 ({'measured' if p.measured_bsa_m2 is not None else p.bsa_formula.label})"
         warn = f"  {WARN} {len(plan.warnings)} WARNING{'S' if len(plan.warnings) != 1 else ''} (Dose check)" if plan.warnings else ""
-        status.update(Text(f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}; {days} days with events{warn}"))
+        line = f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}; {days} days with events{warn}"
+        found = self.changes.changes(plan)
+        if found is not None:
+            since = "saved" if self.services.plan_path() else "first made"
+            line += f"\nChanged since {since}: {change_summary(found)} (F8 lists them)"
+        status.update(Text(line))
+
+    def _editing(self, out: Outcome) -> str:
+        """'the Transplant date (day 0) field is being edited' (the focused one), or which fields are not usable."""
+        assert self.entry is not None
+        names = _names(self.entry)
+        fields = [*out.errors, *out.missing]
+        focused = self.focused
+        being = [f for f in fields if focused is not None and focused.id == f"f-{f}"]
+        if being:
+            return f"the {names.get(being[0], being[0])} field is being edited"
+        listed = ", ".join(names.get(f, f) for f in fields)
+        return f"not the form: {listed} {'is' if len(fields) == 1 else 'are'} not usable"
 
     # --- events from the views ----------------------------------------------------------------
 
@@ -235,12 +303,52 @@ class SchedplanApp(PlanActions, App[None]):
     # --- actions ------------------------------------------------------------------------------
 
     def action_pick(self, cancellable: bool = True) -> None:
-        picker = ProtocolPicker(self.services.protocols, self.services.load_protocol, cancellable=cancellable)
-        self.push_screen(picker, self._picked)
+        def go() -> None:
+            picker = ProtocolPicker(self.services.protocols, self.services.load_protocol, cancellable=cancellable)
+            self.push_screen(picker, self._picked)
+
+        self.unless_unsaved("Change protocol", go)
+
+    def unless_unsaved(self, what: str, go: Callable[[], object]) -> None:
+        """Do ``go`` now, or - with changes not saved - after the person says so."""
+        if not self.modified:
+            go()
+            return
+        path = self.services.plan_path()
+        where = f"{path.name} does not hold them" if path is not None else "this plan was never saved"
+        question = f"{what}? The changes on screen are not saved ({where})."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                go()
+
+        self.push_screen(ConfirmDialog(question, yes=f"{what} without saving"), answered)
+
+    async def action_quit(self) -> None:
+        """ctrl+q and q: quit - asking first when the changes on screen are not saved."""
+        self.unless_unsaved("Quit", self.exit)
+
+    def action_warnings(self) -> None:
+        """Every warning of the plan on screen, critical first, full screen."""
+        plan = self.plan
+        if plan is None or not plan.warnings:
+            self.notify("No warnings" + ("" if plan is not None else ": no plan yet") + ".")
+            return
+        title = f"{WARN} {len(plan.warnings)} WARNING{'S' if len(plan.warnings) != 1 else ''} - {_shown(plan)}"
+        self.push_screen(ReadScreen(title, warning_text(plan.warnings, self.entry.protocol if self.entry else None)))
+
+    def action_changes(self) -> None:
+        """What moved and which doses changed since the plan was saved, opened or first made."""
+        found = self.changes.changes(self.plan)
+        if found is None:
+            self.notify("Nothing moved and no dose changed since the plan was saved, opened or first made.")
+            return
+        self.push_screen(ReadScreen(f"Changed: {change_summary(found)}", "\n".join(change_lines(found))))
 
     async def _picked(self, entry: ProtocolEntry | None) -> None:
         if entry is None:
             return
+        carried = self.entry is not None and self.modified
         if entry not in self.services.protocols:
             self.services.protocols.append(entry)
         keep = self.query_one(PatientForm).values() if self.entry is not None else FormValues()
@@ -253,19 +361,25 @@ class SchedplanApp(PlanActions, App[None]):
             measured_bsa=keep.measured_bsa,
         )
         await self.use(entry, values)
+        if carried or any((values.weight, values.height)):
+            self._clean = None  # the patient typed so far is not saved with this protocol
+            self._title()
 
-    async def use(self, entry: ProtocolEntry, values: FormValues) -> None:
-        """Switch to a protocol with these form values (a new protocol drops the old plan)."""
+    async def use(self, entry: ProtocolEntry, values: FormValues, *, from_file: bool = False) -> None:
+        """Switch to a protocol with these form values (a new protocol drops the old plan); the values of a plan
+        file are what it holds (not modified), and the person starts reading at its calendar."""
         self.entry = entry
         self.plan = None
+        self.changes.reset(None)
         self._show(None)
         box = self.query_one("#form-box")
         await box.remove_children()
         form = PatientForm(entry, values, id="form")
         await box.mount(form)
-        self._title()
         self.recalculate()
-        form.focus_first()
+        self._clean = form.values()
+        self._focus_start(from_file)
+        self._title()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -335,8 +449,25 @@ class SchedplanApp(PlanActions, App[None]):
         self.query_one(ScheduleList).action_toggle_all()
 
 
+def _shown(plan: Plan) -> str:
+    """'showing the plan for 2027-03-15, 70 kg, 175 cm': what the views show while the form is not usable."""
+    p = plan.patient
+    return f"showing the plan for {plan.anchor_date.isoformat()}, {fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm"
+
+
 def _todo(entry: ProtocolEntry, out: Outcome) -> str:
     """What is left to do, in words: the fields with problems, then the ones still empty."""
+    names = _names(entry)
+    parts = []
+    if out.errors:
+        parts.append("fix " + ", ".join(names.get(f, f) for f in out.errors))
+    if out.missing:
+        parts.append("fill in " + ", ".join(names.get(f, f) for f in out.missing))
+    return "; ".join(parts) + "."
+
+
+def _names(entry: ProtocolEntry) -> dict[str, str]:
+    """Each form field's name as the form labels it."""
     names = {
         planning.WEIGHT: "weight",
         planning.HEIGHT: "height",
@@ -345,13 +476,8 @@ def _todo(entry: ProtocolEntry, out: Outcome) -> str:
         planning.BSA_FORMULA: "BSA formula",
         planning.MEASURED: "measurement date",
         "calculation": "the calculation (an internal error, see the message)",
-        planning.ANCHOR: entry.protocol.anchor.date_label.lower(),
+        planning.ANCHOR: entry.protocol.anchor.date_label,
     }
     for c in entry.protocol.choices:
         names[planning.choice_field(c.key)] = c.label.lower()
-    parts = []
-    if out.errors:
-        parts.append("fix " + ", ".join(names.get(f, f) for f in out.errors))
-    if out.missing:
-        parts.append("fill in " + ", ".join(names.get(f, f) for f in out.missing))
-    return "; ".join(parts) + "."
+    return names

@@ -3,6 +3,8 @@ then every match and mismatch, recorded in the plan file as `schedplan verify` r
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -55,13 +57,24 @@ def patient_facts(p: Patient) -> str:
     return out
 
 
+def local_time(at: object, tz: dt.tzinfo | None = None) -> str:
+    """A recorded time (ISO 8601, UTC) as the ward reads it: local time with its zone, '2027-03-10 09:00 CET'."""
+    try:
+        when = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+    except ValueError:
+        return str(at)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def check_lines(checks: list[RecordedCheck]) -> list[str]:
     """One line per recorded check: when, who, the result, and whether it still holds for this plan."""
     out = []
     for n, c in enumerate(checks, 1):
         r = c.record
         state = "holds" if c.holds else "NO LONGER VALID: " + "; ".join(c.invalid)
-        out.append(f"{n}. {r.at} by {r.checker}: {r.result.upper()} - {state}")
+        out.append(f"{n}. {local_time(r.at)} by {r.checker}: {r.result.upper()} - {state}")
     return out
 
 

@@ -114,30 +114,35 @@ class DayDialog(ModalScreen[None]):
 
 HELP = """\
 How to plan a patient
- 1. Pick the protocol: / changes it; type to filter.
- 2. Fill in the form: weight and height (kg/lb, cm/in), sex, the
-    BSA formula or a measured BSA, the day-0 date, the choices.
-    A field that cannot be used says why, right under it; the
-    views keep the last valid plan, marked STALE, until fixed.
- 3. Read the Calendar, the Month grid or the Dose check tab.
+ 1. Pick the protocol (F7, or / outside a field); type to filter.
+ 2. Fill in the form: weight and height (kg/lb, cm/in; a unit
+    typed after the number moves the selector), sex, the BSA
+    formula or a measured BSA, the day-0 date as YYYY-MM-DD,
+    the choices. A field that cannot be used says why under it;
+    the views keep the last complete plan, marked STALE, and say
+    which field is being edited.
+ 3. Read the Calendar, the Month grid or the Dose check.
  4. A second person presses v: works out every dose without
     seeing ours, then sees each match or mismatch, signed.
 
-Keys
- Tab, Shift+Tab  next / previous    Esc  form <-> views
- 1 2 3   Calendar, Month, Dose check tabs
- ctrl+s  save plan file             ctrl+o  open plan file
- e       export iCal (.ics)         c       copy as text
+Keys that work everywhere, even inside a field
+ F1 this help      F2 form on/off     F3 Calendar  F4 Month
+ F5 Dose check     F6 all warnings    F7 protocol  F8 changes
+ ctrl+s save       ctrl+o open        ctrl+q quit (asks if not saved)
+ Tab, Shift+Tab  next / previous      Esc  form <-> views
+
+Keys outside a field (inside a field they are text)
+ 1 2 3   Calendar, Month, Dose check   w   all warnings
+ e       export iCal (.ics)            c   copy as text
  v       double check every dose (recorded in the plan file)
- /       change protocol            ? F1    this help
- f2      show / hide the form       ctrl+t  light / dark
- a       calendar: every day        t today, 0 day 0
- [ ]     month grid: prev / next    Enter   open the day
- ctrl+p  command palette            ctrl+q  quit
+ /       change protocol               ?   this help
+ a       calendar: every day           t today, 0 day 0
+ [ ]     month grid: prev / next       Enter open the day
+ q       quit (asks if not saved)      ctrl+t light / dark
 
 Markers
  ◆ DAY 0 (or START)   ● TODAY   Sat Sun weekend
- ⚠ WARNING            ✗ a field's problem
+ ⚠ WARNING            ✗ a field's problem   [modified] not saved
  Site rules column: wt dosing weight, cap BSA cap, max maximum
  dose, rnd rounded, rnd✗ rounding refused; then the change %
 """
@@ -150,6 +155,53 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="dialog", classes="dialog help-dialog"):
             yield Label("schedplan - help", classes="dialog-title")
             yield Static(Text(HELP))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before something that loses work. Returns True to go ahead, False to stay."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "Stay"),
+        Binding("y", "answer(True)", "Go ahead"),
+    ]
+
+    def __init__(self, question: str, yes: str, no: str = "Stay") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Static(f"y: {self.yes}   n or Esc: {self.no}", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ReadScreen(ModalScreen[None]):
+    """A list to read in full (every warning, every change), scrolled with the arrows and Page Up/Down."""
+
+    BINDINGS = [Binding("escape,q,f6,f8", "close", "Close")]
+
+    def __init__(self, title: str, body: Text | str, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog read-dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(id="read-body"):
+                yield Static(self.body if isinstance(self.body, Text) else Text(self.body), id="read-text")
+            yield Static("↑ ↓ PgUp PgDn: scroll   Esc: close", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#read-body").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

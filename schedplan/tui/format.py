@@ -4,12 +4,13 @@ that acted on a dose, per-drug totals (no textual)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import OrderedDict
 
 from schedplan.core.dates import day_label
-from schedplan.core.protocol import EventKind, Protocol
-from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.dosing import CalculatedDose
+from schedplan.core.protocol import EventKind, Protocol
+from schedplan.core.schedule import Plan, PlannedEvent, PlanWarning
 from schedplan.core.units import dose_display, fmt
 from schedplan.words import dose_text, duration_text
 
@@ -132,3 +133,65 @@ def totals(plan: Plan) -> list[str]:
             uncalculated[e.name] = uncalculated.get(e.name, 0) + 1
     out += [f"{name}: {WARN} no dose calculated ({n} administration{'s' if n != 1 else ''})" for name, n in uncalculated.items()]
     return out
+
+
+# Warning titles in the ward's words (the code follows in grey); the critical ones come first: a dose capped or
+# changed by a rule, a BSA out of range, measurements that are stale or undated.
+WARNING_TITLES = {
+    "bsa-cap": "BSA capped by the site policy",
+    "max-dose": "Dose capped at its maximum",
+    "rounding-refused": "Rounding refused",
+    "rounding": "Dose rounded",
+    "dosing-weight": "Dosing weight used instead of actual weight",
+    "bsa-out-of-range": "BSA out of the usual range",
+    "measurement-too-old": "Weight and height measured too long ago",
+    "measurement-date-unknown": "Date of weight and height not given",
+    "measured-bsa-differs": "Measured BSA differs from the formula",
+    "obesity-no-dosing-weight-rule": "Obese patient, no dosing-weight rule",
+    "outpatient-on-holiday": "Outpatient visit on a public holiday",
+    "outpatient-on-weekend": "Outpatient visit on a weekend",
+    "course-does-not-add-up": "Course does not add up",
+    "default-choice": "Protocol default used",
+    "dose-not-set": "Dose not set",
+    "dose-not-stated": "Dose not stated",
+    "route-not-stated": "Route not stated",
+    "approximate-day": "Day is approximate",
+    "ibw-not-calculated": "Ideal body weight not calculated",
+}
+CRITICAL_WARNINGS = (
+    "bsa-cap", "max-dose", "rounding-refused", "dosing-weight", "rounding", "bsa-out-of-range",
+    "measurement-too-old", "measurement-date-unknown", "measured-bsa-differs",
+)
+
+
+def warning_title(code: str) -> str:
+    return WARNING_TITLES.get(code, code.replace("-", " ").capitalize())
+
+
+def ordered_warnings(warnings: list[PlanWarning]) -> list[PlanWarning]:
+    """Critical warnings first (in the order above), then the rest as the plan lists them."""
+    rank = {code: n for n, code in enumerate(CRITICAL_WARNINGS)}
+    return sorted(warnings, key=lambda w: rank.get(w.code, len(rank)))
+
+
+_SET = re.compile(r"--set (\w+)=\S*")
+_SET_EACH = re.compile(r"set each with --set KEY=VALUE, e\.g\. --set \S+")
+_FLAG = re.compile(r"--([a-z][a-z-]*)(?: (?=\d)|\b)")
+
+
+def ward_words(text: str, protocol: Protocol | None) -> str:
+    """A message from the shared calculation, as the form names things: the field a person fills in instead of
+    the command-line flag that sets it, the protocol's own date label instead of 'anchor date'."""
+    labels = {c.key: c.label for c in protocol.choices} if protocol is not None else {}
+    fields = {
+        "weight": "Weight", "height": "Height", "sex": "Sex", "bsa": "Measured BSA", "bsa-formula": "BSA formula",
+        "measured-on": "Measured on", "anchor-date": protocol.anchor.date_label if protocol else "day 0 date",
+    }
+    text = _SET_EACH.sub("choose each in the form", text)
+    text = _SET.sub(lambda m: f'a value in the "{labels.get(m.group(1), m.group(1))}" field', text)
+    text = re.sub(r"e\.g\. --bsa (\d)", r"e.g. \1", text)
+    text = re.sub(r"give --sex M or F", 'choose M or F in the "Sex" field', text)
+    text = _FLAG.sub(lambda m: f'the "{fields.get(m.group(1), m.group(1))}" field ', text)
+    if protocol is not None:
+        text = text.replace("anchor date", protocol.anchor.date_label)
+    return text

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from schedplan.core.dates import parse_date
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType
 from schedplan.core.schedule import Plan
@@ -16,6 +15,7 @@ from schedplan.core.sources import LoadedPolicy, LoadedProtocol
 from schedplan.core.units import parse_height, parse_weight
 from schedplan.errors import ChoiceError, InputError, SchedplanError
 from schedplan.inputs import PlanInputs, parse_bsa, parse_sets, parse_sex, plan_from_inputs
+from schedplan.tui.entry import parse_full_date
 
 # Field ids used by the form, the error map and the tests.
 WEIGHT, HEIGHT, SEX, BSA_FORMULA, BSA, ANCHOR = "weight", "height", "sex", "bsa_formula", "bsa", "anchor"
@@ -129,8 +129,8 @@ def compute(
     check(WEIGHT, weight, parse_weight)
     check(HEIGHT, height, parse_height)
     check(BSA, values.measured_bsa, parse_bsa, required=False)
-    check(ANCHOR, values.anchor_date, lambda t: parse_date(t, "anchor date"))
-    check(MEASURED, values.measured_on, lambda t: parse_date(t, "measurement date"), required=False)
+    check(ANCHOR, values.anchor_date, lambda t: parse_full_date(t, protocol.anchor.date_label))
+    check(MEASURED, values.measured_on, lambda t: parse_full_date(t, "measurement date"), required=False)
     if values.sex is not None:
         check(SEX, values.sex, parse_sex)
     if values.bsa_formula is not None and values.bsa_formula not in {f.value for f in BSAFormula}:

@@ -82,12 +82,15 @@ async def calendar_text(pilot: Pilot) -> str:
 
 async def dose_rows(pilot: Pilot) -> list[dict[str, str]]:
     await show_tab(pilot, "doses")
-    table = pilot.app.query_one(DoseCheck).query_one("#dose-table", DataTable)
-    names = [str(c.label) for c in table.columns.values()]
-    rows = []
-    for key in table.rows:
-        cells = table.get_row(key)
-        rows.append({n: getattr(c, "plain", str(c)) for n, c in zip(names, cells)})
+    """Every dose row with all its columns; the columns the table shows must agree with them cell for cell."""
+    view = pilot.app.query_one(DoseCheck)
+    table = view.query_one("#dose-table", DataTable)
+    rows = view.row_values()
+    names = [str(c.label) for c in table.ordered_columns]
+    assert len(rows) == table.row_count
+    for row, key in zip(rows, table.rows, strict=True):
+        shown = {n: getattr(c, "plain", str(c)) for n, c in zip(names, table.get_row(key), strict=True)}
+        assert shown == {n: row[n] for n in names}
     return rows
 
 

@@ -117,3 +117,35 @@ def test_no_arguments_opens_the_tui(monkeypatch):
     args = parser.parse_args([parser.default_command])
     assert args.command == "tui"
     assert cli.main([]) == 0 and "target" in seen
+
+
+def _uids(path) -> dict[str, int]:
+    cal = Calendar.from_ical(path.read_bytes())
+    return {str(ev["UID"]): int(ev.get("SEQUENCE", 0)) for ev in cal.walk("VEVENT")}
+
+
+async def test_export_before_save_and_after_save_share_uids_and_a_move_raises_sequence(app_factory, tmp_path):
+    """An export made before the first save had other UIDs than every later export, so a patient's calendar app
+    kept the old and the new dates; a re-export after a move kept SEQUENCE:0."""
+    app = app_factory("NCT07256210")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await fill_nk(pilot)
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        await answer(pilot, tmp_path / "before.ics")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await answer(pilot, tmp_path / "nk.json")
+        await pilot.press("e")
+        await pilot.pause()
+        await answer(pilot, tmp_path / "after.ics")
+        app.query_one("#f-anchor").value = "2027-03-18"
+        await pilot.pause()
+        app.query_one("#calendar").focus()
+        await pilot.press("e")
+        await pilot.pause()
+        await answer(pilot, tmp_path / "moved.ics")
+    before, after, moved = (_uids(tmp_path / n) for n in ("before.ics", "after.ics", "moved.ics"))
+    assert before.keys() == after.keys() == moved.keys()
+    assert set(before.values()) == {0} and set(after.values()) == {0}  # nothing changed between them
+    assert set(moved.values()) == {1}  # every date moved by 3 days: each item updated once

@@ -8,7 +8,7 @@ from decimal import Decimal
 from textual.widgets import OptionList, TabbedContent
 
 from schedplan.tui.app import SchedplanApp
-from schedplan.tui.widgets.form import FieldError
+from schedplan.tui.widgets.form import FieldError, PatientForm
 from schedplan.tui.widgets.picker import ProtocolPicker
 from tests.tui.helpers import calendar_text, choose, dose_rows, money, mosteller, patient, type_into
 
@@ -129,8 +129,9 @@ async def test_isatuximab_optional_premedication(app_factory):
         assert app.plan is not None  # cycles defaults to 2; premedication doses are optional
         isa = await rows_for(pilot, "isatuximab")
         assert len(isa) == 8 and {r["Dose"] for r in isa} == {f"{money(Decimal(20) * 70)} mg"}
-        warnings = str(app.query_one("#dose-warnings").render())
-        assert "WARNING [dose-not-set]" in warnings and "dexamethasone" in warnings
+        warnings = str(app.query_one("#dose-warnings-text").render())
+        assert "Dose not set: dexamethasone" in warnings and "(dose-not-set)" in warnings
+        assert "--set" not in warnings  # the ward's words: the field, not a command-line flag
         await type_into(pilot, "choice-dexamethasone_dose_mg", "20")
         dex = await rows_for(pilot, "dexamethasone")
         assert {r["Dose"] for r in dex} == {"20 mg"}
@@ -161,19 +162,33 @@ async def test_bad_weight_marks_the_field_and_keeps_the_last_plan(app_factory):
 
 
 async def test_no_input_crashes_the_app(app_factory):
-    """Anything typed into any field gives a reason at the field, never a traceback."""
+    """Anything typed into any field gives a reason at the field, never a traceback - and never the app's own
+    'could not calculate' (an exception inside the calculation, caught and shown, is a bug here too)."""
     nasty = ["", " ", "-", ".", "1e999999", "NaN", "inf", "-0", "0", "1/2", "٣", "💊", "x" * 200, "2027-02-30", "99999999999999999999"]
     app = app_factory("NCT03875495")
     async with app.run_test(size=(80, 24)) as pilot:
+        await patient(pilot)
+        await type_into(pilot, "choice-melphalan_dose_mg_m2", "140")
+        await type_into(pilot, "choice-melphalan_day", "-2")  # required: the record states neither day
+        await type_into(pilot, "choice-temferon_day", "1")
+        assert app.outcome is not None and app.outcome.ok  # the calculation works for a real patient ...
+        good = app.query_one(PatientForm).values()
         inputs = [w.id.removeprefix("f-") for w in app.query("PatientForm Input")]
         assert {"weight", "height", "bsa", "anchor", "choice-melphalan_dose_mg_m2"} <= set(inputs)
         for fid in inputs:
+            field = app.query_one(f"#f-{fid}")
+            kept = field.value
             for text in nasty:
-                app.query_one(f"#f-{fid}").value = text
+                field.value = text
                 await pilot.pause()
                 assert app.is_running
-        outcome = app.outcome
-        assert outcome is not None and not outcome.ok
+                outcome = app.outcome
+                assert outcome is not None and "calculation" not in outcome.errors, (fid, text, outcome.errors)
+                # ... and each value is either a plan or a reason at a field (a required field left empty: missing)
+                assert outcome.ok or outcome.errors or outcome.missing, (fid, text)
+            field.value = kept
+            await pilot.pause()
+        assert app.query_one(PatientForm).values() == good and app.outcome.ok
 
 
 async def test_month_grid_opens_a_day(app_factory):
@@ -200,10 +215,14 @@ async def test_all_days_toggle_and_protocol_change(app_factory):
         lst = app.query_one("ScheduleList", OptionList)
         few = lst.option_count
         await pilot.press("escape", "1", "a")
-        assert lst.option_count == 365 + 5 + 1  # day -5 to day +365
+        assert lst.option_count == 365 + 5 + 1 + 1  # day -5 to day +365, then the protocol notes
         text = await calendar_text(pilot)
         assert "Sat" in text and "weekend" in text
         await pilot.press("slash")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmDialog"  # the plan on screen was never saved
+        await pilot.press("y")
+        await pilot.pause()
         await pick(pilot, "7256")
         assert app.entry.protocol.id == "NCT07256210"
         assert app.plan is None  # a new protocol never shows the old plan

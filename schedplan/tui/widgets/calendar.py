@@ -46,7 +46,16 @@ def day_block(
         lines.append(Content.styled("   no events", "dim"))
     for e in events:
         lines.append(Content.assemble(("   • ", "dim"), event_text(e)))
+        if e.notes:  # the protocol's criteria for this administration (e.g. what must hold before NK cells)
+            lines.append(Content.styled(f"     note: {e.notes}", "italic"))
     return Content("\n").join(lines)
+
+
+def notes_block(notes: list[str]) -> Content:
+    """The protocol's notes that are on no day, at the end of the calendar."""
+    return Content("\n").join(
+        [Content.styled("Protocol notes", "bold"), *(Content.styled(f"   • {n}", "italic") for n in notes)]
+    )
 
 
 class ScheduleList(OptionList):
@@ -96,6 +105,8 @@ class ScheduleList(OptionList):
                 block = day_block(label, d, evs, today=self.today, day0=plan.anchor_date, day0_word=word)
                 options.append(Option(block, id=d.isoformat()))
                 self._dates.append(d)
+            if plan.notes:
+                options.append(Option(notes_block(plan.notes), disabled=True))
         self.set_options(options)
         if self._dates:
             target = keep if keep in self._dates else None

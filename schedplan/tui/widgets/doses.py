@@ -11,10 +11,26 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from schedplan.core.protocol import Protocol
 from schedplan.core.schedule import Plan, PlanWarning
-from schedplan.tui.format import WARN, administrations, dose, dose_detail, duration, rule_marks, totals
+from schedplan.tui.format import (
+    WARN,
+    administrations,
+    dose,
+    dose_detail,
+    duration,
+    ordered_warnings,
+    rule_marks,
+    totals,
+    ward_words,
+    warning_title,
+)
 
 COLUMNS = ("Drug", "Day", "Date", "Dose", "Site rules", "Prescribed", "Basis", "Route", "Duration")
+# Which columns stay when the width runs out (the rest are in the detail pane below the table): whole columns
+# only, so a value is never cut by sideways scrolling.
+PRIORITY = (0, 1, 3, 4, 2, 5, 6, 7, 8)
+CELL_PADDING = 1
 _PARENS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")
 
 
@@ -23,17 +39,30 @@ def short_basis(basis: str) -> str:
     return _PARENS.sub("", basis).strip()
 
 
-def warning_lines(warnings: list[PlanWarning]) -> str:
-    return "\n".join(f"{WARN} WARNING [{w.code}] {w.message}" for w in warnings)
+def warning_text(warnings: list[PlanWarning], protocol: Protocol | None = None) -> Text:
+    """Every warning, critical first: the symbol, its title in words, the message (in the form's words); the code
+    in grey."""
+    out = Text()
+    for n, w in enumerate(ordered_warnings(warnings)):
+        if n:
+            out.append("\n")
+        out.append(f"{WARN} {warning_title(w.code)}: ", style="bold")
+        out.append(ward_words(w.message, protocol))
+        out.append(f"  ({w.code})", style="dim")
+    return out
 
 
-class WarningsPanel(Static):
-    """Every warning of the plan, each with the word WARNING and a symbol; hidden when there are none."""
+class WarningsPanel(VerticalScroll, can_focus=True):
+    """Every warning of the plan; scrolls when focused (Tab, then the arrows); hidden when there are none."""
 
-    def show(self, warnings: list[PlanWarning]) -> None:
+    def compose(self) -> ComposeResult:
+        yield Static("", id="dose-warnings-text")
+
+    def show(self, warnings: list[PlanWarning], protocol: Protocol | None = None) -> None:
         self.display = bool(warnings)
         self.border_title = f"{WARN} {len(warnings)} WARNING{'S' if len(warnings) != 1 else ''} - read before giving"
-        self.update(Text(warning_lines(warnings)))
+        self.border_subtitle = "F6 all warnings" if warnings else ""
+        self.query_one("#dose-warnings-text", Static).update(warning_text(warnings, protocol))
 
 
 class DoseCheck(Vertical):
@@ -43,6 +72,8 @@ class DoseCheck(Vertical):
         super().__init__(**kw)
         self.plan: Plan | None = None
         self._keys: list[str] = []
+        self._rows: list[tuple[Text, ...]] = []
+        self._shown: tuple[int, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dose-policy")
@@ -55,21 +86,55 @@ class DoseCheck(Vertical):
             yield Static("", id="dose-totals")
 
     def on_mount(self) -> None:
-        self.query_one("#dose-table", DataTable).add_columns(*COLUMNS)
         self.query_one(WarningsPanel).display = False
+        self._fill()
+
+    def fitting(self, width: int) -> tuple[int, ...]:
+        """The columns (indexes into COLUMNS, in their order) whose every value fits whole in ``width`` cells."""
+        widths = [
+            max([len(label), *(row[i].cell_len for row in self._rows)]) + 2 * CELL_PADDING
+            for i, label in enumerate(COLUMNS)
+        ]
+        if width <= 0:
+            return tuple(range(len(COLUMNS)))
+        chosen: list[int] = []
+        used = 0
+        for i in PRIORITY:
+            if used + widths[i] > width and len(chosen) >= 3:
+                break
+            chosen.append(i)
+            used += widths[i]
+        return tuple(sorted(chosen))
+
+    def on_resize(self) -> None:
+        if self.fitting(self._room()) != self._shown:
+            self._fill(self.selected_key)
+
+    def _room(self) -> int:
+        return self.size.width - 2  # the vertical scrollbar
+
+    def _fill(self, keep: str | None = None) -> None:
+        """(Re)build the table with the columns that fit, the cursor on the row ``keep`` if it is there."""
+        table = self.query_one("#dose-table", DataTable)
+        self._shown = self.fitting(self._room())
+        table.clear(columns=True)
+        table.add_columns(*(COLUMNS[i] for i in self._shown))
+        for key, row in zip(self._keys, self._rows, strict=True):
+            table.add_row(*(row[i] for i in self._shown), key=key)
+        if keep in self._keys:
+            table.move_cursor(row=self._keys.index(keep), animate=False)
 
     def show_header(self, policy: str, checks: str) -> None:
         """The site policy in force and the double checks recorded, above the warnings."""
         self.query_one("#dose-policy", Static).update(Text.assemble((policy, "bold"), f"\n{checks}" if checks else ""))
 
-    def show(self, plan: Plan | None) -> None:
+    def show(self, plan: Plan | None, protocol: Protocol | None = None) -> None:
         self.plan = plan
-        table = self.query_one("#dose-table", DataTable)
         keep = self.selected_key
-        table.clear()
-        self._keys = []
-        self.query_one(WarningsPanel).show(plan.warnings if plan else [])
+        self._keys, self._rows = [], []
+        self.query_one(WarningsPanel).show(plan.warnings if plan else [], protocol)
         if plan is None:
+            self._fill()
             self.query_one("#dose-calculation", Static).update("No plan yet: fill in the patient form.")
             self.query_one("#dose-totals", Static).update("")
             return
@@ -86,15 +151,18 @@ class DoseCheck(Vertical):
                 e.route or f"{WARN} not stated",
                 duration(e.duration_minutes) or "-",
             )
-            table.add_row(*(c if isinstance(c, Text) else Text(c) for c in row), key=e.key)
+            self._rows.append(tuple(c if isinstance(c, Text) else Text(c) for c in row))
             self._keys.append(e.key)
-        if keep in self._keys:
-            table.move_cursor(row=self._keys.index(keep), animate=False)
+        self._fill(keep)
         lines = totals(plan)
         self.query_one("#dose-totals", Static).update(
             Text("Totals per drug (whole plan, then each cycle)\n" + "\n".join(f"  {t}" for t in lines))
         )
         self._describe()
+
+    def row_values(self) -> list[dict[str, str]]:
+        """Every row with every column, shown or not (the ones the width leaves out are in the detail pane)."""
+        return [{name: cell.plain for name, cell in zip(COLUMNS, row, strict=True)} for row in self._rows]
 
     @property
     def selected_key(self) -> str | None:
@@ -119,7 +187,9 @@ class DoseCheck(Vertical):
         if e.dose is None:
             box.update(Text(head + f"{WARN} no calculated dose - {e.dose_note or 'not stated'}"))
             return
-        box.update(Text("\n".join([head + dose(e), *dose_detail(e.dose)])))
+        over = f", over {duration(e.duration_minutes)}" if e.duration_minutes else ""
+        given = f"Route {e.route or 'not stated'}{over}"
+        box.update(Text("\n".join([head + dose(e), *dose_detail(e.dose), given])))
 
     @on(DataTable.RowHighlighted)
     def _row(self, event: DataTable.RowHighlighted) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType
+from schedplan.tui.entry import typed_unit
 from schedplan.tui.messages import FormChanged
 from schedplan.tui.planning import (
     ANCHOR,
@@ -28,6 +29,9 @@ from schedplan.tui.planning import (
 )
 
 ERROR_MARK = "✗ "
+# What a person may type after the number, and the selector value it stands for.
+TYPED_WEIGHT_UNITS = {"kg": "kg", "lb": "lb", "lbs": "lb"}
+TYPED_HEIGHT_UNITS = {"cm": "cm", "in": "in"}
 
 
 class FieldError(Static):
@@ -49,7 +53,7 @@ class PatientForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         v = self.initial
         if self.entry is None:
-            yield Static("No protocol chosen.\nPress / to pick one.", classes="hint")
+            yield Static("No protocol chosen.\nPress F7 or / to pick one.", classes="hint")
             return
         p = self.entry.protocol
         yield Label("Weight", classes="field-label")
@@ -169,12 +173,19 @@ class PatientForm(VerticalScroll):
             box.display = reason is not None
 
     def focus_first(self) -> None:
-        """Focus the field last used, else the first empty field, else the first field."""
+        """Focus the field last used, else the first empty required field, else the first field (never an
+        optional field by default: a key meant for a view would be typed into it)."""
         if self._last is not None and self._last.is_attached:
             self._last.focus()
             return
-        for w in self._fields.values():
-            if isinstance(w, Input) and not w.value.strip():
+        optional = {BSA, MEASURED} | {
+            choice_field(c.key) for c in (self.entry.protocol.choices if self.entry else []) if not c.required
+        }
+        for fid, w in self._fields.items():
+            if fid in optional:
+                continue
+            empty = not w.value.strip() if isinstance(w, Input) else isinstance(w, Select) and w.value is Select.NULL
+            if empty:
                 w.focus()
                 return
         for w in self._fields.values():
@@ -190,7 +201,19 @@ class PatientForm(VerticalScroll):
     @on(Select.Changed)
     def _changed(self, event: Input.Changed | Select.Changed) -> None:
         event.stop()
+        if isinstance(event, Input.Changed):
+            self._follow_unit(event.input, event.value)
         self.post_message(FormChanged())
+
+    def _follow_unit(self, field: Input, text: str) -> None:
+        """A unit typed with the number wins: the selector beside it follows (never a conversion it contradicts)."""
+        pairs = ((WEIGHT, "weight_unit", TYPED_WEIGHT_UNITS), (HEIGHT, "height_unit", TYPED_HEIGHT_UNITS))
+        for fid, selector, units in pairs:
+            if self._fields.get(fid) is field:
+                unit = typed_unit(text, units)
+                select = self._fields.get(selector)
+                if unit is not None and isinstance(select, Select) and select.value != unit:
+                    select.value = unit
 
     def on_descendant_focus(self, event) -> None:
         if event.widget in self._fields.values():
