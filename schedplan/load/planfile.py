@@ -23,6 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from schedplan.core.saved import FORMAT, FORMAT_VERSION, SavedPlan
 from schedplan.errors import PlanFileError
+from schedplan.load.bounded import UnreadableFile, read_bounded
 from schedplan.load.files import PathLike, check_writable, real_path, write_atomic
 
 __all__ = [
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 LOCK_TIMEOUT_SECONDS = 120.0
+# The largest plan file read (docs/protocol-format.md, "Limits"): a saved plan is tens of KiB, a check record
+# a few; a device, a FIFO or anything larger is refused before it is read.
+PLAN_MAX_BYTES = 4 * 1024 * 1024
 
 
 def plan_file_text(saved: SavedPlan) -> str:
@@ -56,14 +60,14 @@ def open_plan(path: PathLike) -> SavedPlan:
     """Read a plan file. Raises PlanFileError (one line: the file and what is wrong) when it cannot be used."""
     p = Path(path)
     name = str(p)
+    if not p.exists():
+        raise PlanFileError(f"plan file {name!r} does not exist", path=name)
+    if p.is_dir():
+        raise PlanFileError(f"plan file {name!r} is a directory", path=name)
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError(f"plan file {name!r} does not exist", path=name) from None
-    except IsADirectoryError:
-        raise PlanFileError(f"plan file {name!r} is a directory", path=name) from None
-    except OSError as exc:
-        raise PlanFileError(f"cannot read plan file {name!r}: {exc.strerror or exc}", path=name) from None
+        raw = read_bounded(p, PLAN_MAX_BYTES, "a plan file")
+    except UnreadableFile as exc:
+        raise PlanFileError(str(exc), path=name) from None
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError:
