@@ -96,9 +96,13 @@ def run(args: argparse.Namespace) -> int:
         "overrides": parse_overrides(args.override, args.reason),
     }
     done = replan(args.plan_file, changes, dry_run=args.dry_run)
+    from schedplan.core.text import one_line, printable
+
     for note in done.notes:
-        print(f"schedplan: note: {note}", file=sys.stderr)
-    sys.stdout.write("".join(line + "\n" for line in done.weight_lines) + render_changes(done.changes, done.flagged))
+        print(f"schedplan: note: {one_line(note)}", file=sys.stderr)
+    # the old side of the changes is read from the plan file: its text reaches the terminal escaped
+    out = "".join(line + "\n" for line in done.weight_lines) + render_changes(done.changes, done.flagged)
+    sys.stdout.write(printable(out))
     if args.dry_run:
         print("schedplan: --dry-run: the plan file was not changed", file=sys.stderr)
         return 0

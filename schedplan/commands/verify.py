@@ -40,6 +40,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def _status(saved: Any, plan: Any, site: Any) -> int:
     from schedplan.core.checks import inputs_sha256, invalid_reasons
+    from schedplan.core.text import one_line  # text from the plan file: no control characters to the terminal
 
     if not saved.checks:
         print("no double check recorded")
@@ -50,7 +51,7 @@ def _status(saved: Any, plan: Any, site: Any) -> int:
             inputs_sha256=inputs_sha256(saved.inputs),
         )
         state = "holds" if not reasons else "NO LONGER VALID: " + "; ".join(reasons)
-        print(f"{n}. {rec.at} by {rec.checker}: {rec.result.upper()} ({rec.summary}) - {state}")
+        print(one_line(f"{n}. {rec.at} by {rec.checker}: {rec.result.upper()} ({rec.summary}) - {state}"))
     return 0
 
 

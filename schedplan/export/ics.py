@@ -25,6 +25,7 @@ from schedplan.core.changes import CalendarItem, item_uid
 from schedplan.core.dates import day_label
 from schedplan.core.protocol import EventKind
 from schedplan.core.schedule import Plan, PlannedEvent
+from schedplan.core.text import describe, unsafe_characters
 from schedplan.errors import InputError
 from schedplan.export.vtimezone import vtimezone
 from schedplan.words import dose_text, duration_text
@@ -138,8 +139,9 @@ class IcsOptions:
         """Options from text as typed; each bad value raises InputError. ``tz=None`` means the machine's zone."""
         if audience not in AUDIENCES:
             raise InputError(f"audience {audience!r} is not accepted; write staff or patient", field="audience")
-        if label is not None and (not label.strip() or any(ord(c) < 32 for c in label)):
-            raise InputError("label must be non-empty text on one line", field="label", value=label)
+        if label is not None and (not label.strip() or unsafe_characters(label)):
+            bad = f" ({describe(unsafe_characters(label)[0][1])} is not text)" if label.strip() else ""
+            raise InputError(f"label must be non-empty text on one line{bad}", field="label", value=label)
         return cls(
             tz=check_zone(tz) if tz is not None else local_zone(),
             time=parse_time(time),

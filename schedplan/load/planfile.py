@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from schedplan.core.saved import FORMAT, FORMAT_VERSION, SavedPlan
+from schedplan.core.text import describe, unsafe_characters
 from schedplan.errors import PlanFileError
 from schedplan.load.bounded import UnreadableFile, read_bounded
 from schedplan.load.files import PathLike, check_writable, real_path, write_atomic
@@ -54,6 +55,26 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 
 _DATE = TypeAdapter(dt.date)
+MAX_SEQUENCE = 2**31 - 1  # RFC 5545 integers are 32-bit signed
+
+
+def _not_text(data: object, here: tuple[int | str, ...] = ()) -> tuple[tuple[int | str, ...], str] | None:
+    """(where, the character) of the first lone surrogate (a JSON ``\\udcff`` escape) in the data, if any:
+    such a string can be neither written back nor printed."""
+    if isinstance(data, str):
+        bad = [ch for _, ch in unsafe_characters(data) if "\ud800" <= ch <= "\udfff"]
+        return (here, bad[0]) if bad else None
+    if isinstance(data, dict):
+        for k, v in data.items():
+            found = _not_text(k, here) or _not_text(v, (*here, k))
+            if found:
+                return found
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found = _not_text(v, (*here, i))
+            if found:
+                return found
+    return None
 
 
 def open_plan(path: PathLike) -> SavedPlan:
@@ -77,6 +98,12 @@ def open_plan(path: PathLike) -> SavedPlan:
             f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); the file is damaged or not a plan file",
             path=name,
         ) from None
+    broken = _not_text(data)
+    if broken is not None:
+        where, ch = broken
+        raise PlanFileError(
+            f"{name}: {_where(where)}: {describe(ch)} is not a character (the file is damaged)", path=name
+        )
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PlanFileError(f"{name}: not a schedplan plan file (no \"format\": \"{FORMAT}\")", path=name)
     if data.get("format_version") != FORMAT_VERSION:
@@ -91,6 +118,8 @@ def open_plan(path: PathLike) -> SavedPlan:
         err = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise PlanFileError(f"{name}: {_where(err['loc'])}: {err['msg']}{more}", path=name) from None
+    if not isinstance(saved.schedule.get("protocol", {}), dict):  # compared key by key with the protocol now
+        raise PlanFileError(f"{name}: schedule.protocol: should be an object (the file is damaged)", path=name)
     for field in ("anchor_date", "measured_on"):  # kept as typed, but a saved one is a date
         value = getattr(saved.inputs, field)
         if value is not None:
@@ -106,6 +135,13 @@ def open_plan(path: PathLike) -> SavedPlan:
         raise PlanFileError(
             f"{name}: schedule.{_where(err['loc'])} is damaged: {err['msg']}{more}", path=name
         ) from None
+    for n, item in enumerate(saved.items):
+        if item.sequence > MAX_SEQUENCE:
+            raise PlanFileError(
+                f"{name}: items.{n}.sequence: {item.sequence} is larger than a calendar can carry"
+                f" (at most {MAX_SEQUENCE}); the file is damaged",
+                path=name,
+            )
     keys = [it.key for it in saved.items]
     if len(set(keys)) != len(keys):
         raise PlanFileError(f"{name}: items lists the same key twice", path=name)
