@@ -352,10 +352,15 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
     return drafts, starts
 
 
-def _cancelled(item: CalendarItem) -> Event:
+CANCELLED_FOR_PATIENT = "Cancelled: no longer in the plan"
+
+
+def _cancelled(item: CalendarItem, audience: str) -> Event:
+    """An item no longer in the plan, cancelled on the date it was on. Its kept summary may come from a staff
+    export (a dose, which also gives the weight away): a patient calendar gets a neutral text instead."""
     ev = Event.new(
         uid=item.uid,
-        summary=item.summary,
+        summary=item.summary if audience == "staff" else CANCELLED_FOR_PATIENT,
         start=item.date,
         end=item.date + dt.timedelta(days=1),
         transparency="TRANSPARENT",
@@ -388,7 +393,8 @@ def build_ics(
     current = {d.key for d in drafts}
     for item in previous.values():
         if item.key not in current:
-            drafts.append(_Draft(key=item.key, summary=item.summary, date=item.date, event=_cancelled(item)))
+            ev = _cancelled(item, options.audience)
+            drafts.append(_Draft(key=item.key, summary=item.summary, date=item.date, event=ev))
 
     cal = Calendar.new(
         prodid=PRODID,
