@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     from schedplan.plans.exporting import export_plan
 
     done = export_plan(args.plan_file, args.ics, ics_values(args))
+    if done.repaired:
+        print(f"schedplan: the last export (to {done.repaired}) did not finish; this one completes it", file=sys.stderr)
     print(
         f"wrote {args.ics}: {done.events} events"
         + (f", {done.updated} updated" if done.again else "")

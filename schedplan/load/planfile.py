@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def save_plan(path: PathLike, saved: SavedPlan) -> None:
     """Write ``saved`` to ``path`` atomically, without the lock: for a caller holding it (PlanSlot.write)
     or a file nobody else can have yet. A new plan file is readable by its owner only (it holds a
     patient's measurements); a replaced one keeps its permissions. Raises PlanFileError."""
-    write_atomic(path, saved.text().encode("utf-8"), new_mode=0o600)
+    write_atomic(path, saved.text().encode("utf-8"), new_mode=0o600, step="plan")
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -164,6 +165,73 @@ class PlanSlot:
 
     def write(self, saved: SavedPlan) -> None:
         save_plan(self.path, saved)
+
+    def write_with(self, saved: SavedPlan, other: PathLike, data: bytes, *, before: SavedPlan) -> Baseline:
+        """Write the plan file (``saved``, replacing ``before``) and a file made from it (``data`` to ``other``,
+        a calendar) in an order a crash at any step leaves repairable by the next call:
+
+        1. a note beside the plan (``.NAME.export``) of each item's SEQUENCE as the last export that finished
+           left it - an existing note is kept: it is the state before an export that did not finish;
+        2. the plan file (the SEQUENCE numbers the calendar is about to carry: never written twice);
+        3. the calendar;
+        4. the note removed.
+
+        Returns the baseline the export is to be counted against (that of the last export that finished).
+        """
+        note = pending_path(self.path)
+        baseline = _read_pending(note, before.plan_id)
+        if baseline is None:
+            baseline = Baseline({i.key: i.sequence for i in before.items}, bool(before.items), None)
+            body = {
+                "plan_id": before.plan_id,
+                "calendar": str(real_path(other)),
+                "sequences": baseline.sequences,
+                "exported": baseline.exported,
+            }
+            write_atomic(note, json.dumps(body, indent=1).encode("utf-8"), new_mode=0o600, step="pending")
+        self.write(saved)
+        write_atomic(other, data, new_mode=0o600, step="calendar")
+        try:
+            note.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise PlanFileError(f"cannot remove {str(note)!r}: {exc.strerror or exc}", path=str(note)) from None
+        return baseline
+
+
+PENDING_MAX_BYTES = PLAN_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What an export is counted against: each item's SEQUENCE after the last export that finished, whether
+    there was one, and the calendar an export that did not finish was writing (None when none was found)."""
+
+    sequences: dict[str, int]
+    exported: bool
+    interrupted: str | None
+
+
+def pending_path(plan: Path) -> Path:
+    """The note of an export under way: ``.NAME.export`` beside the real plan file."""
+    return plan.with_name(f".{plan.name}.export")
+
+
+def _read_pending(note: Path, plan_id: str) -> Baseline | None:
+    """The baseline an unfinished export of this plan left, or None (no note, a damaged one, another plan's)."""
+    try:
+        raw = read_bounded(note, PENDING_MAX_BYTES, "an export note")
+    except UnreadableFile:
+        return None
+    try:
+        body = json.loads(raw.decode("utf-8"))
+        if body.get("plan_id") != plan_id:
+            return None
+        sequences = {str(k): int(v) for k, v in body["sequences"].items()}
+        return Baseline(sequences, bool(body["exported"]), str(body["calendar"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def lock_path(path: PathLike) -> Path:

@@ -40,12 +40,13 @@ class Exported:
     updated: int
     cancelled: int
     again: bool
+    repaired: str | None = None  # the calendar an earlier export was writing when it stopped (this one completes it)
 
 
 def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exported:
     """Write the saved plan as a calendar (options not ``given`` are the last export's) and record in the plan
     file what it wrote - under the plan file's lock, the plan first. The calendar may not be the plan file."""
-    from schedplan.load.files import check_writable, refuse_same_file, write_atomic
+    from schedplan.load.files import check_writable, refuse_same_file
     from schedplan.load.planfile import locked_plan
     from schedplan.plans.checking import current
 
@@ -64,10 +65,11 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
         options = (saved.export_options or ExportOptions()).merged(given)
         result, recorded = calendar(now.plan, options, plan_id=saved.plan_id, items=saved.items)
         check_writable(ics_path)
-        # the plan first: it records the SEQUENCE numbers the calendar file is about to carry
-        slot.write(saved.updated(items=tuple(result.items), export_options=recorded))
-        write_atomic(ics_path, result.data, new_mode=0o600)
-    before = {i.key: i for i in saved.items}
-    changed = sum(1 for new in result.items if (old := before.get(new.key)) and old.sequence != new.sequence)
+        # the plan first (it records the SEQUENCE numbers the calendar is about to carry), then the calendar;
+        # counted against the last export that finished, so one a crash stopped is repaired and counted right
+        base = slot.write_with(
+            saved.updated(items=tuple(result.items), export_options=recorded), ics_path, result.data, before=saved
+        )
+    changed = sum(1 for new in result.items if base.sequences.get(new.key, new.sequence) != new.sequence)
     cancelled = sum(1 for i in result.items if i.cancelled)
-    return Exported(len(result.items) - cancelled, changed, cancelled, bool(saved.items))
+    return Exported(len(result.items) - cancelled, changed, cancelled, base.exported, base.interrupted)
