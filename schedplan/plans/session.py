@@ -85,9 +85,8 @@ class PlanSession:
             result, recorded = calendar(
                 plan, doc.export_options or ExportOptions(), plan_id=doc.plan_id, items=doc.items
             )
-            doc = doc.updated(items=tuple(result.items), export_options=recorded)
-            slot.write(doc)
-            write_atomic(path, result.data, new_mode=0o600)
+            before, doc = doc, doc.updated(items=tuple(result.items), export_options=recorded)
+            slot.write_with(doc, path, result.data, before=before)  # crash-safe, as `schedplan export`
         self.saved = doc
         return f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated"
 
