@@ -57,11 +57,10 @@ def _status(saved: Any, plan: Any, site: Any) -> int:
 
 def _read_answers(path: str) -> dict[str, Decimal]:
     from schedplan.core.units import parse_decimal
+    from schedplan.plans.checking import answers_text
 
     try:
-        raw = json.loads(open(path, encoding="utf-8").read(), parse_float=Decimal)
-    except OSError as exc:
-        raise InputError(f"cannot read --answers {path!r}: {exc.strerror or exc}", field="answers") from None
+        raw = json.loads(answers_text(path), parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise InputError(f"--answers {path!r} is not JSON ({exc.msg}, line {exc.lineno})", field="answers") from None
     if not isinstance(raw, dict):

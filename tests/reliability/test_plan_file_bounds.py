@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,19 @@ def test_the_plan_file_limit_is_documented():
 def test_a_saved_plan_is_well_within_the_limit(saved_plan):
     # the limit leaves room for years of recorded double checks: a typical plan is tens of KiB
     assert saved_plan.stat().st_size * 50 < PLAN_MAX_BYTES
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "huge"])
+def test_an_answers_file_that_is_a_device_a_fifo_or_huge_is_refused_without_reading(kind, saved_plan, tmp_path):
+    from schedplan.plans.checking import ANSWERS_MAX_BYTES
+
+    answers = Path("/dev/zero")
+    if kind == "fifo":
+        answers = tmp_path / "answers.json"
+        os.mkfifo(answers)
+    elif kind == "huge":
+        answers = tmp_path / "answers.json"
+        with answers.open("wb") as fh:
+            fh.truncate(ANSWERS_MAX_BYTES + 1)
+    err = _one_error_line(_run(["verify", str(saved_plan), "--checker", "A.B.", "--answers", str(answers)]))
+    assert "--answers" in err and str(answers) in err
