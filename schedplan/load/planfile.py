@@ -4,7 +4,10 @@ A plan file (core.saved.SavedPlan) keeps the patient's inputs exactly as typed, 
 every calendar item it exported the UID, SEQUENCE and a hash of its content. Every change to a plan file
 goes through ``locked_plan`` (or ``update_plan``): an exclusive lock in a file beside the plan
 (``.NAME.lock``), the plan re-read under the lock, the change applied to what is there now, the file
-written atomically (a temporary file in the same folder, flushed, renamed over the old one).
+written atomically (a temporary file in the same folder, flushed, renamed over the old one). A plan file
+is read within PLAN_MAX_BYTES. The plan file and a calendar made from it are written by
+``PlanSlot.write_with`` in an order that a crash at any step leaves repairable by the next export (an
+``.NAME.export`` note beside the plan while the two writes are under way).
 
     saved = open_plan(path)                                  # PlanFileError when missing, corrupt, not a plan
     update_plan(path, lambda now: now.updated(items=...))    # read-modify-write under the lock
