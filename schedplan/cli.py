@@ -225,7 +225,20 @@ def _attach_values(argv: list[str]) -> list[str]:
     return out
 
 
+def _escape_what_cannot_be_shown() -> None:
+    """A terminal or pipe that cannot encode a character (LANG=C, PYTHONIOENCODING=ascii) gets it escaped
+    (``\\xe9``) instead of the command crashing halfway through its output."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # already written to in a way that cannot change; keep it
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _escape_what_cannot_be_shown()
     argv = _attach_values(sys.argv[1:] if argv is None else list(argv))
     chosen = _chosen(argv)
     parser = build_parser(chosen)

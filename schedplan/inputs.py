@@ -89,6 +89,14 @@ def parse_bsa(text: str | None) -> Decimal | None:
     return value
 
 
+def _bsa_formula(name: str) -> BSAFormula:
+    try:
+        return BSAFormula(name)
+    except ValueError:  # the command line offers only these; a plan file may hold anything
+        accepted = ", ".join(f.value for f in BSAFormula)
+        raise InputError(f"BSA formula {name!r} is not known; write one of {accepted}", field="bsa_formula") from None
+
+
 def build_patient(
     weight: str,
     height: str,
@@ -106,7 +114,7 @@ def build_patient(
         weight_kg=kg,
         height_cm=cm,
         sex=parse_sex(sex),
-        bsa_formula=BSAFormula(bsa_formula) if bsa_formula else protocol_formula,
+        bsa_formula=_bsa_formula(bsa_formula) if bsa_formula else protocol_formula,
         measured_bsa_m2=parse_bsa(bsa),
         weight_entered=weight.strip(),
         height_entered=height.strip(),

@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
         )
     for line in done.warnings:
         print(f"schedplan: warning: {line}", file=sys.stderr)
+    if done.repaired:
+        print(f"schedplan: the last export (to {done.repaired}) did not finish; this one completes it", file=sys.stderr)
     print(
         f"wrote {args.ics}: {done.events} event{'' if done.events == 1 else 's'}"
         + (f", {done.updated} updated" if done.again else "")

@@ -103,9 +103,13 @@ def run(args: argparse.Namespace) -> int:
         **factor_values(args),
     }
     done = replan(args.plan_file, changes, dry_run=args.dry_run)
+    from schedplan.core.text import one_line, printable
+
     for note in done.notes:
-        print(f"schedplan: note: {note}", file=sys.stderr)
-    sys.stdout.write("".join(line + "\n" for line in done.weight_lines) + render_changes(done.changes, done.flagged))
+        print(f"schedplan: note: {one_line(note)}", file=sys.stderr)
+    # the old side of the changes is read from the plan file: its text reaches the terminal escaped
+    out = "".join(line + "\n" for line in done.weight_lines) + render_changes(done.changes, done.flagged)
+    sys.stdout.write(printable(out))
     sys.stdout.write(new_warnings_text(done.before, done.after))
     past = past_anchor_warning(done.plan)
     if past:

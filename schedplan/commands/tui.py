@@ -159,7 +159,6 @@ def make_app(
 def run(args: argparse.Namespace) -> int:
     import os
     import sys
-
     from pathlib import Path
 
     from schedplan.errors import PlanFileError

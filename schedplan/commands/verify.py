@@ -50,6 +50,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _status(saved: Any, now: Any) -> int:
+    from schedplan.core.text import one_line  # text from the plan file: no control characters to the terminal
     from schedplan.plans.checking import check_statuses
 
     whole, statuses = check_statuses(saved, now)
@@ -65,23 +66,18 @@ def _status(saved: Any, now: Any) -> int:
             rec.possibly_copied
         ) else ""
         result = f"{rec.result.upper()} ({rec.summary}{source}{copied})"
-        print(f"{n}. {rec.at}{user} by {rec.checker}: {result} - {st.state}")
+        print(one_line(f"{n}. {rec.at}{user} by {rec.checker}: {result} - {st.state}"))
     return 1 if whole or any(st.state.startswith("TAMPERED") for st in statuses) else 0
 
 
 def _read_answers(path: str) -> tuple[dict[str, tuple[str, bool | None]], str]:
     """{dose id: (the dose as written, confirmed)} and the file's sha256."""
+    from schedplan.plans.checking import answers_text
+
+    text = answers_text(path)  # within a size limit; a device or FIFO refused before reading
+    raw_bytes = text.encode("utf-8")
     try:
-        with open(path, "rb") as f:
-            raw_bytes = f.read(1_000_001)
-    except OSError as exc:
-        raise InputError(f"cannot read --answers {path!r}: {exc.strerror or exc}", field="answers") from None
-    if len(raw_bytes) > 1_000_000:
-        raise InputError(f"--answers {path!r} is over 1 MB; it is not an answers file", field="answers")
-    try:
-        raw = json.loads(raw_bytes.decode("utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError:
-        raise InputError(f"--answers {path!r} is not UTF-8 text", field="answers") from None
+        raw = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise InputError(f"--answers {path!r} is not JSON ({exc.msg}, line {exc.lineno})", field="answers") from None
     form = '{dose id: {"dose": "46.13 mg", "confirmed": true}}'

@@ -187,6 +187,27 @@ def parse_decimal(text: str, what: str) -> Decimal:
         raise InputError(f"{what} {text!r} is not a number", field=what, value=text) from None
     if not value.is_finite():
         raise InputError(f"{what} {text!r} is not a finite number", field=what, value=text)
+    return _within_reach(value, text, what)
+
+
+# A number typed by a person: at most as many digits as a protocol file's (docs/protocol-format.md, "Limits"),
+# and 0 or from 1e-99 to 1e99 in size - far beyond any plausible value (an answer 1e30 is still read, and is a
+# mismatch), yet arithmetic on it can neither overflow nor lose digits.
+MAX_TYPED_DIGITS = 15
+MAX_TYPED_EXPONENT = 99
+
+
+def _within_reach(value: Decimal, text: str, what: str) -> Decimal:
+    """``value`` when its digits and size are within what schedplan calculates with (no arithmetic overflows)."""
+    if len(value.as_tuple().digits) > MAX_TYPED_DIGITS or (
+        value != 0 and not -MAX_TYPED_EXPONENT <= value.adjusted() <= MAX_TYPED_EXPONENT
+    ):
+        raise InputError(
+            f"{what} {text[:40]!r} is out of reach: schedplan reads numbers of up to {MAX_TYPED_DIGITS} digits,"
+            f" 0 or from 1e-{MAX_TYPED_EXPONENT} to 1e{MAX_TYPED_EXPONENT} in size",
+            field=what,
+            value=text,
+        )
     return value
 
 
@@ -226,7 +247,7 @@ def _parse_measure(text: str, what: str, units: dict[str, Decimal], example: str
             field=what,
             value=text,
         )
-    number = Decimal(raw.replace(",", "."))
+    number = _within_reach(Decimal(raw.replace(",", ".")), text, what)
     return number * units[unit], unit
 
 

@@ -26,6 +26,7 @@ from schedplan.core.changes import CalendarItem, item_uid
 from schedplan.core.dates import day_label
 from schedplan.core.protocol import EventKind
 from schedplan.core.schedule import Plan, PlannedEvent
+from schedplan.core.text import describe, unsafe_characters
 from schedplan.errors import InputError
 from schedplan.export.clock import clock_warning, end_of, interval_warnings, unambiguous, zoned
 from schedplan.export.vtimezone import vtimezone
@@ -140,8 +141,9 @@ class IcsOptions:
         """Options from text as typed; each bad value raises InputError. ``tz=None`` means the machine's zone."""
         if audience not in AUDIENCES:
             raise InputError(f"audience {audience!r} is not accepted; write staff or patient", field="audience")
-        if label is not None and (not label.strip() or any(ord(c) < 32 for c in label)):
-            raise InputError("label must be non-empty text on one line", field="label", value=label)
+        if label is not None and (not label.strip() or unsafe_characters(label)):
+            bad = f" ({describe(unsafe_characters(label)[0][1])} is not text)" if label.strip() else ""
+            raise InputError(f"label must be non-empty text on one line{bad}", field="label", value=label)
         return cls(
             tz=check_zone(tz) if tz is not None else local_zone(),
             time=parse_time(time),
@@ -369,10 +371,15 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
     return drafts, starts, warnings + interval_warnings(plan.events, options.tz)
 
 
-def _cancelled(item: CalendarItem) -> Event:
+CANCELLED_FOR_PATIENT = "Cancelled: no longer in the plan"
+
+
+def _cancelled(item: CalendarItem, audience: str) -> Event:
+    """An item no longer in the plan, cancelled on the date it was on. Its kept summary may come from a staff
+    export (a dose, which also gives the weight away): a patient calendar gets a neutral text instead."""
     ev = Event.new(
         uid=item.uid,
-        summary=item.summary,
+        summary=item.summary if audience == "staff" else CANCELLED_FOR_PATIENT,
         start=item.date,
         end=item.date + dt.timedelta(days=1),
         transparency="TRANSPARENT",
@@ -405,7 +412,8 @@ def build_ics(
     current = {d.key for d in drafts}
     for item in previous.values():
         if item.key not in current:
-            drafts.append(_Draft(key=item.key, summary=item.summary, date=item.date, event=_cancelled(item)))
+            ev = _cancelled(item, options.audience)
+            drafts.append(_Draft(key=item.key, summary=item.summary, date=item.date, event=ev))
 
     cal = Calendar.new(
         prodid=PRODID,

@@ -1,9 +1,11 @@
-"""Files going out: checking a destination before anything runs, and writing it atomically."""
+"""Files going out: checking a destination before anything runs, writing it atomically, cleaning up after a crash."""
 
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -60,14 +62,63 @@ def refuse_same_file(named: Iterable[tuple[str, PathLike | None]]) -> None:
         seen[key] = (what, str(path))
 
 
-def write_atomic(path: PathLike, data: bytes, *, new_mode: int = 0o600) -> None:
+STOP_AT = "SCHEDPLAN_TEST_STOP_AT"  # tests: the write step at which the process kills itself (kill -9)
+STALE_SECONDS = 600  # a temporary file with no process id in its name is left behind once this old
+
+
+def stop_at(step: str) -> None:
+    """The crash tests' hook: when SCHEDPLAN_TEST_STOP_AT names ``step``, the process dies here at once,
+    as a kill -9 or a power cut would stop it (nothing flushed, nothing cleaned up)."""
+    if os.environ.get(STOP_AT) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def clean_stale_temps(target: Path) -> list[Path]:
+    """Remove the temporary files a killed write of ``target`` left beside it (``.NAME.<pid>.<random>.tmp``
+    whose process is gone; one without a process id once STALE_SECONDS old). Returns those removed."""
+    removed: list[Path] = []
+    prefix = f".{target.name}."
+    try:
+        names = [n for n in os.listdir(target.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return removed
+    for name in names:
+        path = target.parent / name
+        pid = name[len(prefix) :].split(".", 1)[0]
+        try:
+            if pid.isdigit():
+                if int(pid) == os.getpid() or _alive(int(pid)):
+                    continue
+            elif time.time() - path.stat().st_mtime < STALE_SECONDS:
+                continue
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def write_atomic(path: PathLike, data: bytes, *, new_mode: int = 0o600, step: str | None = None) -> None:
     """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one, never half.
 
     A temporary file in the same directory is written, flushed to disk, given the old file's
-    permissions (``new_mode`` for a new file) and renamed over ``path``. Raises PlanFileError.
+    permissions (``new_mode`` for a new file) and renamed over ``path``; temporary files an earlier,
+    killed write of the same file left behind are removed first. ``step`` names the write for the crash
+    tests (stop_at ``STEP:temp`` before the rename, ``STEP:renamed`` after it). Raises PlanFileError.
     """
     target = check_writable(path)
     directory = target.parent
+    clean_stale_temps(target)
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -76,15 +127,19 @@ def write_atomic(path: PathLike, data: bytes, *, new_mode: int = 0o600) -> None:
         raise PlanFileError(f"cannot write {str(path)!r}: {exc.strerror or exc}", path=str(path)) from None
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp_name, mode)
+        if step:
+            stop_at(f"{step}:temp")
         os.replace(tmp_name, target)
         tmp_name = None
         _sync_dir(directory)
+        if step:
+            stop_at(f"{step}:renamed")
     except OSError as exc:
         raise PlanFileError(f"cannot write {str(target)!r}: {exc.strerror or exc}", path=str(target)) from None
     finally:

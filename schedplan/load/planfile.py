@@ -4,7 +4,10 @@ A plan file (core.saved.SavedPlan) keeps the patient's inputs exactly as typed, 
 every calendar item it exported the UID, SEQUENCE and a hash of its content. Every change to a plan file
 goes through ``locked_plan`` (or ``update_plan``): an exclusive lock in a file beside the plan
 (``.NAME.lock``), the plan re-read under the lock, the change applied to what is there now, the file
-written atomically (a temporary file in the same folder, flushed, renamed over the old one).
+written atomically (a temporary file in the same folder, flushed, renamed over the old one). A plan file
+is read within PLAN_MAX_BYTES. The plan file and a calendar made from it are written by
+``PlanSlot.write_with`` in an order that a crash at any step leaves repairable by the next export (an
+``.NAME.export`` note beside the plan while the two writes are under way).
 
     saved = open_plan(path)                                  # PlanFileError when missing, corrupt, not a plan
     update_plan(path, lambda now: now.updated(items=...))    # read-modify-write under the lock
@@ -16,13 +19,16 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
 from schedplan.core.saved import FORMAT, FORMAT_VERSION, SavedPlan
+from schedplan.core.text import describe, unsafe_characters
 from schedplan.errors import PlanFileError
+from schedplan.load.bounded import UnreadableFile, read_bounded
 from schedplan.load.files import PathLike, check_writable, real_path, write_atomic
 
 __all__ = [
@@ -31,6 +37,9 @@ __all__ = [
 ]
 
 LOCK_TIMEOUT_SECONDS = 120.0
+# The largest plan file read (docs/protocol-format.md, "Limits"): a saved plan is tens of KiB, a check record
+# a few; a device, a FIFO or anything larger is refused before it is read.
+PLAN_MAX_BYTES = 4 * 1024 * 1024
 
 
 def plan_file_text(saved: SavedPlan) -> str:
@@ -42,7 +51,7 @@ def save_plan(path: PathLike, saved: SavedPlan) -> None:
     """Write ``saved`` to ``path`` atomically, without the lock: for a caller holding it (PlanSlot.write)
     or a file nobody else can have yet. A new plan file is readable by its owner only (it holds a
     patient's measurements); a replaced one keeps its permissions. Raises PlanFileError."""
-    write_atomic(path, saved.text().encode("utf-8"), new_mode=0o600)
+    write_atomic(path, saved.text().encode("utf-8"), new_mode=0o600, step="plan")
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -50,20 +59,40 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 
 _DATE = TypeAdapter(dt.date)
+MAX_SEQUENCE = 2**31 - 1  # RFC 5545 integers are 32-bit signed
+
+
+def _not_text(data: object, here: tuple[int | str, ...] = ()) -> tuple[tuple[int | str, ...], str] | None:
+    """(where, the character) of the first lone surrogate (a JSON ``\\udcff`` escape) in the data, if any:
+    such a string can be neither written back nor printed."""
+    if isinstance(data, str):
+        bad = [ch for _, ch in unsafe_characters(data) if "\ud800" <= ch <= "\udfff"]
+        return (here, bad[0]) if bad else None
+    if isinstance(data, dict):
+        for k, v in data.items():
+            found = _not_text(k, here) or _not_text(v, (*here, k))
+            if found:
+                return found
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found = _not_text(v, (*here, i))
+            if found:
+                return found
+    return None
 
 
 def open_plan(path: PathLike) -> SavedPlan:
     """Read a plan file. Raises PlanFileError (one line: the file and what is wrong) when it cannot be used."""
     p = Path(path)
     name = str(p)
+    if not p.exists():
+        raise PlanFileError(f"plan file {name!r} does not exist", path=name)
+    if p.is_dir():
+        raise PlanFileError(f"plan file {name!r} is a directory", path=name)
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError(f"plan file {name!r} does not exist", path=name) from None
-    except IsADirectoryError:
-        raise PlanFileError(f"plan file {name!r} is a directory", path=name) from None
-    except OSError as exc:
-        raise PlanFileError(f"cannot read plan file {name!r}: {exc.strerror or exc}", path=name) from None
+        raw = read_bounded(p, PLAN_MAX_BYTES, "a plan file")
+    except UnreadableFile as exc:
+        raise PlanFileError(str(exc), path=name) from None
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError:
@@ -73,6 +102,12 @@ def open_plan(path: PathLike) -> SavedPlan:
             f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); the file is damaged or not a plan file",
             path=name,
         ) from None
+    broken = _not_text(data)
+    if broken is not None:
+        where, ch = broken
+        raise PlanFileError(
+            f"{name}: {_where(where)}: {describe(ch)} is not a character (the file is damaged)", path=name
+        )
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PlanFileError(f"{name}: not a schedplan plan file (no \"format\": \"{FORMAT}\")", path=name)
     if data.get("format_version") != FORMAT_VERSION:
@@ -87,6 +122,8 @@ def open_plan(path: PathLike) -> SavedPlan:
         err = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise PlanFileError(f"{name}: {_where(err['loc'])}: {err['msg']}{more}", path=name) from None
+    if not isinstance(saved.schedule.get("protocol", {}), dict):  # compared key by key with the protocol now
+        raise PlanFileError(f"{name}: schedule.protocol: should be an object (the file is damaged)", path=name)
     for field in ("anchor_date", "measured_on"):  # kept as typed, but a saved one is a date
         value = getattr(saved.inputs, field)
         if value is not None:
@@ -102,6 +139,13 @@ def open_plan(path: PathLike) -> SavedPlan:
         raise PlanFileError(
             f"{name}: schedule.{_where(err['loc'])} is damaged: {err['msg']}{more}", path=name
         ) from None
+    for n, item in enumerate(saved.items):
+        if item.sequence > MAX_SEQUENCE:
+            raise PlanFileError(
+                f"{name}: items.{n}.sequence: {item.sequence} is larger than a calendar can carry"
+                f" (at most {MAX_SEQUENCE}); the file is damaged",
+                path=name,
+            )
     keys = [it.key for it in saved.items]
     if len(set(keys)) != len(keys):
         raise PlanFileError(f"{name}: items lists the same key twice", path=name)
@@ -124,6 +168,73 @@ class PlanSlot:
 
     def write(self, saved: SavedPlan) -> None:
         save_plan(self.path, saved)
+
+    def write_with(self, saved: SavedPlan, other: PathLike, data: bytes, *, before: SavedPlan) -> Baseline:
+        """Write the plan file (``saved``, replacing ``before``) and a file made from it (``data`` to ``other``,
+        a calendar) in an order a crash at any step leaves repairable by the next call:
+
+        1. a note beside the plan (``.NAME.export``) of each item's SEQUENCE as the last export that finished
+           left it - an existing note is kept: it is the state before an export that did not finish;
+        2. the plan file (the SEQUENCE numbers the calendar is about to carry: never written twice);
+        3. the calendar;
+        4. the note removed.
+
+        Returns the baseline the export is to be counted against (that of the last export that finished).
+        """
+        note = pending_path(self.path)
+        baseline = _read_pending(note, before.plan_id)
+        if baseline is None:
+            baseline = Baseline({i.key: i.sequence for i in before.items}, bool(before.items), None)
+            body = {
+                "plan_id": before.plan_id,
+                "calendar": str(real_path(other)),
+                "sequences": baseline.sequences,
+                "exported": baseline.exported,
+            }
+            write_atomic(note, json.dumps(body, indent=1).encode("utf-8"), new_mode=0o600, step="pending")
+        self.write(saved)
+        write_atomic(other, data, new_mode=0o600, step="calendar")
+        try:
+            note.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise PlanFileError(f"cannot remove {str(note)!r}: {exc.strerror or exc}", path=str(note)) from None
+        return baseline
+
+
+PENDING_MAX_BYTES = PLAN_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What an export is counted against: each item's SEQUENCE after the last export that finished, whether
+    there was one, and the calendar an export that did not finish was writing (None when none was found)."""
+
+    sequences: dict[str, int]
+    exported: bool
+    interrupted: str | None
+
+
+def pending_path(plan: Path) -> Path:
+    """The note of an export under way: ``.NAME.export`` beside the real plan file."""
+    return plan.with_name(f".{plan.name}.export")
+
+
+def _read_pending(note: Path, plan_id: str) -> Baseline | None:
+    """The baseline an unfinished export of this plan left, or None (no note, a damaged one, another plan's)."""
+    try:
+        raw = read_bounded(note, PENDING_MAX_BYTES, "an export note")
+    except UnreadableFile:
+        return None
+    try:
+        body = json.loads(raw.decode("utf-8"))
+        if body.get("plan_id") != plan_id:
+            return None
+        sequences = {str(k): int(v) for k, v in body["sequences"].items()}
+        return Baseline(sequences, bool(body["exported"]), str(body["calendar"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def lock_path(path: PathLike) -> Path:

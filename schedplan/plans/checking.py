@@ -15,6 +15,22 @@ from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy
 from schedplan.errors import PlanFileError
 
+ANSWERS_MAX_BYTES = 1024 * 1024  # a checker's answers: {dose id: number}, a few hundred bytes
+
+
+def answers_text(path: str) -> str:
+    """The text of a ``verify --answers`` file, read within ANSWERS_MAX_BYTES (a device, a FIFO or a larger
+    file refused before reading). Raises InputError, one line."""
+    from schedplan.errors import InputError
+    from schedplan.load.bounded import UnreadableFile, read_bounded
+
+    try:
+        return read_bounded(path, ANSWERS_MAX_BYTES, "an answers file").decode("utf-8")
+    except UnreadableFile as exc:
+        raise InputError(f"--answers {exc}", field="answers") from None
+    except UnicodeDecodeError:
+        raise InputError(f"--answers {path!r} is not UTF-8 text", field="answers") from None
+
 
 def open_plan(path: str) -> SavedPlan:
     """Read a plan file (PlanFileError: one line saying what is wrong)."""

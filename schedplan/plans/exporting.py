@@ -45,6 +45,7 @@ class Exported:
     reused: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. double-check records tampered with
+    repaired: str | None = None  # the calendar an earlier export was writing when it stopped (this one completes it)
 
 
 def calendar_key(ics_path: str | Path) -> str:
@@ -88,7 +89,7 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
     """Write the saved plan as a calendar (options not ``given`` are those recorded for the same calendar file;
     none for a new file) and record in the plan file what it wrote and with which options - under the plan
     file's lock, the plan first. The calendar may not be the plan file."""
-    from schedplan.load.files import check_writable, refuse_same_file, write_atomic
+    from schedplan.load.files import check_writable, refuse_same_file
     from schedplan.load.planfile import locked_plan
     from schedplan.plans.checking import current, tamper_warnings
 
@@ -113,13 +114,24 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
             plan = course_of(saved).amended.plan
         result, recorded = calendar(plan, options, plan_id=saved.plan_id, items=saved.items)
         check_writable(ics_path)
-        # the plan first: it records the SEQUENCE numbers the calendar file is about to carry
+        # the plan first (it records the SEQUENCE numbers the calendar is about to carry), then the calendar;
+        # counted against the last export that finished, so one a crash stopped is repaired and counted right
         calendars = {**saved.calendars, calendar_key(ics_path): recorded}
-        slot.write(saved.updated(items=tuple(result.items), export_options=recorded, calendars=calendars))
-        write_atomic(ics_path, result.data, new_mode=0o600)
-    before = {i.key: i for i in saved.items}
-    changed = sum(1 for new in result.items if (old := before.get(new.key)) and old.sequence != new.sequence)
+        base = slot.write_with(
+            saved.updated(items=tuple(result.items), export_options=recorded, calendars=calendars),
+            ics_path,
+            result.data,
+            before=saved,
+        )
+    changed = sum(1 for new in result.items if base.sequences.get(new.key, new.sequence) != new.sequence)
     cancelled = sum(1 for i in result.items if i.cancelled)
     return Exported(
-        len(result.items) - cancelled, changed, cancelled, bool(saved.items), reused, note, tamper_warnings(saved)
+        len(result.items) - cancelled,
+        changed,
+        cancelled,
+        base.exported,
+        reused,
+        note,
+        tamper_warnings(saved),
+        base.interrupted,
     )

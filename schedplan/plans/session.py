@@ -98,9 +98,8 @@ class PlanSession:
             options, reused = options_for(doc, path, {})  # this calendar file's own options, never another's
             result, recorded = calendar(plan, options, plan_id=doc.plan_id, items=doc.items)
             calendars = {**doc.calendars, calendar_key(path): recorded}
-            doc = doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
-            slot.write(doc)
-            write_atomic(path, result.data, new_mode=0o600)
+            before, doc = doc, doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
+            slot.write_with(doc, path, result.data, before=before)  # crash-safe, as `schedplan export`
         self.saved = doc
         again = f"; reusing {reused_text(reused)}" if reused else ""
         return f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated{again}"

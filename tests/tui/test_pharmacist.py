@@ -205,7 +205,7 @@ async def test_a_plan_file_brings_its_site_policy_and_bad_answers_are_refused(ap
         assert "checker's name or initials" in text_of(app, "#check-error")
         await answer_dose(pilot, "C.D.")
         for bad, why in (("1,040", "without a thousands separator"), ("abc", "is not a number"),
-                         ("-5", "is not a dose"), ("1e999999", "is not a dose")):
+                         ("-5", "is not a dose"), ("1e999999", "is out of reach")):
             await answer_dose(pilot, bad)
             assert why in text_of(app, "#check-error"), bad
             assert app.screen.step == 1
