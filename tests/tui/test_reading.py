@@ -50,8 +50,10 @@ async def test_all_9_warnings_of_the_obese_example_are_reachable_by_keyboard_at_
         assert isinstance(app.screen, ReadScreen)
         body = app.screen.query_one("#read-body")
         shown = str(app.screen.query_one("#read-text").render())
-        for w in warnings:
-            assert w.message in shown
+        from schedplan.tui.format import ward_words
+
+        for w in warnings:  # each in the words of the form (no command-line flags)
+            assert ward_words(w.message, app.entry.protocol) in shown
         first = shown.splitlines()[0]
         assert "(measurement-date-unknown)" in first or "(bsa-out-of-range)" in first or "(max-dose)" in first
         assert app.screen.focused is body
