@@ -24,9 +24,22 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 JS = ROOT / "tests" / "js"
 
 EXAMPLE = [
-    "plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M",
-    "--anchor-date", "2027-03-15", "--set", "donor=haploidentical", "--set", "conditioning=treosulfan",
-    "--set", "nk_dose_level=1",
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=treosulfan",
+    "--set",
+    "nk_dose_level=1",
 ]
 
 
@@ -34,6 +47,7 @@ EXAMPLE = [
 GATES = [
     ("import contracts", [str(BIN / "lint-imports")]),
     ("ruff", [str(BIN / "ruff"), "check", "--quiet", "."]),
+    ("ruff format", [str(BIN / "ruff"), "format", "--check", "--quiet", "."]),
     ("mypy", [str(BIN / "mypy"), "schedplan"]),
 ]
 PARALLEL = ["-n", "auto"]  # pytest-xdist

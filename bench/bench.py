@@ -25,20 +25,41 @@ from schedplan.load.protocols import load_protocol, shipped_dir  # noqa: E402
 LARGEST = "NCT07256210"  # the most events and choices of the seed protocols
 CHOICES = {"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "1"}
 CLI = [
-    sys.executable, "-m", "schedplan", "plan", LARGEST, "--weight", "70kg", "--height", "175cm", "--sex", "M",
-    "--anchor-date", "2027-03-15", *[x for k, v in CHOICES.items() for x in ("--set", f"{k}={v}")], "--format", "json",
+    sys.executable,
+    "-m",
+    "schedplan",
+    "plan",
+    LARGEST,
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    *[x for k, v in CHOICES.items() for x in ("--set", f"{k}={v}")],
+    "--format",
+    "json",
 ]
 BARE = [sys.executable, "-c", "import pendulum, pydantic, ruamel.yaml"]
 VERSION = [sys.executable, "-m", "schedplan", "--version"]
 HELP = [sys.executable, "-m", "schedplan", "--help"]
 ARGPARSE = [sys.executable, "-c", "import argparse"]
-NO_PYDANTIC = [sys.executable, "-c",
-               "import sys, schedplan.cli as c\ntry: c.main(sys.argv[1:])\nexcept SystemExit: pass\n"
-               "assert 'pydantic' not in sys.modules, 'pydantic imported'"]
+NO_PYDANTIC = [
+    sys.executable,
+    "-c",
+    "import sys, schedplan.cli as c\ntry: c.main(sys.argv[1:])\nexcept SystemExit: pass\n"
+    "assert 'pydantic' not in sys.modules, 'pydantic imported'",
+]
 TARGETS = {"plan": 1.3, "version": 2.5, "help": 2.5}  # issue 8: at most these ratios
-NO_TEXTUAL = [sys.executable, "-c", "import sys; "
-              "import schedplan.cli as c; c.main(sys.argv[1:]);"
-              " assert 'textual' not in sys.modules, 'textual imported'"]
+NO_TEXTUAL = [
+    sys.executable,
+    "-c",
+    "import sys; "
+    "import schedplan.cli as c; c.main(sys.argv[1:]);"
+    " assert 'textual' not in sys.modules, 'textual imported'",
+]
 
 
 def timeit(fn, n: int) -> float:
@@ -84,8 +105,10 @@ def main() -> int:
     print(f"  `schedplan --help`                 {med['help'] * 1000:8.1f} ms")
     print(f"  bare `import argparse`             {med['argparse'] * 1000:8.1f} ms")
     for name in ("version", "help"):
-        print(f"  ratio --{name} / bare argparse{' ' * (8 - len(name))}  {med[name] / med['argparse']:8.2f}x"
-              f"  (same run; target <= {TARGETS[name]}x)")
+        print(
+            f"  ratio --{name} / bare argparse{' ' * (8 - len(name))}  {med[name] / med['argparse']:8.2f}x"
+            f"  (same run; target <= {TARGETS[name]}x)"
+        )
     print("  pydantic imported by --version / --help: no")
     return 0
 

@@ -51,8 +51,10 @@ def run_once(path: Path) -> tuple[float, float, int]:
     """(seconds, peak MB, exit code) of one `check` in a fresh interpreter."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "schedplan", "check", str(path)], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "schedplan", "check", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
@@ -82,12 +84,22 @@ def main() -> int:
             ("shipped protocol (baseline)", SHIPPED),
             ("billion laughs (342 bytes)", BAD / "billion-laughs.yaml"),
             ("10 MB protocol", protocol_of_size(10_000_000, Path(tmp) / "ten-mb.yaml")),
-            (f"protocol just under the {limit // 1024} KiB limit",
-             protocol_of_size(limit, Path(tmp) / "at-limit.yaml")),
-            *[(f"bad/{name}", BAD / name) for name in (
-                "range-to-1e9.yaml", "anchor-cycles-1e9.yaml", "integer-1e999999999.yaml",
-                "split-tiny-fraction.yaml", "deep-nesting.yaml", "number-4301-digits.yaml", "many-entries.yaml",
-            )],
+            (
+                f"protocol just under the {limit // 1024} KiB limit",
+                protocol_of_size(limit, Path(tmp) / "at-limit.yaml"),
+            ),
+            *[
+                (f"bad/{name}", BAD / name)
+                for name in (
+                    "range-to-1e9.yaml",
+                    "anchor-cycles-1e9.yaml",
+                    "integer-1e999999999.yaml",
+                    "split-tiny-fraction.yaml",
+                    "deep-nesting.yaml",
+                    "number-4301-digits.yaml",
+                    "many-entries.yaml",
+                )
+            ],
         ]
         print(f"{'case':<44} {'size':>10} {'exit':>5} {'median s':>9} {'x base':>7} {'peak MB':>8} {'x base':>7}  ok")
         failed = False

@@ -23,15 +23,36 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAN = ["plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1"]
+PLAN = [
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+]
 
 
 def schedplan(*argv: str) -> tuple[float, float, int]:
     """(seconds, peak MB, exit code) of one run in a fresh interpreter."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "schedplan", *argv], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schedplan", *argv],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     return time.perf_counter() - t0, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
@@ -45,12 +66,16 @@ def make_plans(folder: Path, limit: int) -> tuple[Path, Path, Path]:
     """A saved plan with one check, the same with checks repeated to just under ``limit``, a 10 MB file."""
     small = folder / "small.json"
     subprocess.run([sys.executable, "-m", "schedplan", *PLAN, "--save", str(small)], cwd=ROOT, capture_output=True)
-    listing = subprocess.run([sys.executable, "-m", "schedplan", "verify", str(small), "--list"], cwd=ROOT,
-                             capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        [sys.executable, "-m", "schedplan", "verify", str(small), "--list"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
     answers = folder / "answers.json"
     answers.write_text(json.dumps({line.split(":")[0]: "1" for line in listing.splitlines()[1:]}))
-    subprocess.run([sys.executable, "-m", "schedplan", "verify", str(small), "--checker", "B.", "--answers",
-                    str(answers)], cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "schedplan", "verify", str(small), "--checker", "B.", "--answers", str(answers)],
+        cwd=ROOT,
+        capture_output=True,
+    )
     data = json.loads(small.read_text())
     check = data["checks"][0]
     big = folder / "big.json"
@@ -88,8 +113,10 @@ def main() -> int:
             base_s, base_mb = base_s or seconds, base_mb or mb
             exits = "/".join(str(c) for c in sorted({r[2] for r in runs}))
             size = path.stat().st_size
-            print(f"{label:<44} {size:>10,} {exits:>5} {seconds:>9.3f} {seconds / base_s:>7.2f}"
-                  f" {mb:>8.1f} {mb / base_mb:>7.2f}")
+            print(
+                f"{label:<44} {size:>10,} {exits:>5} {seconds:>9.3f} {seconds / base_s:>7.2f}"
+                f" {mb:>8.1f} {mb / base_mb:>7.2f}"
+            )
     print(f"runs per case: {args.runs}")
     return 0
 

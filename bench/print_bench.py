@@ -24,8 +24,13 @@ from schedplan.plans.sources import calculate  # noqa: E402
 
 TARGET_S = 2.0
 PROTOCOL = "NCT03875495"
-INPUTS = PlanInputs(weight="70kg", height="175cm", anchor_date="2027-03-15", sex="M",
-                    choices={"melphalan_dose_mg_m2": "140", "melphalan_day": "-2", "temferon_day": "1"})
+INPUTS = PlanInputs(
+    weight="70kg",
+    height="175cm",
+    anchor_date="2027-03-15",
+    sex="M",
+    choices={"melphalan_dose_mg_m2": "140", "melphalan_day": "-2", "temferon_day": "1"},
+)
 PRINTED = dt.datetime(2027, 3, 12, 8, 0, tzinfo=dt.UTC)
 
 
@@ -56,8 +61,10 @@ def main() -> int:
             t_html = median_time(lambda o=options: render_html(source, o), runs)
             t_pdf = median_time(lambda h=html: render_pdf(h), runs)
             total = t_html + t_pdf
-            print(f"  {audience:<8} html {t_html * 1000:7.1f} ms  pdf {t_pdf * 1000:7.1f} ms  total {total:5.2f} s"
-                  f"  = {total / TARGET_S:4.2f} x target")
+            print(
+                f"  {audience:<8} html {t_html * 1000:7.1f} ms  pdf {t_pdf * 1000:7.1f} ms  total {total:5.2f} s"
+                f"  = {total / TARGET_S:4.2f} x target"
+            )
     return 0
 
 

@@ -37,8 +37,18 @@ app.run(headless=True, size=(80, 24), auto_pilot=auto)
 CASES = [
     # protocol, anchor, choices, all days
     ("NCT05184816", "2027-03-01", {"cohort": "9", "cycles": "52"}, False),
-    ("NCT07256210", "2027-03-15", {"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "3"}, False),
-    ("NCT07256210", "2027-03-15", {"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "3"}, True),
+    (
+        "NCT07256210",
+        "2027-03-15",
+        {"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "3"},
+        False,
+    ),
+    (
+        "NCT07256210",
+        "2027-03-15",
+        {"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "3"},
+        True,
+    ),
 ]
 
 
@@ -52,7 +62,9 @@ def first_paint(target: str | None, runs: int) -> list[float]:
     return out
 
 
-async def recalc(protocol: str, anchor: str, choices: dict[str, str], all_days: bool, runs: int) -> tuple[list[float], list[float], list[float]]:
+async def recalc(
+    protocol: str, anchor: str, choices: dict[str, str], all_days: bool, runs: int
+) -> tuple[list[float], list[float], list[float]]:
     from textual.widgets import Input, Select
 
     from schedplan.commands.tui import make_app

@@ -205,7 +205,15 @@ def _chosen(argv: list[str]) -> str | None:
 # argparse would take the value for an option and say only "expected one argument". Their exact names only:
 # abbreviations are refused.
 _VALUE_OPTIONS = {
-    "--weight", "--height", "--bsa", "--anchor-date", "--measured-on", "--set", "--time", "--alarm", "--label",
+    "--weight",
+    "--height",
+    "--bsa",
+    "--anchor-date",
+    "--measured-on",
+    "--set",
+    "--time",
+    "--alarm",
+    "--label",
 }
 
 

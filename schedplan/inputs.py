@@ -25,8 +25,15 @@ if TYPE_CHECKING:
     from schedplan.core.schedule import Plan
 
 __all__ = [
-    "PlanInputs", "PolicyInForce", "build_factors", "build_patient", "parse_bsa", "parse_labs", "parse_sets",
-    "parse_sex", "plan_from_inputs",
+    "PlanInputs",
+    "PolicyInForce",
+    "build_factors",
+    "build_patient",
+    "parse_bsa",
+    "parse_labs",
+    "parse_sets",
+    "parse_sex",
+    "plan_from_inputs",
 ]
 
 BSA_RANGE = (Decimal("0.1"), Decimal("5"))

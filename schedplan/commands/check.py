@@ -35,7 +35,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="protocol or site policy files, or shipped names (NCT07256210, example-astct-2014)",
     )
     p.add_argument(
-        "--against", nargs="+", metavar="PROTOCOL", default=[],
+        "--against",
+        nargs="+",
+        metavar="PROTOCOL",
+        default=[],
         help="with a site policy: list its drugs these protocols do not give, and their drugs no rule names",
     )
     p.set_defaults(run=run)

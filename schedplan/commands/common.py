@@ -27,14 +27,20 @@ def add_patient_factor_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("patient factors (age, renal function, laboratory values)")
     g.add_argument("--birth-date", metavar="YYYY-MM-DD", help="date of birth: age is counted on each dose date")
     g.add_argument(
-        "--creatinine", nargs="+", metavar="VALUE UNIT",
+        "--creatinine",
+        nargs="+",
+        metavar="VALUE UNIT",
         help="serum creatinine with its unit: 1.1 mg/dL or 97 umol/L",
     )
     g.add_argument("--creatinine-date", metavar="YYYY-MM-DD", help="when the creatinine was measured")
     g.add_argument("--crcl", metavar="ML_MIN", help="a measured creatinine clearance, mL/min")
     g.add_argument("--egfr", metavar="VALUE", help="an eGFR, mL/min/1.73 m2")
     g.add_argument(
-        "--lab", dest="lab", action="append", default=[], metavar="NAME=VALUE[/ULN]",
+        "--lab",
+        dest="lab",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE[/ULN]",
         help="another measured value in its usual unit, with the upper limit of normal where it has one"
         " (repeatable): --lab alt=40/50, --lab bilirubin=0.8/1.2, --lab oxygen_saturation=96, --lab ecog=1",
     )
@@ -243,8 +249,7 @@ def new_warnings(before: Any, after: Any) -> list[tuple[str, str]]:
     return [
         (code, message)
         for code, message, event in now
-        if (code, message) not in old_texts
-        and not (event and now_count[(code, event)] <= old_count[(code, event)])
+        if (code, message) not in old_texts and not (event and now_count[(code, event)] <= old_count[(code, event)])
     ]
 
 

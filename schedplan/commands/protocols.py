@@ -32,7 +32,10 @@ def run(args: argparse.Namespace) -> int:
                 "anchor": lp.protocol.anchor.type.value,
                 "choices": [
                     {
-                        "key": c.key, "label": c.label, "accepted": c.accepted(), "default": c.default,
+                        "key": c.key,
+                        "label": c.label,
+                        "accepted": c.accepted(),
+                        "default": c.default,
                         "required": c.required,
                     }
                     for c in lp.protocol.choices
@@ -44,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for lp in loaded:
         p = lp.protocol
-        anchor = (
-            f"day 0 = {p.anchor.event}" if not p.is_cycles else f"cycles of {p.anchor.cycle_days} days"
-        )
+        anchor = f"day 0 = {p.anchor.event}" if not p.is_cycles else f"cycles of {p.anchor.cycle_days} days"
         print(f"{p.id}  {p.title}")
         print(f"    anchor: {anchor}")
         for c in p.choices:

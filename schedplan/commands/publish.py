@@ -93,9 +93,7 @@ def run(args: argparse.Namespace, *, after_each: Callable[[Any], None] | None = 
 
     if (note := plain_http_note(ready.url, ready.user)) is not None:
         print(note, file=sys.stderr)
-    outcome = publish(
-        ready, _password(ready.user, ready.url), overwrite=args.overwrite_changes, after_each=after_each
-    )
+    outcome = publish(ready, _password(ready.user, ready.url), overwrite=args.overwrite_changes, after_each=after_each)
     for a in outcome.done:
         print(f"{_DONE[a.kind]:<9} {describe_item(a.item)}")
     for a in outcome.found:

@@ -72,9 +72,16 @@ def form_values(inputs: PlanInputs) -> FormValues:
     weight, wunit = _split_unit(i.weight, ("kg", "lbs", "lb"), "kg")
     height, hunit = _split_unit(i.height, ("cm", "in"), "cm")
     return FormValues(
-        weight=weight, weight_unit=wunit, height=height, height_unit=hunit,
-        sex=i.sex.strip().upper()[:1] if i.sex else None, bsa_formula=i.bsa_formula, measured_bsa=i.bsa or "",
-        anchor_date=i.anchor_date, choices=dict(i.choices), measured_on=i.measured_on or "",
+        weight=weight,
+        weight_unit=wunit,
+        height=height,
+        height_unit=hunit,
+        sex=i.sex.strip().upper()[:1] if i.sex else None,
+        bsa_formula=i.bsa_formula,
+        measured_bsa=i.bsa or "",
+        anchor_date=i.anchor_date,
+        choices=dict(i.choices),
+        measured_on=i.measured_on or "",
     )
 
 

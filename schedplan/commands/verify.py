@@ -62,9 +62,11 @@ def _status(saved: Any, now: Any) -> int:
         rec = st.record
         user = f" (operating-system user {rec.os_user})" if rec.os_user else ""
         source = f"; answers from {rec.answers_file.name}" if rec.answers_file else ""
-        copied = "; possibly copied: every answer equals the plan file's value digit for digit" if (
-            rec.possibly_copied
-        ) else ""
+        copied = (
+            "; possibly copied: every answer equals the plan file's value digit for digit"
+            if (rec.possibly_copied)
+            else ""
+        )
         result = f"{rec.result.upper()} ({rec.summary}{source}{copied})"
         print(one_line(f"{n}. {rec.at}{user} by {rec.checker}: {result} - {st.state}"))
     return 1 if whole or any(st.state.startswith("TAMPERED") for st in statuses) else 0
@@ -113,11 +115,13 @@ def _facts(saved: Any, plan: Any, site: Any) -> list[str]:
     sex = p.sex.value if p.sex else "not given"
     measured = f", measured {i.measured_on}" if i.measured_on else ", date measured not given"
     bsa = (
-        f"measured BSA {fmt(p.measured_bsa_m2)} m2" if p.measured_bsa_m2 is not None
+        f"measured BSA {fmt(p.measured_bsa_m2)} m2"
+        if p.measured_bsa_m2 is not None
         else f"BSA formula {p.bsa_formula.label} (work out the BSA)"
     )
     policy = (
-        f"site policy {site.policy.name} version {site.policy.version} ({site.path})" if site
+        f"site policy {site.policy.name} version {site.policy.version} ({site.path})"
+        if site
         else "no site policy (the protocol's doses exactly)"
     )
     choices = ", ".join(f"{k}={v}" for k, v in sorted(i.choices.items())) or "none"

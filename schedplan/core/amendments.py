@@ -120,8 +120,13 @@ class Amended:
                 continue
             row = rows.setdefault(
                 (e.name, e.dose.unit),
-                {"name": e.name, "unit": e.dose.unit, "planned": Decimal(0), "given": Decimal(0),
-                 "remaining": Decimal(0)},
+                {
+                    "name": e.name,
+                    "unit": e.dose.unit,
+                    "planned": Decimal(0),
+                    "given": Decimal(0),
+                    "remaining": Decimal(0),
+                },
             )
             row["planned"] += e.dose.value
             if e.status == "given" and e.given is not None:
@@ -163,12 +168,14 @@ def selected(events: Sequence[PlannedEvent], a: Amendment, cycle_protocol: bool)
             return [events[at[0]]]
         first = events[at[0]]
         return [
-            e for i, e in enumerate(events)
+            e
+            for i, e in enumerate(events)
             if i >= at[0] or (e.premedication_for == first.event_id and e.date == first.date)
         ]
     if a.kind == "delay" and s.cycle is not None:
         return [e for e in events if e.cycle is not None and e.cycle >= s.cycle]
     if s.drug is not None and (s.from_cycle is not None or s.from_day is not None):
+
         def onward(e: PlannedEvent) -> bool:
             if s.from_cycle is not None and cycle_protocol:
                 c = e.cycle or 0
@@ -286,8 +293,7 @@ def apply(
     cycles = plan.anchor_type == "cycles"
     events: list[PlannedEvent] = list(plan.events)
     state: dict[str, dict[str, Any]] = {
-        e.key: {"date": e.date, "dose": e.dose, "status": "planned", "modification": None, "given": None,
-                "lines": []}
+        e.key: {"date": e.date, "dose": e.dose, "status": "planned", "modification": None, "given": None, "lines": []}
         for e in events
     }
     not_applying: list[tuple[int, str]] = []
@@ -338,9 +344,7 @@ def apply(
     return Amended(amended_plan, listed, undone_by, not_applying, warnings)
 
 
-def _record_given(
-    e: PlannedEvent, a: Amendment, st: dict[str, Any], tolerance: Decimal, warnings: list[str]
-) -> None:
+def _record_given(e: PlannedEvent, a: Amendment, st: dict[str, Any], tolerance: Decimal, warnings: list[str]) -> None:
     planned: CalculatedDose | None = st["dose"]
     value = a.params.dose if a.params.dose is not None else (planned.value if planned else None)
     unit = a.params.unit or (planned.unit if planned else None)
@@ -348,8 +352,9 @@ def _record_given(
     st["given"] = {"value": value, "unit": unit, "at": a.params.given_at, "by": a.by}
     when = f" at {a.params.given_at}" if a.params.given_at else ""
     amount = f" {fmt(value)} {unit}" if value is not None else ""
-    st["lines"].append(f"GIVEN{amount}{when} (amendment {a.number}; by {a.by})"
-                       + (f"; note: {a.params.note}" if a.params.note else ""))
+    st["lines"].append(
+        f"GIVEN{amount}{when} (amendment {a.number}; by {a.by})" + (f"; note: {a.params.note}" if a.params.note else "")
+    )
     if planned is not None and value is not None and unit == planned.unit and differs(value, planned.value, tolerance):
         warnings.append(
             f"{e.name} {e.label}: given {fmt(value)} {unit}, planned {fmt(planned.value)} {planned.unit}"

@@ -114,7 +114,9 @@ def snapshot(plan: Plan) -> list[EventSnapshot]:
     ]
 
 
-def diff(old: list[EventSnapshot], new: list[EventSnapshot], *, old_anchor: dt.date, new_anchor: dt.date) -> PlanChanges:
+def diff(
+    old: list[EventSnapshot], new: list[EventSnapshot], *, old_anchor: dt.date, new_anchor: dt.date
+) -> PlanChanges:
     """Moved dates, changed doses, and items added or removed, matched by their stable key."""
     before = {e.key: e for e in old}
     after = {e.key: e for e in new}

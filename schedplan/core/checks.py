@@ -101,8 +101,16 @@ class AnswersFile(Model):
 
 
 # the fields records made before the chain do not have: written only when set, so older files stay as they were
-_LATER = ("os_user", "answers_file", "possibly_copied", "signature_key", "plan_sha256", "previous_sha256",
-          "sealed_sha256", "signature")
+_LATER = (
+    "os_user",
+    "answers_file",
+    "possibly_copied",
+    "signature_key",
+    "plan_sha256",
+    "previous_sha256",
+    "sealed_sha256",
+    "signature",
+)
 
 
 class CheckRecord(Model):
@@ -258,8 +266,12 @@ def _stored_text(value: Decimal) -> str:
 _TIMES_TEN = re.compile(r"^(?P<num>[^x×*]+?)\s*(?:x|×|\*)\s*10\s*\^\s*(?P<exp>[+-]?\d{1,2})$", re.IGNORECASE)
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?$")
 _UNIT_WORDS = {
-    Quantity.MG: ("mg",), Quantity.G: ("g",), Quantity.MCG: ("mcg",), Quantity.IU: ("units", "unit", "iu"),
-    Quantity.CELLS: ("cells", "cell"), Quantity.GY: ("gy",),
+    Quantity.MG: ("mg",),
+    Quantity.G: ("g",),
+    Quantity.MCG: ("mcg",),
+    Quantity.IU: ("units", "unit", "iu"),
+    Quantity.CELLS: ("cells", "cell"),
+    Quantity.GY: ("gy",),
 }
 
 
@@ -281,7 +293,8 @@ def parse_answer(text: str, unit: str) -> Decimal:
             if typed not in words:
                 raise InputError(
                     f"dose {raw!r}: the unit asked is {word}; write the dose in {word}, e.g. {example}",
-                    field="dose", value=raw,
+                    field="dose",
+                    value=raw,
                 )
             body = body[: found.start()].strip()
     scale = 0
@@ -297,8 +310,14 @@ def inputs_sha256(inputs: PlanInputs) -> str:
     """A hash of everything the user typed for the plan (measurements, choices, dates, site)."""
     i = inputs
     data = {
-        "weight": i.weight, "height": i.height, "sex": i.sex, "bsa_formula": i.bsa_formula, "bsa": i.bsa,
-        "anchor_date": i.anchor_date, "choices": dict(sorted(i.choices.items())), "site": i.site,
+        "weight": i.weight,
+        "height": i.height,
+        "sex": i.sex,
+        "bsa_formula": i.bsa_formula,
+        "bsa": i.bsa,
+        "anchor_date": i.anchor_date,
+        "choices": dict(sorted(i.choices.items())),
+        "site": i.site,
         "measured_on": i.measured_on,
         **i.factor_data(),  # only those given, so the hash of a plan without them is unchanged
     }
@@ -328,7 +347,12 @@ def check_record(
         tolerance_percent=tolerance_percent,
         doses=tuple(
             CheckedDose(
-                id=r.dose.id, name=r.dose.name, entered=r.entered, ours=r.dose.value, unit=r.dose.unit, match=r.match,
+                id=r.dose.id,
+                name=r.dose.name,
+                entered=r.entered,
+                ours=r.dose.value,
+                unit=r.dose.unit,
+                match=r.match,
                 confirmed=r.confirmed,
             )
             for r in results

@@ -85,5 +85,3 @@ def resolve_choices(protocol: Protocol, raw: Mapping[str, str]) -> tuple[dict[st
             accepted=tuple(first.values or ()),
         )
     return resolved, warnings
-
-

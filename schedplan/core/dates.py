@@ -17,10 +17,16 @@ def parse_date(text: str, what: str = "date") -> pendulum.Date:
     """``2027-03-15`` -> a date; an impossible date says why (``2027-02-30``: February 2027 has 28 days)."""
     m = _DATE_RE.match(text or "")
     if m is None:
-        raise InputError(f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-15", field=what, value=text)
+        raise InputError(
+            f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-15", field=what, value=text
+        )
     year, month, day = (int(g) for g in m.groups())
     if not 1 <= month <= 12:
-        raise InputError(f"{what} {text!r} is not a real date: there is no month {month} (months are 01 to 12)", field=what, value=text)
+        raise InputError(
+            f"{what} {text!r} is not a real date: there is no month {month} (months are 01 to 12)",
+            field=what,
+            value=text,
+        )
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise InputError(

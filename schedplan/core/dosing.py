@@ -144,8 +144,12 @@ def cap_bsa(bsa: Decimal, source: str, policy: SitePolicy | None, drug: str) -> 
 
 
 def scale_by_bsa(
-    share: Share, unit: DoseUnit, patient: Patient, policy_weight: PolicyWeight | None,
-    policy: SitePolicy | None, drug: str,
+    share: Share,
+    unit: DoseUnit,
+    patient: Patient,
+    policy_weight: PolicyWeight | None,
+    policy: SitePolicy | None,
+    drug: str,
 ) -> Scaled:
     """A per-m2 share x the BSA: the patient's, or by the site's dosing weight (not over a measured BSA),
     then capped by the site's BSA cap."""
@@ -357,7 +361,9 @@ def calculate(
     )
     if age_action is not None and age_action.rule == "age-not-given" and policy_weight is None:
         age_action = None  # the adult rule does not act on this dose: the age does not matter to it
-    share = share_of_administrations(share_of_course(dose, amount, course_days, fraction), dose, amount, administrations)
+    share = share_of_administrations(
+        share_of_course(dose, amount, course_days, fraction), dose, amount, administrations
+    )
     if unit.basis is Basis.PER_M2:
         scaled = scale_by_bsa(share, unit, patient, policy_weight, policy, drug)
     elif unit.basis is Basis.PER_KG:

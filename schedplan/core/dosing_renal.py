@@ -78,9 +78,7 @@ def _missing(why: str) -> RenalValue:
     return RenalValue(None, missing=why)
 
 
-def renal_value(
-    factors: PatientFactors | None, patient: Patient, policy: SitePolicy | None, on: dt.date
-) -> RenalValue:
+def renal_value(factors: PatientFactors | None, patient: Patient, policy: SitePolicy | None, on: dt.date) -> RenalValue:
     """The patient's renal function on ``on`` for the site's renal rules: a measured clearance (--crcl) if given,
     else the estimate the site policy names (renal_function), calculated with the age on that day."""
     factors = factors or PatientFactors()
@@ -114,8 +112,9 @@ def renal_value(
     kg = weights[rf.weight or "actual"]
     if kg is None:
         return _missing(f"Cockcroft-Gault on {rf.weight} weight needs the ideal body weight (height under 152.4 cm)")
-    est = cockcroft_gault(age=age, weight_kg=kg, weight_used=rf.weight or "actual", creatinine_mg_dl=creat.value,
-                          sex=patient.sex)
+    est = cockcroft_gault(
+        age=age, weight_kg=kg, weight_used=rf.weight or "actual", creatinine_mg_dl=creat.value, sex=patient.sex
+    )
     return _from(est, "creatinine clearance", creat)
 
 
@@ -171,12 +170,14 @@ def dose_by_auc(
     """Calvert: mg = AUC x (GFR + 25), the GFR being the renal function the site names (an eGFR per 1.73 m2 is
     first made the patient's own: x BSA / 1.73), capped at the policy's gfr_cap. No GFR, no dose: InputError."""
     if renal is None or renal.value is None:
-        why = renal.missing if renal is not None else (
-            "give a measured --crcl, or --creatinine VALUE UNIT under a site policy that names its renal estimate"
+        why = (
+            renal.missing
+            if renal is not None
+            else (
+                "give a measured --crcl, or --creatinine VALUE UNIT under a site policy that names its renal estimate"
+            )
         )
-        raise InputError(
-            f"{drug}: a dose by target AUC (Calvert) needs the GFR - {why}", field="crcl"
-        )
+        raise InputError(f"{drug}: a dose by target AUC (Calvert) needs the GFR - {why}", field="crcl")
     gfr, source = renal.value, f"{renal.name}, {renal.method or renal.text}"
     if renal.unit != "mL/min":
         gfr = quantize(renal.value * patient.bsa_m2 / Decimal("1.73"), Decimal("0.1"))
@@ -206,6 +207,11 @@ def renal_breaches(events: list[PlannedEvent]) -> list[Breach]:
         if code in found:
             found[code] = found[code].model_copy(update={"keys": (*found[code].keys, e.key)})
         else:
-            found[code] = Breach(code=code, limit=action.detail, source="site policy renal rule", keys=(e.key,),
-                                 where=f"{e.name} {e.label}")
+            found[code] = Breach(
+                code=code,
+                limit=action.detail,
+                source="site policy renal rule",
+                keys=(e.key,),
+                where=f"{e.name} {e.label}",
+            )
     return list(found.values())

@@ -47,9 +47,7 @@ def protocol_weight(patient: Patient, which: WeightBasis) -> tuple[Decimal, str]
     return adj, f"adjusted body weight (IBW {fmt(ibw)} kg + 0.4 x (actual {fmt(patient.weight_kg)} kg - IBW))"
 
 
-def policy_weight_for(
-    patient: Patient, rule: WeightRule, drug: str, policy: SitePolicy
-) -> PolicyWeight | None:
+def policy_weight_for(patient: Patient, rule: WeightRule, drug: str, policy: SitePolicy) -> PolicyWeight | None:
     """The dosing weight a site rule gives, with what it did; None where the rule does not apply.
 
     Under 152.4 cm Devine defines no ideal weight: the policy's ``below_devine_height`` says what to do,
@@ -72,10 +70,14 @@ def policy_weight_for(
                 field="height",
             )
         if setting is BelowDevineHeight.ACTUAL_WEIGHT:
-            return patient.weight_kg, "actual weight", RuleAction(
-                rule="dosing-weight-not-evaluated",
-                detail=f"{drug}: {short}; the site's dosing-weight rule was not evaluated and the dose is on"
-                " actual weight (below_devine_height: actual_weight)",
+            return (
+                patient.weight_kg,
+                "actual weight",
+                RuleAction(
+                    rule="dosing-weight-not-evaluated",
+                    detail=f"{drug}: {short}; the site's dosing-weight rule was not evaluated and the dose is on"
+                    " actual weight (below_devine_height: actual_weight)",
+                ),
             )
         ibw = devine_extrapolated(patient.sex, patient.height_cm)
         if ibw <= 0:

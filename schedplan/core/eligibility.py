@@ -76,8 +76,12 @@ class Limit(_Model):
         """The bounds as a person reads them: 'more than 30 mL/min/1.73 m2', 'at most 3 x ULN'."""
         unit = "x ULN" if self.scale is Scale.ULN else self.measure.unit
         parts = []
-        for key, word in (("at_least", "at least"), ("more_than", "more than"), ("at_most", "at most"),
-                          ("less_than", "less than")):
+        for key, word in (
+            ("at_least", "at least"),
+            ("more_than", "more than"),
+            ("at_most", "at most"),
+            ("less_than", "less than"),
+        ):
             bound = getattr(self, key)
             if bound is not None:
                 if not self.comparator_stated:
@@ -171,14 +175,15 @@ class Finding(BaseModel):
     @property
     def code(self) -> str | None:
         """The plan-warning code; None when the criterion is met (a met criterion is no warning)."""
-        return {Status.MET: None, Status.NOT_MET: "eligibility-not-met",
-                Status.NOT_CHECKED: "eligibility-not-checked"}[self.status]
+        return {Status.MET: None, Status.NOT_MET: "eligibility-not-met", Status.NOT_CHECKED: "eligibility-not-checked"}[
+            self.status
+        ]
 
     @property
     def message(self) -> str:
-        text = f"eligibility {self.status.value}: {self.detail} - the record: \"{self.quote}\""
+        text = f'eligibility {self.status.value}: {self.detail} - the record: "{self.quote}"'
         if self.exception and self.status is not Status.MET:
-            text += f" (the record allows: \"{self.exception}\")"
+            text += f' (the record allows: "{self.exception}")'
         return text
 
 
@@ -304,19 +309,27 @@ def _check(node: Limit | Group, ctx: _Context) -> tuple[Status, str]:
     results = [_check(item, ctx) for item in items]
     statuses = [s for s, _ in results]
     if node.any_of is not None:
-        status = (Status.MET if Status.MET in statuses
-                  else Status.NOT_CHECKED if Status.NOT_CHECKED in statuses else Status.NOT_MET)
+        status = (
+            Status.MET
+            if Status.MET in statuses
+            else Status.NOT_CHECKED
+            if Status.NOT_CHECKED in statuses
+            else Status.NOT_MET
+        )
         joiner = " or "
     else:
-        status = (Status.NOT_MET if Status.NOT_MET in statuses
-                  else Status.NOT_CHECKED if Status.NOT_CHECKED in statuses else Status.MET)
+        status = (
+            Status.NOT_MET
+            if Status.NOT_MET in statuses
+            else Status.NOT_CHECKED
+            if Status.NOT_CHECKED in statuses
+            else Status.MET
+        )
         joiner = " and "
     return status, "(" + joiner.join(detail for _, detail in results) + ")"
 
 
-def evaluate(
-    criteria: list[Criterion], factors: PatientFactors, patient: Patient | None, on: dt.date
-) -> list[Finding]:
+def evaluate(criteria: list[Criterion], factors: PatientFactors, patient: Patient | None, on: dt.date) -> list[Finding]:
     """Each criterion met, not met or not checked (with why), for the patient on ``on`` (the day age is counted
     on: the plan's first day). Nothing is passed silently: a value not given makes its criterion 'not checked'."""
     findings = []

@@ -58,15 +58,19 @@ def protocol_mark_warnings(protocol: Protocol, patient: Patient) -> list[PlanWar
     """Warnings for the protocol's own assumed values: the cycle length, the number of cycles, the BSA formula."""
     words = {"cycle_days": f"cycle length ({protocol.anchor.cycle_days} days)", "cycles": "number of cycles"}
     out = [
-        PlanWarning(code="assumed", message=f"the {words[field.value]} is the protocol's reading,"
-                    f" not the record's - {why}")
+        PlanWarning(
+            code="assumed", message=f"the {words[field.value]} is the protocol's reading, not the record's - {why}"
+        )
         for field, why in protocol.anchor.assumed.items()
     ]
     per_m2 = any(e.dose is not None and e.dose.unit.basis is Basis.PER_M2 for e in protocol.events)
     if per_m2 and patient.measured_bsa_m2 is None and patient.bsa_formula is protocol.bsa_formula:
         out.extend(
-            PlanWarning(code="assumed", message=f"the BSA formula ({patient.bsa_formula.label}) is the protocol's"
-                        f" choice, not the record's - {why}")
+            PlanWarning(
+                code="assumed",
+                message=f"the BSA formula ({patient.bsa_formula.label}) is the protocol's"
+                f" choice, not the record's - {why}",
+            )
             for _, why in protocol.assumed.items()
         )
     return out

@@ -254,10 +254,12 @@ class DefaultTimes(_Model):
     visit: Clock | None = None
     sample: Clock | None = None
     routes: dict[Route, Clock] = Field(
-        default_factory=dict, description="drugs and cell products by route, before `drug`: {PO: \"09:00\"}"
+        default_factory=dict, description='drugs and cell products by route, before `drug`: {PO: "09:00"}'
     )
     premedication_lead_minutes: int | None = Field(
-        default=None, ge=1, le=24 * 60,
+        default=None,
+        ge=1,
+        le=24 * 60,
         description="how long before its drug a premedication timed `relative_to` it without minutes is given",
     )
 
@@ -280,6 +282,7 @@ class Contacts(_Model):
     unit: str | None = Field(default=None, description="the unit's name, e.g. 'Haematology day unit, 3rd floor'")
     phones: list[ContactPhone] = Field(default_factory=list, description="each number with who answers and when")
     when_to_call: list[str] = Field(default_factory=list, description="plain words: 'a temperature of 38 C or more'")
+
 
 class DoubleCheck(_Model):
     """How double checks are made at the site: signatures with the checker's SSH key (ssh-keygen -Y sign)."""
@@ -314,7 +317,9 @@ class SitePolicy(_Model):
     )
     measurement_max_age_days: int | None = Field(default=None, ge=0, description="older measurements are a warning")
     measured_bsa_max_difference_percent: Decimal = Field(
-        default=Decimal("10"), gt=0, le=100,
+        default=Decimal("10"),
+        gt=0,
+        le=100,
         description="a measured BSA further than this from the formula's stops the plan unless overridden",
     )
     check_tolerance_percent: Decimal = Field(

@@ -464,7 +464,7 @@ class Event(_Model):
         default=None, description="not_stated: each day's amount is a daily total; the record gives no frequency"
     )
     limits: list[DoseLimit] = Field(default_factory=list, description="hard limits on each administration")
-    time: Clock | None = Field(default=None, description="the clock time of the administration, \"08:00\"")
+    time: Clock | None = Field(default=None, description='the clock time of the administration, "08:00"')
     times: list[Clock] | None = Field(
         default=None, min_length=1, max_length=MAX_ADMINISTRATIONS, description="several administrations a day"
     )
@@ -491,12 +491,16 @@ class Event(_Model):
     @model_validator(mode="after")
     def _shape(self) -> Event:
         if self.dose is not None and self.dose_note is not None and not isinstance(self.dose.amount, ChoiceRef):
-            raise ValueError("give a dose or a dose_note, not both (a dose_note goes with a dose only when "
-                             "its amount is an optional parameter: the note shows while it is unset)")
+            raise ValueError(
+                "give a dose or a dose_note, not both (a dose_note goes with a dose only when "
+                "its amount is an optional parameter: the note shows while it is unset)"
+            )
         if isinstance(self.approximate_day, list):
             days = self.when.literal_days()
             if days is not None and set(self.approximate_day) - set(days):
-                raise ValueError(f"approximate_day names days the event is not on: {sorted(set(self.approximate_day) - set(days))}")
+                raise ValueError(
+                    f"approximate_day names days the event is not on: {sorted(set(self.approximate_day) - set(days))}"
+                )
         if self.dose is not None and self.dose.split is not None:
             days = self.when.literal_days()
             if days is not None and len(days) != len(self.dose.split):
@@ -511,18 +515,26 @@ class Event(_Model):
             raise ValueError("times must be in order through the day, each once")
         if self.every is not None and self.dose is not None:
             if self.dose.split is not None:
-                raise ValueError("split gives a course's share per day; with every, the course divides over the"
-                                 " administrations - drop split")
+                raise ValueError(
+                    "split gives a course's share per day; with every, the course divides over the"
+                    " administrations - drop split"
+                )
             if self.dose.per is Per.DAY and 24 % self.every.hours:
-                raise ValueError(f"a per-day dose every {self.every.hours} hours does not divide into whole"
-                                 " administrations a day; write the dose per administration or per course")
+                raise ValueError(
+                    f"a per-day dose every {self.every.hours} hours does not divide into whole"
+                    " administrations a day; write the dose per administration or per course"
+                )
         if self.frequency is not None and (self.times is not None or self.every is not None):
-            raise ValueError("frequency not_stated says the record gives no administrations a day, but times or every"
-                             " gives them: drop one")
+            raise ValueError(
+                "frequency not_stated says the record gives no administrations a day, but times or every"
+                " gives them: drop one"
+            )
         if self.every is not None:
             days = self.when.literal_days()
             if days is not None and len(days) > 1 and sorted(days) != list(range(min(days), max(days) + 1)):
-                raise ValueError("with every, when gives the first day (or a range of days): the series runs across days")
+                raise ValueError(
+                    "with every, when gives the first day (or a range of days): the series runs across days"
+                )
 
     def _check_marks(self) -> None:
         """assumed names only values the event has; frequency and limits need a dose in a matching unit."""
@@ -545,7 +557,9 @@ class Event(_Model):
             same = lim.unit.quantity is self.dose.unit.quantity and lim.unit.exponent == self.dose.unit.exponent
             masses = {"mg", "g", "mcg"}
             if not same and not (lim.unit.quantity.value in masses and self.dose.unit.quantity.value in masses):
-                raise ValueError(f"limit in {lim.unit.display} cannot be compared with a dose in {self.dose.unit.display}")
+                raise ValueError(
+                    f"limit in {lim.unit.display} cannot be compared with a dose in {self.dose.unit.display}"
+                )
 
     @property
     def routes(self) -> list[Route]:
@@ -685,14 +699,22 @@ def semantic_problems(p: Protocol) -> list[Problem]:
 
     if isinstance(p.anchor.cycles, ChoiceRef):
         c = check_ref(p.anchor.cycles.choice, ("anchor", "cycles", "choice"), {ChoiceType.ENUM, ChoiceType.INTEGER})
-        if c is not None and c.type is ChoiceType.ENUM and not all(
-            (v or "").isdigit() and len(v) <= 3 and 1 <= int(v) <= MAX_CYCLES for v in c.values or []
+        if (
+            c is not None
+            and c.type is ChoiceType.ENUM
+            and not all((v or "").isdigit() and len(v) <= 3 and 1 <= int(v) <= MAX_CYCLES for v in c.values or [])
         ):
-            add(f"choice {c.key!r} gives the number of cycles, so its values must be whole numbers from 1 to {MAX_CYCLES}",
-                "anchor", "cycles")
+            add(
+                f"choice {c.key!r} gives the number of cycles, so its values must be whole numbers from 1 to {MAX_CYCLES}",  # noqa: E501
+                "anchor",
+                "cycles",
+            )
         if c is not None and c.type is ChoiceType.INTEGER and (c.max is None or c.max > MAX_CYCLES or (c.min or 0) < 1):
-            add(f"choice {c.key!r} gives the number of cycles: give it min 1 (or more) and max {MAX_CYCLES} (or less)",
-                "choices", keys.index(c.key))
+            add(
+                f"choice {c.key!r} gives the number of cycles: give it min 1 (or more) and max {MAX_CYCLES} (or less)",
+                "choices",
+                keys.index(c.key),
+            )
 
     lo, hi = (1, p.anchor.cycle_days or 1) if p.is_cycles else (DAY0_MIN, DAY0_MAX)
     day_kind = f"days 1 to {hi} of a {hi}-day cycle" if p.is_cycles else f"days {DAY0_MIN} to +{DAY0_MAX}"
@@ -716,7 +738,11 @@ def semantic_problems(p: Protocol) -> list[Problem]:
             c = check_ref(w.day.choice, (*base, "when", "day", "choice"), {ChoiceType.INTEGER})
             if c is not None and c.type is ChoiceType.INTEGER:
                 if c.min is None or c.max is None:
-                    add(f"day parameter {c.key!r} needs min and max, so an impossible day cannot be chosen", "choices", keys.index(c.key))
+                    add(
+                        f"day parameter {c.key!r} needs min and max, so an impossible day cannot be chosen",
+                        "choices",
+                        keys.index(c.key),
+                    )
                 else:
                     check_days([int(c.min), int(c.max)], ("choices", keys.index(c.key)))
         if w.by_cycle is not None:
@@ -755,7 +781,10 @@ def semantic_problems(p: Protocol) -> list[Problem]:
                 if c is not None and c.type is ChoiceType.ENUM and set(amt.values) != set(c.values or []):
                     add(
                         f"values must give an amount for each value of {c.key} ({c.accepted()}), no more, no less",
-                        *base, "dose", "amount", "values",
+                        *base,
+                        "dose",
+                        "amount",
+                        "values",
                     )
         if e.dose is not None and e.dose.split is not None:
             n = len(e.dose.split)
@@ -764,21 +793,31 @@ def semantic_problems(p: Protocol) -> list[Problem]:
                 counts = [1]
             elif w.same_as is not None and (target := p.event(w.same_as)) is not None:
                 target_days = target.when.literal_days()
-                counts = [len(target_days)] if target_days is not None else [
-                    len(sub.literal_days() or []) for sub in (target.when.by_cycle or {}).values()
-                ]
+                counts = (
+                    [len(target_days)]
+                    if target_days is not None
+                    else [len(sub.literal_days() or []) for sub in (target.when.by_cycle or {}).values()]
+                )
             elif w.by_cycle is not None:
                 counts = [len(sub.literal_days() or []) for sub in w.by_cycle.values()]
             if any(c != n for c in counts):
-                add(f"split has {n} fractions, but the event is given on {' or '.join(str(c) for c in sorted(set(counts)))}"
-                    " day(s): give one fraction per day", *base, "dose", "split")
+                add(
+                    f"split has {n} fractions, but the event is given on {' or '.join(str(c) for c in sorted(set(counts)))}"  # noqa: E501
+                    " day(s): give one fraction per day",
+                    *base,
+                    "dose",
+                    "split",
+                )
         if e.kind is EventKind.DRUG and e.dose is None and e.dose_note is None:
             add("a drug needs a dose, or a dose_note saying why there is none (e.g. 'not stated')", *base)
     problems.extend(timing_problems(p))
     entries = entry_bound(p)
     if entries > MAX_ENTRIES:
-        add(f"a plan of this protocol can have {entries:,} dated entries (events x days x cycles);"
-            f" the limit is {MAX_ENTRIES:,}", "events")
+        add(
+            f"a plan of this protocol can have {entries:,} dated entries (events x days x cycles);"
+            f" the limit is {MAX_ENTRIES:,}",
+            "events",
+        )
     return problems
 
 
@@ -792,10 +831,12 @@ def timing_problems(p: Protocol) -> list[Problem]:
     for i, e in enumerate(p.events):
         given = [k for k in TIMINGS if getattr(e, k) is not None]
         if len(given) > 1:
-            problems.append(Problem(
-                message=f"give one of {', '.join(TIMINGS)} - not {' and '.join(given)} together",
-                loc=("events", i, given[-1]),
-            ))
+            problems.append(
+                Problem(
+                    message=f"give one of {', '.join(TIMINGS)} - not {' and '.join(given)} together",
+                    loc=("events", i, given[-1]),
+                )
+            )
     refs: dict[str, str] = {}
     for i, e in enumerate(p.events):
         if e.relative_to is not None:
@@ -806,8 +847,9 @@ def timing_problems(p: Protocol) -> list[Problem]:
         else:
             continue
         if target not in ids:
-            problems.append(Problem(message=f"{where[2]} names no event {target!r} (events: {', '.join(sorted(ids))})",
-                                    loc=where))
+            problems.append(
+                Problem(message=f"{where[2]} names no event {target!r} (events: {', '.join(sorted(ids))})", loc=where)
+            )
         elif target == e.id:
             problems.append(Problem(message=f"{where[2]} names the event itself", loc=where))
         else:
@@ -817,11 +859,13 @@ def timing_problems(p: Protocol) -> list[Problem]:
             if own_days is None and e.when.same_as is not None and (same := p.event(e.when.same_as)) is not None:
                 own_days = same.when.literal_days()
             if series is not None and series.every is not None and (own_days is None or len(own_days) != 1):
-                problems.append(Problem(
-                    message=f"{where[2]} names {target!r}, an every series that starts on one day: give this event"
-                    " that one day (when: {day: ...}); it is then tied to each administration of the series",
-                    loc=("events", i, "when"),
-                ))
+                problems.append(
+                    Problem(
+                        message=f"{where[2]} names {target!r}, an every series that starts on one day: give this event"
+                        " that one day (when: {day: ...}); it is then tied to each administration of the series",
+                        loc=("events", i, "when"),
+                    )
+                )
     reported: set[str] = set()
     for i, e in enumerate(p.events):
         seen = [e.id]
@@ -832,8 +876,10 @@ def timing_problems(p: Protocol) -> list[Problem]:
         if nxt == e.id and not reported & set(seen):
             reported |= set(seen)
             key = "after" if e.after is not None else "relative_to"
-            problems.append(Problem(
-                message=f"{' -> '.join([*seen, e.id])} goes round in a cycle: one of them needs a time of its own",
-                loc=("events", i, key),
-            ))
+            problems.append(
+                Problem(
+                    message=f"{' -> '.join([*seen, e.id])} goes round in a cycle: one of them needs a time of its own",
+                    loc=("events", i, key),
+                )
+            )
     return problems

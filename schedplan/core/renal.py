@@ -161,9 +161,7 @@ def _estimate(exact: Decimal, unit: str, method: str, steps: str, step: Decimal 
 WEIGHTS_USED = ("actual", "ideal", "adjusted")
 
 
-def cockcroft_gault(
-    *, age: int, weight_kg: Decimal, weight_used: str, creatinine_mg_dl: Decimal, sex: Sex
-) -> Estimate:
+def cockcroft_gault(*, age: int, weight_kg: Decimal, weight_used: str, creatinine_mg_dl: Decimal, sex: Sex) -> Estimate:
     """Cockcroft & Gault (1976) creatinine clearance, mL/min:
     (140 - age) x weight / (72 x creatinine mg/dL), x 0.85 for a woman.
 
@@ -183,8 +181,7 @@ def cockcroft_gault(
             exact *= Decimal("0.85")
             female = " x 0.85 (female)"
     steps = (
-        f"(140 - {age} years) x {fmt(weight_kg)} kg ({basis} weight) / (72 x {fmt(creatinine_mg_dl, 4)} mg/dL)"
-        f"{female}"
+        f"(140 - {age} years) x {fmt(weight_kg)} kg ({basis} weight) / (72 x {fmt(creatinine_mg_dl, 4)} mg/dL){female}"
     )
     return _estimate(exact, "mL/min", f"Cockcroft-Gault ({basis} weight)", steps)
 
@@ -234,9 +231,7 @@ def calvert(*, auc: Decimal, gfr_ml_min: Decimal, gfr_cap: Decimal | None = None
         _positive(gfr_cap, "GFR cap")
     gfr = gfr_ml_min if gfr_cap is None else min(gfr_ml_min, gfr_cap)
     source = f" ({gfr_source})" if gfr_source else ""
-    capped = (
-        f"; capped at {fmt(gfr_cap)} mL/min" if gfr_cap is not None and gfr_ml_min > gfr_cap else ""
-    )
+    capped = f"; capped at {fmt(gfr_cap)} mL/min" if gfr_cap is not None and gfr_ml_min > gfr_cap else ""
     with localcontext() as ctx:
         ctx.prec = 28
         exact = auc * (gfr + 25)

@@ -151,9 +151,7 @@ def _when_days(protocol: Protocol, when: When, cycle: int | None, choices: Mappi
         assert cycle is not None
         if str(cycle) in when.by_cycle:
             return _when_days(protocol, when.by_cycle[str(cycle)], cycle, choices)
-        open_from = [
-            (int(m.group(1)), k) for k in when.by_cycle if (m := CYCLE_KEY_RE.match(k)) and m.group(2)
-        ]
+        open_from = [(int(m.group(1)), k) for k in when.by_cycle if (m := CYCLE_KEY_RE.match(k)) and m.group(2)]
         for start, key in open_from:
             if cycle >= start:
                 return _when_days(protocol, when.by_cycle[key], cycle, choices)
@@ -210,13 +208,12 @@ def plan(
     """
     resolved, warnings = resolve_choices(protocol, choices or {})
     anchor = as_pendulum(anchor_date)
-    cycles: list[int | None] = (
-        list(range(1, _cycle_count(protocol, resolved) + 1)) if protocol.is_cycles else [None]
-    )
+    cycles: list[int | None] = list(range(1, _cycle_count(protocol, resolved) + 1)) if protocol.is_cycles else [None]
     cycle_days = protocol.anchor.cycle_days or 0
     order = {e.id: i for i, e in enumerate(protocol.events)}
 
     renal_on = _renal_lookup(factors, patient, policy)
+
     def occurs(event: Event, cycle: int | None) -> list[int]:
         if not _applies(event, resolved):
             return []
@@ -244,7 +241,9 @@ def plan(
                     split = event.dose.split
                     if split and len(split) != len(days):  # semantic_problems refuses this; never guess
                         raise ProtocolInvalid(
-                            problems=[Problem(message=f"{event.id}: split has {len(split)} fractions for {len(days)} days")],
+                            problems=[
+                                Problem(message=f"{event.id}: split has {len(split)} fractions for {len(days)} days")
+                            ],
                             source=protocol.id,
                         )
                     date = anchor + dt.timedelta(days=day if cycle is None else (cycle - 1) * cycle_days + (day - 1))
@@ -265,8 +264,22 @@ def plan(
                 key = event.id + (f"/c{cycle}" if cycle is not None else "") + f"/{n + 1}"
                 rank = order[event.premedication_for] if event.premedication_for else order[event.id]
                 for slot in day_slots:
-                    rows.append(_row(event, slot, key, day, cycle, anchor, cycle_days, rank, order[event.id],
-                                     dose, dose_note, assumed))
+                    rows.append(
+                        _row(
+                            event,
+                            slot,
+                            key,
+                            day,
+                            cycle,
+                            anchor,
+                            cycle_days,
+                            rank,
+                            order[event.id],
+                            dose,
+                            dose_note,
+                            assumed,
+                        )
+                    )
         warnings.extend(_event_warnings(event, amount))
         warnings.extend(_time_warnings(protocol, event, untimed_why))
         warnings.extend(mark_warnings(protocol, event))
@@ -330,8 +343,12 @@ def _factor_fields(
     first = min((e.date for e in events), default=anchor)
     last = max((e.date for e in events), default=anchor)
     if factors is not None and factors.birth_date is not None:
-        out |= {"birth_date": factors.birth_date, "age": factors.age_on(first), "age_last_day": factors.age_on(last),
-                "adult_from": adult_from(policy)}
+        out |= {
+            "birth_date": factors.birth_date,
+            "age": factors.age_on(first),
+            "age_last_day": factors.age_on(last),
+            "adult_from": adult_from(policy),
+        }
     renal = renal_on(first)
     if renal is not None:
         out["renal"], out["renal_value"] = renal.shown, renal.value
@@ -339,13 +356,23 @@ def _factor_fields(
 
 
 def _row(
-    event: Event, slot: Slot, key: str, day: int, cycle: int | None, anchor: dt.date, cycle_days: int,
-    rank: int, place: int, dose: CalculatedDose | None, dose_note: str | None, assumed: dict[str, str],
+    event: Event,
+    slot: Slot,
+    key: str,
+    day: int,
+    cycle: int | None,
+    anchor: dt.date,
+    cycle_days: int,
+    rank: int,
+    place: int,
+    dose: CalculatedDose | None,
+    dose_note: str | None,
+    assumed: dict[str, str],
 ) -> tuple[tuple[int, int, int, int, int, int], PlannedEvent]:
     """One administration as a dated row, with its sort key: the day, the time (untimed first), the drug a
     premedication is for, premedications before it, the protocol's order, the administration."""
     day += slot.offset_days
-    offset = (day if cycle is None else (cycle - 1) * cycle_days + (day - 1))
+    offset = day if cycle is None else (cycle - 1) * cycle_days + (day - 1)
     minutes = -1 if slot.time is None else slot.time.hour * 60 + slot.time.minute
     several = slot.of > 1
     return (
@@ -383,18 +410,22 @@ def _time_warnings(protocol: Protocol, event: Event, why: set[str]) -> list[Plan
     """An event timed from another that could not be given a time: what the record or the site must state."""
     out = []
     if "lead-not-stated" in why and event.relative_to is not None:
-        out.append(PlanWarning(
-            code="time-not-stated",
-            message=f"{event.name}: the time before {event.relative_to.event} is not stated in the protocol - left"
-            " all-day; the site policy's default_times premedication_lead_minutes gives one",
-            event_id=event.id,
-        ))
+        out.append(
+            PlanWarning(
+                code="time-not-stated",
+                message=f"{event.name}: the time before {event.relative_to.event} is not stated in the protocol - left"
+                " all-day; the site policy's default_times premedication_lead_minutes gives one",
+                event_id=event.id,
+            )
+        )
     if "duration-not-stated" in why and event.after is not None:
-        out.append(PlanWarning(
-            code="time-not-stated",
-            message=f"{event.name}: starts after {event.after}, whose duration is not stated - left all-day",
-            event_id=event.id,
-        ))
+        out.append(
+            PlanWarning(
+                code="time-not-stated",
+                message=f"{event.name}: starts after {event.after}, whose duration is not stated - left all-day",
+                event_id=event.id,
+            )
+        )
     return out
 
 
@@ -427,7 +458,8 @@ def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:
         )
     if event.approximate_day:
         which = (
-            "the days" if event.approximate_day is True
+            "the days"
+            if event.approximate_day is True
             else ", ".join(f"day {d:+d}" if d else "day 0" for d in event.approximate_day)  # type: ignore[union-attr]
         )
         out.append(

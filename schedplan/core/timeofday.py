@@ -20,10 +20,10 @@ def parse_clock(v: Any) -> Any:
     if isinstance(v, dt.time):
         return v
     if isinstance(v, int) and not isinstance(v, bool):  # YAML 1.1 readers turn 08:00 into 480
-        raise ValueError(f"time {v!r} is a number; write the time of day in quotes, e.g. \"08:00\"")
+        raise ValueError(f'time {v!r} is a number; write the time of day in quotes, e.g. "08:00"')
     if not isinstance(v, str) or _CLOCK_RE.match(v.strip()) is None:
         raise ValueError(
-            f"time {str(v)[:20]!r} is not a time of day; write HH:MM from \"00:00\" to \"23:59\", e.g. \"08:00\""
+            f'time {str(v)[:20]!r} is not a time of day; write HH:MM from "00:00" to "23:59", e.g. "08:00"'
         )
     hours, minutes = v.strip().split(":")
     return dt.time(int(hours), int(minutes))
@@ -38,7 +38,7 @@ class Every(_Model):
 
     hours: int = Field(ge=1, le=168, description="hours between administrations, e.g. 6 (q6h)")
     count: int = Field(ge=1, le=MAX_ADMINISTRATIONS, description="how many administrations in all, e.g. 16")
-    first: Clock = Field(description="the time of the first administration, e.g. \"06:00\"")
+    first: Clock = Field(description='the time of the first administration, e.g. "06:00"')
 
 
 class RelativeTo(_Model):
@@ -46,7 +46,9 @@ class RelativeTo(_Model):
 
     event: str = Field(description="the id of the event this one is timed from")
     minutes: int | None = Field(
-        default=None, ge=-24 * 60, le=24 * 60,
+        default=None,
+        ge=-24 * 60,
+        le=24 * 60,
         description="minutes after (negative: before) each of its administrations; absent: the record does not"
         " say - the site policy's premedication lead time, else no time (not stated)",
     )

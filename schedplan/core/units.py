@@ -76,9 +76,7 @@ _QUANTITY_WORDS = {
     "gy": Quantity.GY,
 }
 
-_UNIT_RE = re.compile(
-    r"^\s*(?:x\s*10\^(?P<exp>\d{1,2})\s*)?(?P<q>[A-Za-z]+)\s*(?:/\s*(?P<basis>m2|kg))?\s*$"
-)
+_UNIT_RE = re.compile(r"^\s*(?:x\s*10\^(?P<exp>\d{1,2})\s*)?(?P<q>[A-Za-z]+)\s*(?:/\s*(?P<basis>m2|kg))?\s*$")
 
 ACCEPTED_DOSE_UNITS = "mg/m2, g/m2, mg/kg, mcg/kg, x10^6 cells/kg, mg, g, mcg, IU, x10^6 IU, Gy, AUC"
 AUC_DISPLAY = "mg/mL x min (AUC)"

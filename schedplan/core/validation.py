@@ -23,7 +23,9 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
     for loc, errs in grouped.items():
         if len(errs) > 1 and all(e["type"] not in ("extra_forbidden", "missing") for e in errs):
             forms = list(dict.fromkeys(_form(e) for e in errs))
-            out.append(Problem(message=f"{errs[0]['input']!r} is not valid here: expected {' or '.join(forms)}", loc=loc))
+            out.append(
+                Problem(message=f"{errs[0]['input']!r} is not valid here: expected {' or '.join(forms)}", loc=loc)
+            )
             continue
         for err in errs:
             out.append(Problem(message=_message(err), loc=loc, at_key=err["type"] == "extra_forbidden"))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from schedplan.core.schedule import PlannedEvent
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _zone(tz: str) -> dt.tzinfo:

@@ -293,7 +293,7 @@ def _draft_event(
         "summary": text,
         "description": info,
         "categories": [CATEGORY[e.kind]],
-        "stamp": dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),  # replaced; Event.new needs one
+        "stamp": dt.datetime(2000, 1, 1, tzinfo=dt.UTC),  # replaced; Event.new needs one
     }
     if time is None:
         ev = Event.new(start=e.date, end=e.date + dt.timedelta(days=1), transparency="TRANSPARENT", **common)
@@ -355,7 +355,7 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
                 description=f"{label} of {plan.protocol.id} (day 0: {plan.anchor_event})"
                 if plan.anchor_type != "cycles"
                 else f"{label} of {plan.protocol.id}",
-                stamp=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),
+                stamp=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
             )
             del ev["DTSTAMP"]
             drafts.append(_Draft(key=key, summary=label, date=date, event=ev))
@@ -384,7 +384,7 @@ def _cancelled(item: CalendarItem, audience: str) -> Event:
         end=item.date + dt.timedelta(days=1),
         transparency="TRANSPARENT",
         status="CANCELLED",
-        stamp=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),
+        stamp=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
     )
     del ev["DTSTAMP"]
     return ev
@@ -406,7 +406,7 @@ def build_ics(
     """
     options = options or IcsOptions()
     plan_id = plan_id or str(uuid.uuid4())
-    stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    stamp = (dtstamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     previous = {i.key: i for i in (items or ())}
     drafts, starts, warnings = _drafts(plan, plan_id, options)
     current = {d.key for d in drafts}

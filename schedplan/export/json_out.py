@@ -94,10 +94,18 @@ def clock_warnings(plan: Plan, tz: str) -> list[dict[str, Any]]:
     for e in plan.events:
         note = event_moments(e, tz)[2]
         if note is not None:
-            out.append({"code": "clock-change", "message": clock_warning(e, note), "event_id": e.event_id,
-                        "date": e.date.isoformat()})
-    out.extend({"code": "clock-change-interval", "message": m, "event_id": None, "date": None}
-               for m in interval_warnings(plan.events, tz))
+            out.append(
+                {
+                    "code": "clock-change",
+                    "message": clock_warning(e, note),
+                    "event_id": e.event_id,
+                    "date": e.date.isoformat(),
+                }
+            )
+    out.extend(
+        {"code": "clock-change-interval", "message": m, "event_id": None, "date": None}
+        for m in interval_warnings(plan.events, tz)
+    )
     return out
 
 

@@ -109,16 +109,20 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
             if show_calculation and e.dose is not None:
                 out.extend(wrapped(e.dose.calculation))
                 if e.dose.change_percent is not None:
-                    out.extend(wrapped(
-                        f"calculated {dose_display(e.dose.calculated_value, e.dose.unit)}, given"
-                        f" {dose_display(e.dose.value, e.dose.unit)} ({e.dose.change_percent:+}% by site policy)"
-                    ))
+                    out.extend(
+                        wrapped(
+                            f"calculated {dose_display(e.dose.calculated_value, e.dose.unit)}, given"
+                            f" {dose_display(e.dose.value, e.dose.unit)} ({e.dose.change_percent:+}% by site policy)"
+                        )
+                    )
     if plan.totals:
         out.append("")
         out.append("TOTALS (sum of the doses given; as prescribed)")
         for t in plan.totals:
             where = f"cycle {t.cycle}" if t.cycle is not None else "whole plan"
-            changed = f" (calculated {dose_display(t.calculated_total, t.unit)})" if t.calculated_total != t.total else ""
+            changed = (
+                f" (calculated {dose_display(t.calculated_total, t.unit)})" if t.calculated_total != t.total else ""
+            )
             out.append(
                 f"  {t.name:<24} {where:<11} {t.doses:>3} dose{'s' if t.doses != 1 else ' '}  "
                 f"{dose_display(t.total, t.unit)}{changed}  = {t.prescribed_total}"

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 _DAY = dt.timedelta(days=1)
 _WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 RULE_CHECK_YEARS = 28  # the weekday calendar repeats every 28 years; a rule is preferred when it holds that long
@@ -156,7 +156,11 @@ def _yearly(zone: ZoneInfo, first_year: int, last_year: int):
     out = []
     for i, kind in enumerate(kinds):
         onsets = [by_year[y][i].local_onset for y in years]
-        fits = [r for r in _candidates(onsets[0]) if all(r.date_in(o.year) == o.date() and r.time == o.time() for o in onsets)]
+        fits = [
+            r
+            for r in _candidates(onsets[0])
+            if all(r.date_in(o.year) == o.date() and r.time == o.time() for o in onsets)
+        ]
         if not fits:
             return None
 

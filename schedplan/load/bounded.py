@@ -43,9 +43,7 @@ def read_bounded(path: Path | str, limit: int, what: str) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise UnreadableFile(f"is a folder; give the path of {what}", path=path)
         if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile(
-                f"not a regular file (a device, FIFO or socket); give the path of {what}", path=path
-            )
+            raise UnreadableFile(f"not a regular file (a device, FIFO or socket); give the path of {what}", path=path)
         if info.st_size > limit:
             raise UnreadableFile(
                 f"{what} is larger than the limit of {_size(limit)} (this one: {_size(info.st_size)})",

@@ -32,7 +32,13 @@ from schedplan.load.bounded import UnreadableFile, read_bounded
 from schedplan.load.files import PathLike, check_writable, real_path, write_atomic
 
 __all__ = [
-    "PlanSlot", "check_writable", "locked_plan", "open_plan", "plan_file_text", "save_plan", "update_plan",
+    "PlanSlot",
+    "check_writable",
+    "locked_plan",
+    "open_plan",
+    "plan_file_text",
+    "save_plan",
+    "update_plan",
     "write_atomic",
 ]
 
@@ -109,7 +115,7 @@ def open_plan(path: PathLike) -> SavedPlan:
             f"{name}: {_where(where)}: {describe(ch)} is not a character (the file is damaged)", path=name
         )
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise PlanFileError(f"{name}: not a schedplan plan file (no \"format\": \"{FORMAT}\")", path=name)
+        raise PlanFileError(f'{name}: not a schedplan plan file (no "format": "{FORMAT}")', path=name)
     if data.get("format_version") != FORMAT_VERSION:
         raise PlanFileError(
             f"{name}: plan file format version {data.get('format_version')!r} is not supported"

@@ -73,8 +73,9 @@ def course_of(saved: SavedPlan, amendments: tuple[Amendment, ...] | None = None)
     return Course(saved, done.plan, done.site, applied(done.plan, done.site, saved, listed, protocol), protocol)
 
 
-def applied(plan: Plan, site: LoadedPolicy | None, saved: SavedPlan, listed: tuple[Amendment, ...],
-            protocol: Any = None) -> Amended:
+def applied(
+    plan: Plan, site: LoadedPolicy | None, saved: SavedPlan, listed: tuple[Amendment, ...], protocol: Any = None
+) -> Amended:
     """``plan`` with ``listed`` applied under the site policy (its rules and its check tolerance)."""
     levels: dict[tuple[str, str], Any] = {}
     if protocol is not None and any(a.params.dose_level is not None for a in listed):
@@ -172,7 +173,8 @@ def resolve(events: list[AmendedEvent], r: AmendRequest, cycle_protocol: bool) -
         except ValueError:
             raise InputError(f"--date {r.date!r} is not a date; write YYYY-MM-DD", field="date") from None
     found = [
-        e for e in named
+        e
+        for e in named
         if (r.day is None or e.day == r.day)
         and (r.cycle is None or e.cycle == r.cycle)
         and (when is None or e.date == when)
@@ -227,7 +229,7 @@ def _params(r: AmendRequest, course: Course, sel: Selection) -> Params:
     if r.kind == "modify":
         given = [x for x in (r.percent, r.dose_level, r.dose) if x is not None]
         if len(given) != 1:
-            raise InputError("modify needs exactly one of --percent P, --dose-level L, --dose \"VALUE UNIT\"")
+            raise InputError('modify needs exactly one of --percent P, --dose-level L, --dose "VALUE UNIT"')
         if r.percent is not None:
             pct = parse_decimal(r.percent, "--percent")
             if not Decimal(1) <= pct <= Decimal(200):
@@ -271,8 +273,13 @@ def _undo_params(r: AmendRequest, course: Course) -> Params:
 
 def _same_unit(course: Course, sel: Selection, unit: str) -> None:
     event = next((e for e in course.amended.events if e.key == sel.key), None)
-    dose = event.dose if event is not None else next(
-        (e.dose for e in course.amended.events if e.dose is not None and sel.drug and matches_drug(e, sel.drug)), None
+    dose = (
+        event.dose
+        if event is not None
+        else next(
+            (e.dose for e in course.amended.events if e.dose is not None and sel.drug and matches_drug(e, sel.drug)),
+            None,
+        )
     )
     if dose is None:
         raise InputError("that administration has no calculated dose", field="dose")
@@ -302,8 +309,13 @@ def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Recorde
         sel = _selection(request, course)
         params = _params(request, course, sel)
         new = Amendment(
-            number=len(now.amendments) + 1, kind=request.kind, select=sel, params=params, reason=reason,
-            by=by or "", at=at or local_now(),
+            number=len(now.amendments) + 1,
+            kind=request.kind,
+            select=sel,
+            params=params,
+            reason=reason,
+            by=by or "",
+            at=at or local_now(),
         )
         listed = (*now.amendments, new)
         after = applied(course.calculated, course.site, now, listed, course.protocol)

@@ -51,11 +51,12 @@ def same_schedule(saved_schedule: dict[str, Any], plan: Plan) -> bool:
     keys = ("events", "patient", "choices", "anchor_date", "policy")
     saved = {k: saved_schedule.get(k) for k in keys}
     if isinstance(saved["events"], list):  # keys the contract gained later (issue 13's times) read as null
-        saved["events"] = [{**dict.fromkeys(ADDED_EVENT_KEYS), **e} if isinstance(e, dict) else e
-                           for e in saved["events"]]
-    return {k: now.get(k) for k in keys} == saved and {
-        k: v for k, v in now["protocol"].items() if k != "sha256"
-    } == {k: v for k, v in (saved_schedule.get("protocol") or {}).items() if k != "sha256"}
+        saved["events"] = [
+            {**dict.fromkeys(ADDED_EVENT_KEYS), **e} if isinstance(e, dict) else e for e in saved["events"]
+        ]
+    return {k: now.get(k) for k in keys} == saved and {k: v for k, v in now["protocol"].items() if k != "sha256"} == {
+        k: v for k, v in (saved_schedule.get("protocol") or {}).items() if k != "sha256"
+    }
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,10 @@ def file_tampering(saved: SavedPlan, now: Current | None) -> list[str]:
         and now.plan.protocol.sha256 == saved.protocol_sha256
         and (now.site.sha256 if now.site else None) == saved.policy_sha256
     ):
-        out.append("the saved schedule is not what its inputs give under the same protocol and policy files"
-                   " (a stored dose or day edited by hand?)")
+        out.append(
+            "the saved schedule is not what its inputs give under the same protocol and policy files"
+            " (a stored dose or day edited by hand?)"
+        )
     return out
 
 
@@ -165,7 +168,9 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
     anywhere = bool(whole) or report.tampered or any(x.startswith("TAMPERED") for x in signatures)
     for rec, link, signed in zip(saved.checks, report.records, signatures, strict=True):
         reasons = invalid_reasons(
-            rec, protocol_sha256=now.plan.protocol.sha256, policy_sha256=now.site.sha256 if now.site else None,
+            rec,
+            protocol_sha256=now.plan.protocol.sha256,
+            policy_sha256=now.site.sha256 if now.site else None,
             inputs_sha256=inputs_sha256(saved.inputs),
         )
         if link.state == "tampered" or whole:

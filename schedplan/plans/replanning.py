@@ -51,8 +51,10 @@ def renal_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) -> 
         now = "not known" if new is None else f"{fmt(new)}"
         if was == now:
             return [], set()
-        return [f"! RECALCULATION REQUIRED - renal function {was} -> {now}: {len(affected)} dose(s) depend on it,"
-                " each marked ! below"], affected
+        return [
+            f"! RECALCULATION REQUIRED - renal function {was} -> {now}: {len(affected)} dose(s) depend on it,"
+            " each marked ! below"
+        ], affected
     old = Decimal(old)
     if old == new:
         return [], set()

@@ -193,7 +193,9 @@ class PlanSession:
                     + ([f"TAMPERED: {'; '.join(link.reasons)}"] if link.state == "tampered" else [])
                     + (["unverifiable (made before the chain)"] if link.state == "unverifiable" else [])
                     + invalid_reasons(
-                        rec, protocol_sha256=plan.protocol.sha256, policy_sha256=site.sha256 if site else None,
+                        rec,
+                        protocol_sha256=plan.protocol.sha256,
+                        policy_sha256=site.sha256 if site else None,
                         inputs_sha256=now,
                     )
                 ),

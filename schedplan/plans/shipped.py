@@ -24,9 +24,7 @@ def shipped_policies() -> list[ShippedPolicy]:
     """Every shipped site policy, by name."""
     from schedplan.load.policy import load_policy, shipped_policies_dir
 
-    return [
-        ShippedPolicy(p.stem, p, load_policy(p).policy) for p in sorted(shipped_policies_dir().glob("*.yaml"))
-    ]
+    return [ShippedPolicy(p.stem, p, load_policy(p).policy) for p in sorted(shipped_policies_dir().glob("*.yaml"))]
 
 
 def shipped_policy_path(name: str) -> Path | None:

@@ -51,13 +51,28 @@ def signer(message: str, signature: str, allowed_signers: Path) -> str | None:
         sig.write_text(signature, encoding="ascii")
         found = subprocess.run(
             [_ssh_keygen(), "-Y", "find-principals", "-s", str(sig), "-f", str(allowed_signers)],
-            capture_output=True, text=True, stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
         )
         for principal in found.stdout.split() if found.returncode == 0 else []:
             r = subprocess.run(
-                [_ssh_keygen(), "-Y", "verify", "-f", str(allowed_signers), "-I", principal, "-n", NAMESPACE,
-                 "-s", str(sig)],
-                input=message, capture_output=True, text=True,
+                [
+                    _ssh_keygen(),
+                    "-Y",
+                    "verify",
+                    "-f",
+                    str(allowed_signers),
+                    "-I",
+                    principal,
+                    "-n",
+                    NAMESPACE,
+                    "-s",
+                    str(sig),
+                ],
+                input=message,
+                capture_output=True,
+                text=True,
             )
             if r.returncode == 0:
                 return principal

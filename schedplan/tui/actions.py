@@ -121,7 +121,9 @@ class PlanActions:
 
     async def open_plan(self, opened: OpenedPlan) -> None:
         """Show an opened plan file under the site policy its inputs name."""
-        changed = (opened.site.sha256 if opened.site else None) != (self.services.site.sha256 if self.services.site else None)
+        changed = (opened.site.sha256 if opened.site else None) != (
+            self.services.site.sha256 if self.services.site else None
+        )
         self.services.site = opened.site
         await self.use(opened.entry, opened.values, from_file=True)
         self.changes.reset(self.plan)
@@ -175,4 +177,3 @@ class PlanActions:
         if results is None:
             self.notify("Double check cancelled: nothing was recorded.", severity="warning")
         self.refresh_checks()
-

@@ -265,7 +265,11 @@ class SchedplanApp(PlanActions, App[None]):
         p = plan.patient
         days = len({e.date for e in plan.events})
         bsa = f"BSA {fmt(p.bsa_m2)} m2 ({'measured' if p.measured_bsa_m2 is not None else p.bsa_formula.label})"
-        warn = f"  {WARN} {len(plan.warnings)} WARNING{'S' if len(plan.warnings) != 1 else ''} (Dose check)" if plan.warnings else ""
+        warn = (
+            f"  {WARN} {len(plan.warnings)} WARNING{'S' if len(plan.warnings) != 1 else ''} (Dose check)"
+            if plan.warnings
+            else ""
+        )
         line = f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}; {days} days with events{warn}"
         found = self.changes.changes(plan)
         if found is not None:
@@ -436,7 +440,9 @@ class SchedplanApp(PlanActions, App[None]):
         yield SystemCommand("Open plan file", "Open a saved plan (ctrl+o)", self.action_open)
         yield SystemCommand("Copy schedule as text", "Copy the day-by-day schedule (c)", self.action_copy)
         yield SystemCommand(
-            "Double check doses", "Work out every dose yourself; recorded in the plan file (v)", self.action_double_check
+            "Double check doses",
+            "Work out every dose yourself; recorded in the plan file (v)",
+            self.action_double_check,
         )
         yield SystemCommand("Change protocol", "Pick another protocol (/)", self.action_pick)
         yield SystemCommand("Show all days", "Calendar: every day, or only days with events (a)", self._toggle_all)

@@ -4,7 +4,6 @@ then every match and mismatch, recorded in the plan file as `schedplan verify` r
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -177,17 +176,24 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
     def _show_results(self, title: Label, text: Static, box: Input, hint: Static) -> None:
         results = self.results or []
         bad = [r for r in results if not r.match]
-        title.update(f"{'FAIL' if bad else 'PASS'}: {len(bad)} of {len(results)} doses do not match" if bad
-                     else f"PASS: all {len(results)} doses match")
+        title.update(
+            f"{'FAIL' if bad else 'PASS'}: {len(bad)} of {len(results)} doses do not match"
+            if bad
+            else f"PASS: all {len(results)} doses match"
+        )
         out = Text()
         for r in results:
             d = r.dose
             # "match", or "match within 1 % (difference +0.59 %)" for an answer within the tolerance, not exact
-            mark = (f"✓ {r.verdict(self.tolerance)}", "bold") if r.match else (
-                f"✗ MISMATCH ({r.difference_percent:+}%)", "bold reverse"
+            mark = (
+                (f"✓ {r.verdict(self.tolerance)}", "bold")
+                if r.match
+                else (f"✗ MISMATCH ({r.difference_percent:+}%)", "bold reverse")
             )
-            out.append(f"{d.name} {', '.join(d.days)}: you {dose_display(r.entered, d.unit)}, "
-                       f"schedplan {dose_display(d.value, d.unit)} - ")
+            out.append(
+                f"{d.name} {', '.join(d.days)}: you {dose_display(r.entered, d.unit)}, "
+                f"schedplan {dose_display(d.value, d.unit)} - "
+            )
             out.append(*mark)
             out.append("\n")
         out.append(f"\n{self.recorded or ''}", style="bold")
@@ -221,7 +227,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         self._show()
 
     def _finish(self) -> None:
-        self.results = [compare(d, a, self.tolerance) for d, a in zip(self.doses, self.answers)]
+        self.results = [compare(d, a, self.tolerance) for d, a in zip(self.doses, self.answers, strict=False)]
         try:
             self.recorded = self.record(self.checker, self.results)
         except (SchedplanError, OSError) as exc:

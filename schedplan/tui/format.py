@@ -11,7 +11,7 @@ from schedplan.core.dates import day_label
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.schedule import Plan, PlannedEvent, PlanWarning
-from schedplan.core.units import dose_display, fmt
+from schedplan.core.units import dose_display
 from schedplan.words import dose_text, duration_text
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
@@ -131,7 +131,10 @@ def totals(plan: Plan) -> list[str]:
     for e in administrations(plan):
         if e.dose is None:
             uncalculated[e.name] = uncalculated.get(e.name, 0) + 1
-    out += [f"{name}: {WARN} no dose calculated ({n} administration{'s' if n != 1 else ''})" for name, n in uncalculated.items()]
+    out += [
+        f"{name}: {WARN} no dose calculated ({n} administration{'s' if n != 1 else ''})"
+        for name, n in uncalculated.items()
+    ]
     return out
 
 
@@ -159,8 +162,15 @@ WARNING_TITLES = {
     "ibw-not-calculated": "Ideal body weight not calculated",
 }
 CRITICAL_WARNINGS = (
-    "bsa-cap", "max-dose", "rounding-refused", "dosing-weight", "rounding", "bsa-out-of-range",
-    "measurement-too-old", "measurement-date-unknown", "measured-bsa-differs",
+    "bsa-cap",
+    "max-dose",
+    "rounding-refused",
+    "dosing-weight",
+    "rounding",
+    "bsa-out-of-range",
+    "measurement-too-old",
+    "measurement-date-unknown",
+    "measured-bsa-differs",
 )
 
 
@@ -184,8 +194,13 @@ def ward_words(text: str, protocol: Protocol | None) -> str:
     the command-line flag that sets it, the protocol's own date label instead of 'anchor date'."""
     labels = {c.key: c.label for c in protocol.choices} if protocol is not None else {}
     fields = {
-        "weight": "Weight", "height": "Height", "sex": "Sex", "bsa": "Measured BSA", "bsa-formula": "BSA formula",
-        "measured-on": "Measured on", "anchor-date": protocol.anchor.date_label if protocol else "day 0 date",
+        "weight": "Weight",
+        "height": "Height",
+        "sex": "Sex",
+        "bsa": "Measured BSA",
+        "bsa-formula": "BSA formula",
+        "measured-on": "Measured on",
+        "anchor-date": protocol.anchor.date_label if protocol else "day 0 date",
     }
     text = _SET_EACH.sub("choose each in the form", text)
     text = _SET.sub(lambda m: f'a value in the "{labels.get(m.group(1), m.group(1))}" field', text)

@@ -165,8 +165,14 @@ def compute(
 def _field_of(name: str | None) -> str:
     """The form field an InputError names (core says 'weight', 'BSA', 'anchor date', 'sex' ...)."""
     known = {
-        "weight": WEIGHT, "height": HEIGHT, "sex": SEX, "bsa": BSA, "BSA": BSA, "anchor date": ANCHOR,
-        "measurement date": MEASURED, "measured_on": MEASURED,
+        "weight": WEIGHT,
+        "height": HEIGHT,
+        "sex": SEX,
+        "bsa": BSA,
+        "BSA": BSA,
+        "anchor date": ANCHOR,
+        "measurement date": MEASURED,
+        "measured_on": MEASURED,
     }
     return known.get(name or "", WEIGHT)
 

@@ -42,15 +42,20 @@ def _amendment(n: int, op: tuple, listed: list[Amendment]) -> Amendment | None:
     if kind == "hold":
         return Amendment(kind="hold", select=Selection(key=op[1]), **common)
     if kind == "delay":
-        return Amendment(kind="delay", select=Selection(key=op[1], and_later=op[3]), params=Params(days=op[2]),
-                         **common)
+        return Amendment(
+            kind="delay", select=Selection(key=op[1], and_later=op[3]), params=Params(days=op[2]), **common
+        )
     if kind == "delay-cycle":
         return Amendment(kind="delay", select=Selection(cycle=op[1]), params=Params(days=op[2]), **common)
     if kind == "modify":
         return Amendment(kind="modify", select=Selection(key=op[1]), params=Params(percent=Decimal(op[2])), **common)
     if kind == "modify-from":
-        return Amendment(kind="modify", select=Selection(drug="isatuximab", from_cycle=op[1]),
-                         params=Params(percent=Decimal(op[2])), **common)
+        return Amendment(
+            kind="modify",
+            select=Selection(drug="isatuximab", from_cycle=op[1]),
+            params=Params(percent=Decimal(op[2])),
+            **common,
+        )
     if kind == "given":
         params = Params(dose=Decimal(op[2]), unit="mg") if op[2] is not None else Params()
         return Amendment(kind="given", select=Selection(key=op[1]), params=params, **{**common, "reason": None})
@@ -83,8 +88,11 @@ def test_any_amendments_and_undos_load_and_undoing_all_gives_the_original(steps)
     gone = undone(listed)
     for a in list(listed):
         if a.kind != "undo" and a.number not in gone:
-            listed.append(Amendment(number=len(listed) + 1, kind="undo", params=Params(undo=a.number), by="t",
-                                    at=AT, reason="back"))
+            listed.append(
+                Amendment(
+                    number=len(listed) + 1, kind="undo", params=Params(undo=a.number), by="t", at=AT, reason="back"
+                )
+            )
     restored = apply(PLAN, listed, policy=policy)
     assert _view(restored.plan.events) == _view(PLAN.events)
     assert restored.not_applying == []  # every amendment is undone: none is left to apply

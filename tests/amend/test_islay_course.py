@@ -29,16 +29,37 @@ def _ics(path) -> dict[str, dict]:
 def course(cli, tmp_path):
     plan = tmp_path / "islay.json"
     ics = tmp_path / "islay.ics"
-    made = cli("plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2026-01-05",
-               "--save", str(plan))
+    made = cli(
+        "plan",
+        "NCT02999633",
+        "--weight",
+        "60kg",
+        "--height",
+        "170cm",
+        "--anchor-date",
+        "2026-01-05",
+        "--save",
+        str(plan),
+    )
     assert made.code == 0, made.err
     first = cli("export", str(plan), "--ics", str(ics))  # the nurse's phone has the calendar already
     assert first.code == 0, first.err
     before = _ics(ics)
     steps = [
         ("delay", "--cycle", "2", "--days", "7", "--reason", "counts not recovered", "--by", "RN Smith"),
-        ("modify", "--drug", "isatuximab", "--from-cycle", "2", "--percent", "80", "--reason", "grade 3 neutropenia",
-         "--by", "PharmD Lee"),
+        (
+            "modify",
+            "--drug",
+            "isatuximab",
+            "--from-cycle",
+            "2",
+            "--percent",
+            "80",
+            "--reason",
+            "grade 3 neutropenia",
+            "--by",
+            "PharmD Lee",
+        ),
         ("hold", "--drug", "isatuximab", "--cycle", "1", "--day", "22", "--reason", "fever", "--by", "RN Smith"),
         ("given", "--drug", "isatuximab", "--cycle", "1", "--day", "1", "--at", "2026-01-05 09:10", "--by", "RN Smith"),
     ]
@@ -75,8 +96,9 @@ def test_isatuximab_at_80_percent_from_cycle_2_only(course):
         c2 = _isa(data, 2, day)
         assert c2["dose"]["value"] == REDUCED
         assert c2["modification"] == {"percent": 80, "amendment": 2, "reason": "grade 3 neutropenia"}
-        assert "x 80 % (dose modification from cycle 2: grade 3 neutropenia, amendment 2) = 960 mg" in (
-            c2["dose"]["calculation"]
+        assert (
+            "x 80 % (dose modification from cycle 2: grade 3 neutropenia, amendment 2) = 960 mg"
+            in (c2["dose"]["calculation"])
         )
 
 

@@ -21,8 +21,18 @@ AMEND = ("hold", "--drug", "isatuximab", "--cycle", "1", "--day", "8", "--reason
 @pytest.fixture
 def plan(cli, tmp_path):
     path = tmp_path / "islay.json"
-    made = cli("plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2026-01-05",
-               "--save", str(path))
+    made = cli(
+        "plan",
+        "NCT02999633",
+        "--weight",
+        "60kg",
+        "--height",
+        "170cm",
+        "--anchor-date",
+        "2026-01-05",
+        "--save",
+        str(path),
+    )
     assert made.code == 0, made.err
     return path
 
@@ -39,6 +49,7 @@ def _killed_at(where: str, path: str) -> None:
     if where == "before-rename":
         os.fsync = die  # the temporary file is written, the plan file not yet replaced
     else:
+
         def replace_then_die(src, dst):
             real_replace(src, dst)
             die()
@@ -63,8 +74,12 @@ def test_killed_mid_write_leaves_the_old_or_the_new_file(plan, where, changed):
 
 def test_killed_at_any_moment_leaves_a_file_that_loads(plan):
     for delay in (0.3, 0.6, 0.9, 1.5):
-        proc = subprocess.Popen([sys.executable, "-m", "schedplan", "amend", str(plan), *AMEND], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "schedplan", "amend", str(plan), *AMEND],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -76,9 +91,29 @@ def test_two_amends_at_once_both_recorded_numbered_in_order(plan):
     """Amendments are only appended to: a second schedplan amending the same file at the same time waits for the
     lock and appends to what the first wrote, so neither is lost."""
     procs = [
-        subprocess.Popen([sys.executable, "-m", "schedplan", "amend", str(plan), "hold", "--drug", "isatuximab",
-                          "--cycle", "1", "--day", str(day), "--reason", "fever", "--by", "RN Smith"], cwd=ROOT,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "schedplan",
+                "amend",
+                str(plan),
+                "hold",
+                "--drug",
+                "isatuximab",
+                "--cycle",
+                "1",
+                "--day",
+                str(day),
+                "--reason",
+                "fever",
+                "--by",
+                "RN Smith",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for day in (8, 15)
     ]
     for p in procs:

@@ -7,8 +7,22 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-PLAN = ("plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--anchor-date", "2026-03-02",
-        "--set", "donor=haploidentical", "--set", "conditioning=treosulfan", "--set", "nk_dose_level=1")
+PLAN = (
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--anchor-date",
+    "2026-03-02",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=treosulfan",
+    "--set",
+    "nk_dose_level=1",
+)
 
 
 def _nk(data):
@@ -18,8 +32,21 @@ def _nk(data):
 def test_replan_keeps_the_delay_of_the_day_5_nk_infusion(cli, tmp_path):
     plan = tmp_path / "nk.json"
     assert cli(*PLAN, "--save", str(plan)).code == 0
-    r = cli("amend", str(plan), "delay", "--drug", "nk-cells", "--day", "5", "--days", "2",
-            "--reason", "fever on day +4", "--by", "RN Jones")
+    r = cli(
+        "amend",
+        str(plan),
+        "delay",
+        "--drug",
+        "nk-cells",
+        "--day",
+        "5",
+        "--days",
+        "2",
+        "--reason",
+        "fever on day +4",
+        "--by",
+        "RN Jones",
+    )
     assert r.code == 0, r.err
     assert "2026-03-07 -> 2026-03-09" in r.out  # day 0 2026-03-02 + 5 days, then 2 more
     r = cli("replan", str(plan), "--anchor-date", "2026-03-16")
@@ -41,8 +68,21 @@ def test_modify_by_dose_level_uses_the_protocols_level(cli, tmp_path):
     plan = tmp_path / "nk.json"
     made = cli(*PLAN[:-2], "--set", "nk_dose_level=2", "--save", str(plan))
     assert made.code == 0, made.err
-    r = cli("amend", str(plan), "modify", "--drug", "nk-cells", "--day", "5", "--dose-level", "1",
-            "--reason", "cell yield", "--by", "Dr Who")
+    r = cli(
+        "amend",
+        str(plan),
+        "modify",
+        "--drug",
+        "nk-cells",
+        "--day",
+        "5",
+        "--dose-level",
+        "1",
+        "--reason",
+        "cell yield",
+        "--by",
+        "Dr Who",
+    )
     assert r.code == 0, r.err
     nk = _nk(json.loads(cli("show", str(plan), "--format", "json").out, parse_float=Decimal))
     # level 2 is 20 x 10^6 cells/kg for both infusions, level 1 is 10 x 10^6; day +5 gets 1/3 of the total:
@@ -53,6 +93,19 @@ def test_modify_by_dose_level_uses_the_protocols_level(cli, tmp_path):
     assert nk[5]["modification"] == {"dose_level": "1", "amendment": 1, "reason": "cell yield"}
     step = "dose level 1 (dose modification for Day +5: cell yield, amendment 1)"
     assert nk[5]["dose"]["calculation"].startswith(step)
-    bad = cli("amend", str(plan), "modify", "--drug", "fludarabine", "--day", "-14", "--dose-level", "1",
-              "--reason", "x", "--by", "Dr Who")
+    bad = cli(
+        "amend",
+        str(plan),
+        "modify",
+        "--drug",
+        "fludarabine",
+        "--day",
+        "-14",
+        "--dose-level",
+        "1",
+        "--reason",
+        "x",
+        "--by",
+        "Dr Who",
+    )
     assert bad.code == 2 and "no dose at level 1" in bad.err, bad.err

@@ -24,10 +24,44 @@ def _show(cli, path):
 
 def test_undo_restores_the_earlier_values_and_history_shows_both(cli, plan):
     original = _show(cli, plan)
-    assert cli("amend", str(plan), "modify", "--drug", "isatuximab", "--cycle", "1", "--day", "8",
-               "--dose", "1000 mg", "--reason", "renal function", *WHO).code == 0
-    assert cli("amend", str(plan), "delay", "--drug", "isatuximab", "--cycle", "1", "--day", "8", "--days", "3",
-               "--reason", "infusion reaction", *WHO).code == 0
+    assert (
+        cli(
+            "amend",
+            str(plan),
+            "modify",
+            "--drug",
+            "isatuximab",
+            "--cycle",
+            "1",
+            "--day",
+            "8",
+            "--dose",
+            "1000 mg",
+            "--reason",
+            "renal function",
+            *WHO,
+        ).code
+        == 0
+    )
+    assert (
+        cli(
+            "amend",
+            str(plan),
+            "delay",
+            "--drug",
+            "isatuximab",
+            "--cycle",
+            "1",
+            "--day",
+            "8",
+            "--days",
+            "3",
+            "--reason",
+            "infusion reaction",
+            *WHO,
+        ).code
+        == 0
+    )
     mid = _show(cli, plan)
     c1d8 = next(e for e in mid["events"] if e["key"] == "isatuximab/c1/2")
     assert c1d8["dose"]["value"] == 1000 and c1d8["date"] == "2026-01-15"  # 2026-01-12 + 3
@@ -60,29 +94,143 @@ def _refused(cli, plan, *argv, says):
 
 def test_bad_input_is_one_line_exit_2_file_untouched(cli, plan, tmp_path):
     p = str(plan)
-    _refused(cli, plan, "amend", str(tmp_path / "nope.json"), "hold", "--drug", "isatuximab", "--cycle", "1",
-             "--day", "1", "--reason", "x", *WHO, says="does not exist")
-    _refused(cli, plan, "amend", p, "delay", "--cycle", "3", "--days", "7", "--reason", "x", *WHO,
-             says="the plan has cycles 1, 2")
+    _refused(
+        cli,
+        plan,
+        "amend",
+        str(tmp_path / "nope.json"),
+        "hold",
+        "--drug",
+        "isatuximab",
+        "--cycle",
+        "1",
+        "--day",
+        "1",
+        "--reason",
+        "x",
+        *WHO,
+        says="does not exist",
+    )
+    _refused(
+        cli,
+        plan,
+        "amend",
+        p,
+        "delay",
+        "--cycle",
+        "3",
+        "--days",
+        "7",
+        "--reason",
+        "x",
+        *WHO,
+        says="the plan has cycles 1, 2",
+    )
     _refused(cli, plan, "amend", p, "delay", "--cycle", "2", "--days", "0", "--reason", "x", *WHO, says="--days 0")
     _refused(cli, plan, "amend", p, "delay", "--cycle", "2", "--days=-3", "--reason", "x", *WHO, says="--days -3")
-    _refused(cli, plan, "amend", p, "modify", "--drug", "isatuximab", "--from-cycle", "2", "--percent", "201",
-             "--reason", "x", *WHO, says="1 to 200")
-    _refused(cli, plan, "amend", p, "modify", "--drug", "isatuximab", "--from-cycle", "2", "--percent", "0",
-             "--reason", "x", *WHO, says="1 to 200")
-    _refused(cli, plan, "amend", p, "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "1",
-             "--reason", "  ", *WHO, says="--reason is required and cannot be empty")
+    _refused(
+        cli,
+        plan,
+        "amend",
+        p,
+        "modify",
+        "--drug",
+        "isatuximab",
+        "--from-cycle",
+        "2",
+        "--percent",
+        "201",
+        "--reason",
+        "x",
+        *WHO,
+        says="1 to 200",
+    )
+    _refused(
+        cli,
+        plan,
+        "amend",
+        p,
+        "modify",
+        "--drug",
+        "isatuximab",
+        "--from-cycle",
+        "2",
+        "--percent",
+        "0",
+        "--reason",
+        "x",
+        *WHO,
+        says="1 to 200",
+    )
+    _refused(
+        cli,
+        plan,
+        "amend",
+        p,
+        "hold",
+        "--drug",
+        "isatuximab",
+        "--cycle",
+        "1",
+        "--day",
+        "1",
+        "--reason",
+        "  ",
+        *WHO,
+        says="--reason is required and cannot be empty",
+    )
     _refused(cli, plan, "amend", p, "undo", "5", "--reason", "x", *WHO, says="no such amendment")
 
 
 def test_no_match_or_several_list_the_candidates(cli, plan):
     p = str(plan)
-    _refused(cli, plan, "amend", p, "hold", "--drug", "isatuximab", "--day", "8", "--reason", "x", *WHO,
-             says="2 administrations match (add --cycle K): isatuximab C1 D8 2026-01-12; isatuximab C2 D8 2026-02-09")
-    _refused(cli, plan, "amend", p, "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "9", "--reason", "x",
-             *WHO, says="no administration of isatuximab matches; candidates: isatuximab C1 D1 2026-01-05")
-    _refused(cli, plan, "amend", p, "hold", "--drug", "melphalan", "--day", "1", "--reason", "x", *WHO,
-             says="names no event of this plan")
+    _refused(
+        cli,
+        plan,
+        "amend",
+        p,
+        "hold",
+        "--drug",
+        "isatuximab",
+        "--day",
+        "8",
+        "--reason",
+        "x",
+        *WHO,
+        says="2 administrations match (add --cycle K): isatuximab C1 D8 2026-01-12; isatuximab C2 D8 2026-02-09",
+    )
+    _refused(
+        cli,
+        plan,
+        "amend",
+        p,
+        "hold",
+        "--drug",
+        "isatuximab",
+        "--cycle",
+        "1",
+        "--day",
+        "9",
+        "--reason",
+        "x",
+        *WHO,
+        says="no administration of isatuximab matches; candidates: isatuximab C1 D1 2026-01-05",
+    )
+    _refused(
+        cli,
+        plan,
+        "amend",
+        p,
+        "hold",
+        "--drug",
+        "melphalan",
+        "--day",
+        "1",
+        "--reason",
+        "x",
+        *WHO,
+        says="names no event of this plan",
+    )
 
 
 def test_given_by_date_and_a_dose_past_the_tolerance_warns(cli, tmp_path):
@@ -101,8 +249,22 @@ def test_site_policy_rules_still_apply_after_a_modification_and_say_so(cli, tmp_
     path = tmp_path / "p.json"
     made = cli(*PLAN, "--site", str(policy), "--save", str(path))
     assert made.code == 0, made.err
-    r = cli("amend", str(path), "modify", "--drug", "isatuximab", "--cycle", "1", "--day", "1", "--percent", "83",
-            "--reason", "toxicity", *WHO)
+    r = cli(
+        "amend",
+        str(path),
+        "modify",
+        "--drug",
+        "isatuximab",
+        "--cycle",
+        "1",
+        "--day",
+        "1",
+        "--percent",
+        "83",
+        "--reason",
+        "toxicity",
+        *WHO,
+    )
     assert r.code == 0, r.err
     e = next(e for e in _show(cli, path)["events"] if e["key"] == "isatuximab/c1/1")
     # 1200 x 83 % = 996 mg; the site rounds to the nearest 25 mg: 1000 mg (0.4 % change)
@@ -120,8 +282,12 @@ def test_holding_a_held_or_given_administration_is_refused(cli, plan):
 
 
 def test_a_plan_file_with_misnumbered_amendments_is_refused_in_one_line(cli, plan):
-    assert cli("amend", str(plan), "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "1", "--reason", "fever",
-               *WHO).code == 0
+    assert (
+        cli(
+            "amend", str(plan), "hold", "--drug", "isatuximab", "--cycle", "1", "--day", "1", "--reason", "fever", *WHO
+        ).code
+        == 0
+    )
     data = json.loads(plan.read_text())
     data["amendments"][0]["number"] = 3
     plan.write_text(json.dumps(data))

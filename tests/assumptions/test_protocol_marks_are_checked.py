@@ -11,18 +11,33 @@ from schedplan.errors import ProtocolInvalid
 
 def _protocol(**event):
     return {
-        "id": "NCT00000000", "title": "t", "version": "1", "source": {"registry": "NCT00000000"},
+        "id": "NCT00000000",
+        "title": "t",
+        "version": "1",
+        "source": {"registry": "NCT00000000"},
         "anchor": {"type": "day0", "event": "transplant", "date_label": "Day 0"},
-        "events": [{"id": "tocilizumab", "kind": "drug", "name": "tocilizumab", "when": {"day": -1},
-                    "dose": {"amount": 8, "unit": "mg/kg"}, **event}],
+        "events": [
+            {
+                "id": "tocilizumab",
+                "kind": "drug",
+                "name": "tocilizumab",
+                "when": {"day": -1},
+                "dose": {"amount": 8, "unit": "mg/kg"},
+                **event,
+            }
+        ],
     }
 
 
 def test_a_well_formed_mark_is_accepted():
-    p = Protocol.from_data(_protocol(
-        route="IV", assumed={"route": "the record gives none"}, frequency="not_stated",
-        limits=[{"max": 800, "unit": "mg", "source": "label"}, {"max": 12, "unit": "mg/kg", "source": "label"}],
-    ))
+    p = Protocol.from_data(
+        _protocol(
+            route="IV",
+            assumed={"route": "the record gives none"},
+            frequency="not_stated",
+            limits=[{"max": 800, "unit": "mg", "source": "label"}, {"max": 12, "unit": "mg/kg", "source": "label"}],
+        )
+    )
     assert p.events[0].limits[0].max == 800
 
 

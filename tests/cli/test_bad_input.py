@@ -141,8 +141,14 @@ def test_a_missing_choice_lists_its_accepted_values(cli):
 
 def test_all_missing_choices_are_listed_at_once(cli):
     line = assert_bad_input(cli(*argv(sets={})))
-    for piece in ("donor", "haploidentical | matched_related", "conditioning", "treosulfan | busulfan | tbi",
-                  "nk_dose_level", "0 | 1 | 2 | 3"):
+    for piece in (
+        "donor",
+        "haploidentical | matched_related",
+        "conditioning",
+        "treosulfan | busulfan | tbi",
+        "nk_dose_level",
+        "0 | 1 | 2 | 3",
+    ):
         assert piece in line
 
 

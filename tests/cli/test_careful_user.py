@@ -128,12 +128,40 @@ REPEATS = [
     (["plan", "NCT07256210", "--weight", "70kg", *PATIENT, "--height", "180cm", *CHOICES], "--height"),
     (["plan", "NCT07256210", "--weight", "70kg", *PATIENT, "--sex", "F", *CHOICES], "--sex"),
     (["plan", "NCT07256210", "--weight", "70kg", *PATIENT, "--anchor-date", "2027-03-16", *CHOICES], "--anchor-date"),
-    (["plan", "NCT07256210", "--weight", "70kg", *PATIENT, *CHOICES, "--format", "json", "--format", "ics"],
-     "--format"),
-    (["plan", "NCT07256210", "--weight", "70kg", *PATIENT, *CHOICES, "--bsa-formula", "dubois", "--bsa-formula",
-      "boyd"], "--bsa-formula"),
-    (["plan", "NCT07256210", "--weight", "70kg", *PATIENT, *CHOICES, "--site", "none", "--site",
-      "example-astct-2014"], "--site"),
+    (
+        ["plan", "NCT07256210", "--weight", "70kg", *PATIENT, *CHOICES, "--format", "json", "--format", "ics"],
+        "--format",
+    ),
+    (
+        [
+            "plan",
+            "NCT07256210",
+            "--weight",
+            "70kg",
+            *PATIENT,
+            *CHOICES,
+            "--bsa-formula",
+            "dubois",
+            "--bsa-formula",
+            "boyd",
+        ],
+        "--bsa-formula",
+    ),
+    (
+        [
+            "plan",
+            "NCT07256210",
+            "--weight",
+            "70kg",
+            *PATIENT,
+            *CHOICES,
+            "--site",
+            "none",
+            "--site",
+            "example-astct-2014",
+        ],
+        "--site",
+    ),
     (["replan", "p.json", "--weight", "62kg", "--weight", "70kg"], "--weight"),
     (["export", "p.json", "--ics", "a.ics", "--ics", "b.ics"], "--ics"),
     (["export", "p.json", "--ics", "a.ics", "--tz", "UTC", "--tz", "Europe/Rome"], "--tz"),
@@ -252,8 +280,22 @@ def test_a_day_0_in_the_past_is_a_warning_on_plan_and_replan(cli, tmp_path):
 
 
 def test_a_cycle_1_day_1_in_the_past_is_named_so(cli):
-    r = cli("plan", "NCT05184816", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date",
-            "2020-01-06", "--set", "cohort=1", "--set", "cycles=1")  # 28-day cycles: the anchor is C1D1
+    r = cli(
+        "plan",
+        "NCT05184816",
+        "--weight",
+        "70kg",
+        "--height",
+        "175cm",
+        "--sex",
+        "M",
+        "--anchor-date",
+        "2020-01-06",
+        "--set",
+        "cohort=1",
+        "--set",
+        "cycles=1",
+    )  # 28-day cycles: the anchor is C1D1
     assert r.code == 0 and "warning: cycle 1 day 1 (2020-01-06) is in the past" in r.err, r.err
 
 

@@ -6,8 +6,24 @@ import json
 import subprocess
 import sys
 
-ARGS = ["plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1"]
+ARGS = [
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+]
 
 
 def _run(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -30,8 +46,17 @@ def test_twenty_processes_lose_no_check_and_no_replan(tmp_path):
             argv = ["export", str(path), "--ics", str(tmp_path / f"c{n}.ics")]
         else:
             argv = ["verify", str(path), "--answers", str(answers), "--checker", f"checker-{n}"]
-        procs.append((argv, subprocess.Popen([sys.executable, "-m", "schedplan", *argv], stdout=subprocess.PIPE,
-                                             stderr=subprocess.PIPE, text=True)))
+        procs.append(
+            (
+                argv,
+                subprocess.Popen(
+                    [sys.executable, "-m", "schedplan", *argv],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
     results = [(argv, *p.communicate(timeout=300), p.returncode) for argv, p in procs]
 
     final = json.loads(path.read_text())

@@ -21,9 +21,24 @@ import pytest
 from tests.conftest import PROTOCOLS, ROOT
 
 ARGS = [
-    "plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-    "--set", "donor=haploidentical", "--set", "conditioning=treosulfan", "--set", "nk_dose_level=1",
-    "--format", "json",
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=treosulfan",
+    "--set",
+    "nk_dose_level=1",
+    "--format",
+    "json",
 ]
 ANCHOR = dt.date(2027, 3, 15)
 

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from schedplan.cli import main
 
-BASE = ["plan", "NCT07256210", "--height", "175cm", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1"]
+BASE = [
+    "plan",
+    "NCT07256210",
+    "--height",
+    "175cm",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+]
 
 
 def test_negative_weight_reaches_the_plausibility_message(capsys):

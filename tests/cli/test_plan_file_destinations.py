@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import json
 
-ARGS = ["plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1"]
+ARGS = [
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+]
 
 
 def _saved(cli, tmp_path, *extra):

@@ -12,8 +12,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = [
-    "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-    "--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=1",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=busulfan",
+    "--set",
+    "nk_dose_level=1",
 ]
 
 

@@ -10,8 +10,24 @@ from schedplan.cli import main
 from schedplan.errors import PlanFileError
 from schedplan.load.planfile import write_atomic
 
-ARGS = ["plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1"]
+ARGS = [
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+]
 
 
 def test_a_link_is_written_through_and_stays_a_link(tmp_path):

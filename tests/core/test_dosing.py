@@ -63,8 +63,15 @@ def test_nk_cells_two_thirds_of_10e6_per_kg_at_70kg():
     nk = dose("10", "x10^6 cells/kg", per="course", split=["2/3", "1/3"])
     first = calc(nk, patient("70", "175"), course_days=2, fraction=Fraction(2, 3))
     assert first.value == D("466666667") and first.unit == "cells"
-    for shown in ("10 x 10^6 cells/kg/course x 2/3", "6.6667 x 10^6 cells/kg", "(10 x 2/3)", "70 kg",
-                  "466.6667 x 10^6 cells", "466,666,666.6667 cells", "466,666,667 cells"):
+    for shown in (
+        "10 x 10^6 cells/kg/course x 2/3",
+        "6.6667 x 10^6 cells/kg",
+        "(10 x 2/3)",
+        "70 kg",
+        "466.6667 x 10^6 cells",
+        "466,666,666.6667 cells",
+        "466,666,667 cells",
+    ):
         assert shown in first.calculation
     # the other third: 233,333,333.33 -> 233,333,333; together 700,000,000 = 10 x10^6 x 70 exactly
     second = calc(nk, patient("70", "175"), course_days=2, fraction=Fraction(1, 3))
@@ -211,8 +218,12 @@ def test_small_doses_keep_three_significant_figures_and_never_read_as_zero(amoun
 
 
 def test_no_float_carries_a_dose():
-    c = calc(dose("10", "x10^6 cells/kg", per="course", split=["2/3", "1/3"]), patient("70.3", "175"),
-             course_days=2, fraction=Fraction(2, 3))
+    c = calc(
+        dose("10", "x10^6 cells/kg", per="course", split=["2/3", "1/3"]),
+        patient("70.3", "175"),
+        course_days=2,
+        fraction=Fraction(2, 3),
+    )
     for name in CalculatedDose.model_fields:
         assert not isinstance(getattr(c, name), float), name
     assert type(c.value) is D and type(c.exact_value) is D
@@ -282,8 +293,13 @@ heights = st.decimals(min_value=D("30"), max_value=D("250"), places=1)
 
 
 @settings(max_examples=200)
-@given(amounts, st.sampled_from(["mg/kg", "g/kg", "mcg/kg", "x10^6 cells/kg", "mg/m2", "g/m2", "x10^6 IU/m2"]),
-       st.integers(min_value=1, max_value=7), weights, heights)
+@given(
+    amounts,
+    st.sampled_from(["mg/kg", "g/kg", "mcg/kg", "x10^6 cells/kg", "mg/m2", "g/m2", "x10^6 IU/m2"]),
+    st.integers(min_value=1, max_value=7),
+    weights,
+    heights,
+)
 def test_every_per_course_calculation_can_be_reproduced_from_its_text(amount, unit, days, w, h):
     d = dose(str(amount), unit, per="course")
     c = calc(d, patient(str(w), str(h)), course_days=days)
@@ -323,8 +339,13 @@ def test_dose_is_linear_in_weight_and_in_the_amount(amount, w, k):
         assert k_weight.exact_value == k * one.exact_value
 
 
-@given(amounts, st.sampled_from(["mg/kg", "mg/m2", "g/m2", "x10^6 cells/kg", "Gy", "mg"]),
-       st.integers(min_value=1, max_value=14), weights, heights)
+@given(
+    amounts,
+    st.sampled_from(["mg/kg", "mg/m2", "g/m2", "x10^6 cells/kg", "Gy", "mg"]),
+    st.integers(min_value=1, max_value=14),
+    weights,
+    heights,
+)
 def test_per_course_days_add_up_to_the_course(amount, unit, days, w, h):
     p = patient(str(w), str(h))
     per_day = calc(dose(str(amount), unit, per="course"), p, course_days=days)

@@ -134,8 +134,12 @@ def test_report_keeps_three_significant_figures():
 
 # --- 4. maximum and 5. rounding -------------------------------------------------------------------
 
-MAX = SitePolicy(name="m", version="1", max_dose=[{"drug": "tocilizumab", "max": 800, "unit": "mg"}],
-                 rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}])
+MAX = SitePolicy(
+    name="m",
+    version="1",
+    max_dose=[{"drug": "tocilizumab", "max": 800, "unit": "mg"}],
+    rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}],
+)
 
 
 def test_apply_max_dose():

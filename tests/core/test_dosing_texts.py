@@ -85,8 +85,10 @@ def test_measured_bsa_over_a_dosing_weight_in_full():
     pw = (D("70.46"), "ideal body weight (Devine)", RuleAction(rule="dosing-weight", detail="d"))
     s = scale_by_bsa(Share(Fraction(40), "40", None), MG_M2, measured, pw, None, "flu")
     assert s.actions == (
-        RuleAction(rule="dosing-weight",
-                   detail="flu: the site rule (ideal body weight (Devine)) was not applied - a measured BSA was given"),
+        RuleAction(
+            rule="dosing-weight",
+            detail="flu: the site rule (ideal body weight (Devine)) was not applied - a measured BSA was given",
+        ),
     )
     assert s.scaled_by == "measured BSA" and s.value == 88  # 40 x 2.2
 
@@ -99,14 +101,18 @@ def test_capped_bsa_in_full():
 
 
 def test_weight_with_a_rule_that_was_not_evaluated_in_full():
-    s = scale_by_weight(Share(Fraction(4), "4", None), MG_KG, P62, WeightBasis.ACTUAL, (D(62), "actual weight",
-                                                                                         NOT_EVALUATED))
+    s = scale_by_weight(
+        Share(Fraction(4), "4", None), MG_KG, P62, WeightBasis.ACTUAL, (D(62), "actual weight", NOT_EVALUATED)
+    )
     assert (s.basis, s.scaled_by, s.actions) == ("actual weight 62 kg", "actual weight; site policy", (NOT_EVALUATED,))
 
 
 def test_weight_with_a_dosing_weight_in_full():
-    pw = (D("85.35"), "adjusted body weight (IBW 70.46 kg + 0.25 x (actual 130 kg - IBW))",
-          RuleAction(rule="dosing-weight", detail="d"))
+    pw = (
+        D("85.35"),
+        "adjusted body weight (IBW 70.46 kg + 0.25 x (actual 130 kg - IBW))",
+        RuleAction(rule="dosing-weight", detail="d"),
+    )
     s = scale_by_weight(Share(Fraction(4), "4", None), MG_KG, P130, WeightBasis.ACTUAL, pw)
     assert s.basis == "adjusted body weight (IBW 70.46 kg + 0.25 x (actual 130 kg - IBW)); site policy 85.35 kg"
 
@@ -130,14 +136,17 @@ def test_calculate_without_a_drug_name_matches_no_named_rule():
 
 
 def test_calculate_reports_the_share_scaling_and_rule_in_full():
-    abw25 = SitePolicy(name="a", version="1", dosing_weight=[{"drugs": ["busulfan"], "weight": "adjusted",
-                                                              "adjusted_factor": "0.25"}])
-    c = calculate(Dose(amount=D(12), unit="mg/kg", per="course"), D(12), P130, course_days=3, policy=abw25,
-                  drug="busulfan")
+    abw25 = SitePolicy(
+        name="a", version="1", dosing_weight=[{"drugs": ["busulfan"], "weight": "adjusted", "adjusted_factor": "0.25"}]
+    )
+    c = calculate(
+        Dose(amount=D(12), unit="mg/kg", per="course"), D(12), P130, course_days=3, policy=abw25, drug="busulfan"
+    )
     assert c.share == "1/3 of the course (3 days)" and c.scaled_by == "adjusted body weight; site policy"
     assert c.rules[0].detail.startswith("busulfan dosed on adjusted body weight")
-    split = calculate(Dose(amount=D(10), unit="mg/kg", per="course"), D(10), P62, course_days=2,
-                      fraction=Fraction(2, 3))
+    split = calculate(
+        Dose(amount=D(10), unit="mg/kg", per="course"), D(10), P62, course_days=2, fraction=Fraction(2, 3)
+    )
     assert split.share == "2/3 of the course" and split.scaled_by == "actual weight"
 
 

@@ -144,6 +144,7 @@ def test_require_ibw_under_152_4_cm_names_the_height():
 def test_protocol_adjusted_weight_text():
     # 70.46 + 0.4 x (130 - 70.46) = 94.276 -> 94.28 kg
     assert protocol_weight(MAN_130, WeightBasis.ADJUSTED) == (
-        D("94.28"), "adjusted body weight (IBW 70.46 kg + 0.4 x (actual 130 kg - IBW))"
+        D("94.28"),
+        "adjusted body weight (IBW 70.46 kg + 0.4 x (actual 130 kg - IBW))",
     )
     assert protocol_weight(MAN_130, WeightBasis.ACTUAL) == (D(130), "actual weight")

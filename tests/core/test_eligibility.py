@@ -67,7 +67,10 @@ def test_a_quote_is_required():
 def test_protocol_refuses_an_eligibility_id_used_twice():
     c = {"id": "age", "quote": "q", "check": {"measure": "age", "at_least": 18}}
     base = {
-        "id": "NCT0", "title": "t", "version": "1", "source": {"registry": "NCT0"},
+        "id": "NCT0",
+        "title": "t",
+        "version": "1",
+        "source": {"registry": "NCT0"},
         "anchor": {"type": "day0", "event": "e", "date_label": "d"},
         "events": [{"id": "v", "kind": "visit", "name": "visit", "when": {"day": 0}}],
     }
@@ -239,10 +242,12 @@ def test_any_of_and_all_of(criterion, values, status):
 
 
 def test_nested_group():
-    c = crit(any_of=[
-        {"all_of": [{"measure": "dlco", "more_than": 50}, {"measure": "fev1", "more_than": 60}]},
-        {"measure": "oxygen_saturation", "more_than": 95},
-    ])
+    c = crit(
+        any_of=[
+            {"all_of": [{"measure": "dlco", "more_than": 50}, {"measure": "fev1", "more_than": 60}]},
+            {"measure": "oxygen_saturation", "more_than": 95},
+        ]
+    )
     assert one(c, labs(dlco=51, fev1=61)).status is Status.MET
     assert one(c, labs(dlco=51, fev1=60, oxygen_saturation=96)).status is Status.MET
     assert one(c, labs(dlco=51, fev1=60, oxygen_saturation=95)).status is Status.NOT_MET
@@ -264,8 +269,9 @@ def test_the_eligibility_example_in_the_protocol_format_doc_is_valid():
     criteria = TypeAdapter(Criteria).validate_python(parse_yaml(block.group(1), "doc").data["eligibility"])
     assert [c.id for c in criteria] == ["age", "performance", "renal"]
     # the doc's renal example for a man of 40 with creatinine 0.8 mg/dL (ULN 1.2): 0.67 x ULN, eGFR 114.7
-    f = evaluate(criteria, labs(birth=dt.date(1987, 3, 15), creatinine=LabValue(value=D("0.8"), uln=D("1.2"))),
-                 ADULT, ON)
+    f = evaluate(
+        criteria, labs(birth=dt.date(1987, 3, 15), creatinine=LabValue(value=D("0.8"), uln=D("1.2"))), ADULT, ON
+    )
     assert [x.status for x in f] == [Status.MET, Status.NOT_CHECKED, Status.MET]
 
 
@@ -274,8 +280,7 @@ def test_a_creatinine_typed_in_umol_is_compared_in_mg_per_dl_and_shown_as_typed(
 
     value = LabValue.of_creatinine(parse_creatinine("150 umol/L"), uln=parse_creatinine("106 umol/L"))
     # 150 / 106 = 1.415 x ULN (the 88.4 cancels); 150 / 88.4 = 1.6968 mg/dL, less than 2 mg/dL
-    f = one(crit(check={"measure": "creatinine", "at_most": "1.5", "scale": "uln"}),
-            labs(creatinine=value))
+    f = one(crit(check={"measure": "creatinine", "at_most": "1.5", "scale": "uln"}), labs(creatinine=value))
     assert f.status is Status.MET and "(entered 150 umol/L) = 1.42 x ULN" in f.detail
     f = one(crit(check={"measure": "creatinine", "less_than": 2}), labs(creatinine=value))
     assert f.status is Status.MET and f.detail.startswith("serum creatinine 1.6968 mg/dL (entered 150 umol/L)")

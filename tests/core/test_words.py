@@ -12,8 +12,16 @@ from schedplan.words import date_text, dose_value_text, duration_text
 
 @pytest.mark.parametrize(
     ("minutes", "text"),
-    [(None, ""), (0, ""), (30, "30 min"), (60, "1 hour"), (90, "90 min"), (120, "2 hours"), (150, "150 min"),
-     (1440, "24 hours")],
+    [
+        (None, ""),
+        (0, ""),
+        (30, "30 min"),
+        (60, "1 hour"),
+        (90, "90 min"),
+        (120, "2 hours"),
+        (150, "150 min"),
+        (1440, "24 hours"),
+    ],
 )
 def test_duration_wording(minutes, text):
     assert duration_text(minutes) == text

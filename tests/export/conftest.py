@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from schedplan.inputs import build_patient
 from schedplan.core.schedule import Plan, plan
+from schedplan.inputs import build_patient
 from schedplan.load.protocols import load_protocol
 from tests.export.clients import FIXTURES
 
-DTSTAMP = dt.datetime(2027, 1, 4, 9, 30, tzinfo=dt.timezone.utc)
+DTSTAMP = dt.datetime(2027, 1, 4, 9, 30, tzinfo=dt.UTC)
 PLAN_ID = "6f1d7c4e-2b9a-4c1e-9d3f-5a8b7e6c4d21"  # a fixed plan id, so UIDs (and golden files) are stable
 
 # The two seeds the golden files are made from, with the choices each needs.

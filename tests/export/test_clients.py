@@ -13,7 +13,7 @@ import pytest
 
 from schedplan.core.changes import item_uid
 from schedplan.export.ics import IcsOptions, build_ics
-from tests.export.clients import Khal, icaljs_read, icalendar_read, vobject_read
+from tests.export.clients import Khal, icalendar_read, icaljs_read, vobject_read
 from tests.export.conftest import DTSTAMP, PLAN_ID, seed_plan
 
 TIME = dt.time(8, 0)

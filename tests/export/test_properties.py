@@ -13,8 +13,18 @@ from schedplan.export.ics import IcsOptions, build_ics
 from tests.export.clients import icalendar_read
 from tests.export.conftest import PLAN_ID, seed_plan
 
-ZONES = ["UTC", "Europe/Rome", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Auckland",
-         "America/Sao_Paulo", "Europe/London", "Pacific/Honolulu", "Asia/Tokyo"]
+ZONES = [
+    "UTC",
+    "Europe/Rome",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Pacific/Honolulu",
+    "Asia/Tokyo",
+]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -24,7 +34,10 @@ ZONES = ["UTC", "Europe/Rome", "America/New_York", "Australia/Sydney", "Asia/Kol
     weight=st.integers(min_value=30, max_value=150),
     height=st.integers(min_value=140, max_value=210),
     tz=st.sampled_from(ZONES),
-    time=st.one_of(st.none(), st.times(min_value=dt.time(4), max_value=dt.time(23, 59)).map(lambda t: t.replace(second=0, microsecond=0))),
+    time=st.one_of(
+        st.none(),
+        st.times(min_value=dt.time(4), max_value=dt.time(23, 59)).map(lambda t: t.replace(second=0, microsecond=0)),
+    ),
 )
 def test_every_event_starts_on_its_schedule_date(seed, anchor, weight, height, tz, time):
     plan = seed_plan(seed, anchor=anchor, weight=f"{weight}kg", height=f"{height}cm")

@@ -117,7 +117,7 @@ def test_a_failed_write_leaves_the_old_file(cli, tmp_path, monkeypatch):
     ("content", "message"),
     [
         (b"", "not valid JSON"),
-        (b"{\"format\": \"schedplan-plan\", \"format_version\": 1", "not valid JSON"),
+        (b'{"format": "schedplan-plan", "format_version": 1', "not valid JSON"),
         (b"[]", "not a schedplan plan file"),
         (b"\xff\xfe", "not UTF-8"),
         (b'{"format": "schedplan-plan", "format_version": 9}', "version 9 is not supported"),

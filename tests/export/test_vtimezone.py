@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from schedplan.export.vtimezone import transitions, vtimezone
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ZONES = [
     "Europe/Rome",
     "America/New_York",
@@ -55,7 +55,9 @@ def offset_at(table, instant: dt.datetime) -> dt.timedelta:
 
 
 @pytest.mark.parametrize("tzid", ZONES)
-@pytest.mark.parametrize(("first", "last"), [(dt.date(2027, 1, 1), dt.date(2027, 12, 31)), (dt.date(2026, 11, 3), dt.date(2029, 2, 1))])
+@pytest.mark.parametrize(
+    ("first", "last"), [(dt.date(2027, 1, 1), dt.date(2027, 12, 31)), (dt.date(2026, 11, 3), dt.date(2029, 2, 1))]
+)
 def test_vtimezone_agrees_with_zoneinfo(tzid, first, last):
     comp = vtimezone(tzid, first, last)
     comp = Calendar.from_ical(Calendar.new(subcomponents=[comp], prodid="-//t//t//EN").to_ical()).walk("VTIMEZONE")[0]

@@ -33,8 +33,13 @@ POLICY = SitePolicy.model_validate(
 
 def cy(birth: dt.date | None):
     patient = Patient(weight_kg=D(100), height_cm=D(175), sex=Sex.MALE)
-    p = plan(find_protocol(str(FIXTURE)).protocol, patient, dt.date(2027, 3, 15), policy=POLICY,
-             factors=PatientFactors(birth_date=birth))
+    p = plan(
+        find_protocol(str(FIXTURE)).protocol,
+        patient,
+        dt.date(2027, 3, 15),
+        policy=POLICY,
+        factors=PatientFactors(birth_date=birth),
+    )
     return p, p.events[0].dose
 
 

@@ -50,14 +50,36 @@ def test_a_plan_file_without_factors_has_no_factor_keys(cli, tmp_path):
     assert cli("plan", NK_CELLS, *BASE, "--save", str(path)).code == 0
     inputs = json.loads(path.read_text())["inputs"]
     assert list(inputs) == [
-        "weight", "height", "sex", "bsa_formula", "bsa", "anchor_date", "choices", "site", "measured_on"
+        "weight",
+        "height",
+        "sex",
+        "bsa_formula",
+        "bsa",
+        "anchor_date",
+        "choices",
+        "site",
+        "measured_on",
     ]
 
 
 def test_factors_are_saved_as_typed_and_shown_in_the_header(cli, tmp_path):
     path = tmp_path / "plan.json"
-    r = cli("plan", NK_CELLS, *BASE, "--birth-date", "1960-01-01", "--creatinine", "97", "umol/L",
-            "--creatinine-date", "2026-11-01", "--lab", "alt=40/50", "--save", str(path))
+    r = cli(
+        "plan",
+        NK_CELLS,
+        *BASE,
+        "--birth-date",
+        "1960-01-01",
+        "--creatinine",
+        "97",
+        "umol/L",
+        "--creatinine-date",
+        "2026-11-01",
+        "--lab",
+        "alt=40/50",
+        "--save",
+        str(path),
+    )
     assert r.code == 0, r.err
     assert "Age: 67 years (an adult) on 2027-03-10, the first day (born 1960-01-01)" in r.out
     inputs = json.loads(path.read_text())["inputs"]
@@ -98,8 +120,20 @@ def test_replan_renal_change_within_the_threshold_flags_nothing(cli, tmp_path):
 
 def test_replan_with_a_new_creatinine_drops_the_old_creatinine_date(cli, tmp_path):
     path = tmp_path / "plan.json"
-    r = cli("plan", NK_CELLS, *BASE, "--birth-date", "1960-01-01", "--creatinine", "1.0", "mg/dL",
-            "--creatinine-date", "2026-11-01", "--save", str(path))
+    r = cli(
+        "plan",
+        NK_CELLS,
+        *BASE,
+        "--birth-date",
+        "1960-01-01",
+        "--creatinine",
+        "1.0",
+        "mg/dL",
+        "--creatinine-date",
+        "2026-11-01",
+        "--save",
+        str(path),
+    )
     assert r.code == 0, r.err
     assert cli("replan", str(path), "--creatinine", "1.4", "mg/dL").code == 0
     inputs = json.loads(path.read_text())["inputs"]

@@ -28,8 +28,9 @@ def nk(**factors: str):
     inputs = PlanInputs(
         weight="70kg", height="175cm", sex="M", anchor_date="2027-03-15", overrides=overrides, **factors
     )
-    return plan_from_inputs(find_protocol(NK_CELLS).protocol, inputs, site=find_policy("example-astct-2014"),
-                            today=TODAY)
+    return plan_from_inputs(
+        find_protocol(NK_CELLS).protocol, inputs, site=find_policy("example-astct-2014"), today=TODAY
+    )
 
 
 def fludarabine(p):

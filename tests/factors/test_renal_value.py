@@ -21,14 +21,22 @@ def policy(**renal_function) -> SitePolicy:
 
 def test_a_childs_gfr_by_bedside_schwartz_where_the_policy_names_it():
     # 0.413 x 140 cm / 0.5 mg/dL = 115.64 -> 115.6 mL/min/1.73 m2
-    v = renal_value(CHILD, Patient(weight_kg=D(35), height_cm=D(140), sex=Sex.FEMALE),
-                    policy(estimate="cockcroft-gault", weight="actual", children="bedside-schwartz"), ON)
+    v = renal_value(
+        CHILD,
+        Patient(weight_kg=D(35), height_cm=D(140), sex=Sex.FEMALE),
+        policy(estimate="cockcroft-gault", weight="actual", children="bedside-schwartz"),
+        ON,
+    )
     assert v.value == D("115.6") and v.unit == "mL/min/1.73 m2" and "bedside Schwartz" in v.text
 
 
 def test_a_child_without_a_childrens_estimate_is_not_estimated():
-    v = renal_value(CHILD, Patient(weight_kg=D(35), height_cm=D(140), sex=Sex.FEMALE),
-                    policy(estimate="cockcroft-gault", weight="actual"), ON)
+    v = renal_value(
+        CHILD,
+        Patient(weight_kg=D(35), height_cm=D(140), sex=Sex.FEMALE),
+        policy(estimate="cockcroft-gault", weight="actual"),
+        ON,
+    )
     assert v.value is None and "a child" in v.missing
 
 

@@ -67,9 +67,13 @@ def test_billion_laughs_is_refused_as_too_many_values(guarded_cli):
 
 
 def test_a_control_character_in_a_name_is_refused_and_never_printed_raw(guarded_cli):
-    for name, says in [("name-escape.yaml", "control character U+001B"), ("label-escape.yaml", "control character"),
-                       ("policy-name-escape.yaml", "control character"), ("id-newline.yaml", "line break"),
-                       ("policy-name-newline.yaml", "line break")]:
+    for name, says in [
+        ("name-escape.yaml", "control character U+001B"),
+        ("label-escape.yaml", "control character"),
+        ("policy-name-escape.yaml", "control character"),
+        ("id-newline.yaml", "line break"),
+        ("policy-name-newline.yaml", "line break"),
+    ]:
         run = guarded_cli("check", str(BAD / name))
         assert run.code == 1 and says in run.out, run.out
         assert "\x1b" not in run.out + run.err and "\x07" not in run.out + run.err

@@ -19,8 +19,15 @@ CYCLES = {"type": "cycles", "event": "cycle", "date_label": "Cycle 1 day 1", "cy
 def protocol(anchor=None, when=None, dose=None, choices=()):
     event = {"id": "e", "kind": "drug", "name": "x", "when": when or {"day": 1}}
     event.update({"dose": dose} if dose else {"dose_note": "not stated"})
-    return {"id": "NCTX", "title": "t", "version": "1", "source": {"registry": "x"},
-            "anchor": anchor or DAY0, "choices": list(choices), "events": [event]}
+    return {
+        "id": "NCTX",
+        "title": "t",
+        "version": "1",
+        "source": {"registry": "x"},
+        "anchor": anchor or DAY0,
+        "choices": list(choices),
+        "events": [event],
+    }
 
 
 def messages(data) -> str:
@@ -71,8 +78,12 @@ def test_split_fractions_are_bounded_before_they_are_converted():
 
 def test_an_amount_past_the_number_limit_is_refused():
     assert "amount" in messages(protocol(dose={"amount": Decimal("1e400"), "unit": "mg"}))
-    assert "amount" in messages(protocol(dose={"amount": {"by": "c", "values": {"a": Decimal("1e400")}}, "unit": "mg"},
-                                         choices=[{"key": "c", "label": "c", "type": "enum", "values": ["a"]}]))
+    assert "amount" in messages(
+        protocol(
+            dose={"amount": {"by": "c", "values": {"a": Decimal("1e400")}}, "unit": "mg"},
+            choices=[{"key": "c", "label": "c", "type": "enum", "values": ["a"]}],
+        )
+    )
 
 
 @pytest.mark.parametrize("name", ["range-to-1e9.yaml", "anchor-cycles-1e9.yaml"])
@@ -87,7 +98,7 @@ def test_the_limits_are_documented():
     from tests.conftest import ROOT
 
     doc = (ROOT / "docs" / "protocol-format.md").read_text()
-    section = doc[doc.index("## Limits"):]
+    section = doc[doc.index("## Limits") :]
     for number in (str(DAY0_MIN), f"+{DAY0_MAX}", str(MAX_CYCLES), f"{MAX_ENTRIES:,}"):
         assert number in section, number
     assert textwrap.dedent(section)
@@ -107,8 +118,11 @@ def test_the_entry_bound_counts_cycles_and_chosen_cycle_counts():
     many = protocol(anchor={**CYCLES, "cycles": MAX_CYCLES}, when=daily)
     many["events"] = [{**many["events"][0], "id": f"e{i}"} for i in range(4)]  # 4 x 28 x 100 = 11,200
     assert "11,200" in messages(many)
-    chosen = protocol(anchor={**CYCLES, "cycles": {"choice": "n"}}, when=daily,
-                      choices=[{"key": "n", "label": "cycles", "type": "enum", "values": [2, 100]}])
+    chosen = protocol(
+        anchor={**CYCLES, "cycles": {"choice": "n"}},
+        when=daily,
+        choices=[{"key": "n", "label": "cycles", "type": "enum", "values": [2, 100]}],
+    )
     chosen["events"] = [{**chosen["events"][0], "id": f"e{i}"} for i in range(4)]  # the largest choice counts
     assert "11,200" in messages(chosen)
 

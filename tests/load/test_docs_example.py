@@ -20,13 +20,18 @@ def test_doc_example_loads_and_plans(tmp_path):
     path = tmp_path / "example.yaml"
     path.write_text(block.group(1))
     protocol = load_protocol(path).protocol
-    p = plan(protocol, Patient(weight_kg=Decimal(60), height_cm=Decimal(150)), dt.date(2027, 1, 10), {"nk_dose_level": "2"})
+    p = plan(
+        protocol, Patient(weight_kg=Decimal(60), height_cm=Decimal(150)), dt.date(2027, 1, 10), {"nk_dose_level": "2"}
+    )
     # the weekly pattern of the doc's table: days 1, 3, 5, 8, 10, 12
     assert [e.day for e in p.events if e.name == "interleukin-2"] == [1, 3, 5, 8, 10, 12]
     # 60 x 150 / 3600 = 2.5, sqrt = 1.58113... -> 1.581 m2; 25 x 1.581 = 39.525 -> 39.53 mg
     assert [e.dose.value for e in p.events if e.name == "fludarabine"] == [Decimal("39.53")] * 3
     # level 2 = 20 x10^6 cells/kg total; 2/3 x 20e6 x 60 = 800,000,000 and 1/3 = 400,000,000
-    assert [e.dose.value for e in p.events if e.kind.value == "cell_product"] == [Decimal(800_000_000), Decimal(400_000_000)]
+    assert [e.dose.value for e in p.events if e.kind.value == "cell_product"] == [
+        Decimal(800_000_000),
+        Decimal(400_000_000),
+    ]
 
 
 def test_site_policy_doc_example_loads(tmp_path):

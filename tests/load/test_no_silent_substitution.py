@@ -15,9 +15,22 @@ from schedplan.load.protocols import find_protocol, shipped_dir
 ROOT = Path(__file__).resolve().parents[2]
 NK = "NCT07256210"
 NK_PLAN = [
-    "plan", NK, "--weight", "70kg", "--height", "175cm", "--anchor-date", "2027-03-15",
-    "--set", "donor=haploidentical", "--set", "conditioning=treosulfan", "--set", "nk_dose_level=1",
-    "--format", "json",
+    "plan",
+    NK,
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=treosulfan",
+    "--set",
+    "nk_dose_level=1",
+    "--format",
+    "json",
 ]
 
 
@@ -105,8 +118,13 @@ def test_json_names_the_policy_path():
     from schedplan.inputs import PlanInputs
     from schedplan.plans.sources import calculate
 
-    inputs = PlanInputs(weight="70kg", height="175cm", anchor_date="2027-03-15", site="example-astct-2014",
-                        choices={"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "1"})
+    inputs = PlanInputs(
+        weight="70kg",
+        height="175cm",
+        anchor_date="2027-03-15",
+        site="example-astct-2014",
+        choices={"donor": "haploidentical", "conditioning": "treosulfan", "nk_dose_level": "1"},
+    )
     done = calculate(NK, inputs)
     plan, site = done.plan, done.site
     assert site is not None

@@ -36,12 +36,17 @@ def test_the_text_export_escapes_stored_names():
     from schedplan.core.schedule import plan
     from schedplan.export.text import render
 
-    protocol = Protocol.from_data({
-        "id": "NCT\x1b[2J", "title": "t\x07", "version": "1", "source": {"registry": "x"},
-        "notes": ["line one\x1b]0;title\x07"],
-        "anchor": {"type": "day0", "event": "transplant", "date_label": "Day 0"},
-        "events": [{"id": "e", "kind": "visit", "name": "visit\x1b[31m", "when": {"day": 1}, "notes": "x\x1b"}],
-    })
+    protocol = Protocol.from_data(
+        {
+            "id": "NCT\x1b[2J",
+            "title": "t\x07",
+            "version": "1",
+            "source": {"registry": "x"},
+            "notes": ["line one\x1b]0;title\x07"],
+            "anchor": {"type": "day0", "event": "transplant", "date_label": "Day 0"},
+            "events": [{"id": "e", "kind": "visit", "name": "visit\x1b[31m", "when": {"day": 1}, "notes": "x\x1b"}],
+        }
+    )
     patient = Patient(weight_kg=Decimal(70), height_cm=Decimal(175))
     text = render(plan(protocol, patient, dt.date(2027, 3, 15), {}, today=dt.date(2027, 1, 1)))
     assert "\x1b" not in text and "\x07" not in text

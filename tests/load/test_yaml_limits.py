@@ -101,7 +101,7 @@ def test_a_newline_in_a_one_line_field_is_refused_but_notes_may_have_lines():
     assert "line" in problem('id: "NCT\\nX"\n')
     assert "line" in problem('name: "a\\nb"\n')
     assert "line" in problem('"a\\nb": 1\n')  # a key
-    doc = parse_yaml("notes:\n  - |\n    two\n    lines\nsource: {quote: \"a\\nb\"}\n", "x.yaml")
+    doc = parse_yaml('notes:\n  - |\n    two\n    lines\nsource: {quote: "a\\nb"}\n', "x.yaml")
     assert doc.data["notes"] == ["two\nlines\n"]
 
 

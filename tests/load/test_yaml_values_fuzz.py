@@ -18,14 +18,59 @@ from tests.conftest import PROTOCOLS
 
 SOURCE = PROTOCOLS / "NCT07256210.yaml"
 PLAN_ARGS = [
-    "--weight", "70kg", "--height", "175cm", "--anchor-date", "2027-03-15", "--set", "donor=haploidentical",
-    "--set", "conditioning=treosulfan", "--set", "nk_dose_level=1", "--format", "json",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=treosulfan",
+    "--set",
+    "nk_dose_level=1",
+    "--format",
+    "json",
 ]
 RAW = [  # YAML as written, placed as the value: the findings of issue 9 and their neighbours
-    "1e999999999", "-1e999999999", "1e400", "1e-28", "1" * 4301, "9" * 16, '"1e-99999999"', "!!bool maybe",
-    "!!set {a, b}", '!!int "1.0"', "!!str 1", "!custom x", ".nan", ".inf", "-.inf", "null", "~", "[]", "{}",
-    "2027-03-15", "0x1F", "0o17", "yes", "true", "[" * 30 + "]" * 30, "*undefined", '"\\e[31m"', '"a\\nb"',
-    '"\\0"', '"\\x85"', '"\\u202e"', '"\\ud800"', "1_000", "+1", "-0", "0.0000000000001", "{<<: {a: 1}}",
+    "1e999999999",
+    "-1e999999999",
+    "1e400",
+    "1e-28",
+    "1" * 4301,
+    "9" * 16,
+    '"1e-99999999"',
+    "!!bool maybe",
+    "!!set {a, b}",
+    '!!int "1.0"',
+    "!!str 1",
+    "!custom x",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "null",
+    "~",
+    "[]",
+    "{}",
+    "2027-03-15",
+    "0x1F",
+    "0o17",
+    "yes",
+    "true",
+    "[" * 30 + "]" * 30,
+    "*undefined",
+    '"\\e[31m"',
+    '"a\\nb"',
+    '"\\0"',
+    '"\\x85"',
+    '"\\u202e"',
+    '"\\ud800"',
+    "1_000",
+    "+1",
+    "-0",
+    "0.0000000000001",
+    "{<<: {a: 1}}",
 ]
 
 
@@ -133,5 +178,7 @@ def test_the_mutation_keeps_the_file_valid_when_nothing_changes(tmp_path, cli):
     assert cli("check", str(path)).code == 0
     assert Path(path).read_text().count("\n") > 50
     path.write_text(mutated(("name",), POLICY["name"], POLICY))
-    assert cli("check", str(path)).out.endswith("ok (site policy 'Example policy (ASTCT 2014 obesity recommendations"
-                                                " for conditioning)', version 2014-example-1)\n")
+    assert cli("check", str(path)).out.endswith(
+        "ok (site policy 'Example policy (ASTCT 2014 obesity recommendations"
+        " for conditioning)', version 2014-example-1)\n"
+    )

@@ -12,8 +12,24 @@ from schedplan.load.planfile import lock_path, open_plan, update_plan
 from schedplan.plans.checking import record_check
 from schedplan.plans.replanning import replan
 
-ARGS = ["plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1"]
+ARGS = [
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+]
 
 
 @pytest.fixture
@@ -28,8 +44,15 @@ def _record(saved, checker):
     from schedplan.core.checks import CheckRecord
 
     return CheckRecord(
-        checker=checker, at="2027-03-01T08:00:00Z", result="pass", summary="all 0 doses match", tolerance_percent=0,
-        doses=(), protocol_sha256=saved.protocol_sha256, policy_sha256=None, inputs_sha256="x",
+        checker=checker,
+        at="2027-03-01T08:00:00Z",
+        result="pass",
+        summary="all 0 doses match",
+        tolerance_percent=0,
+        doses=(),
+        protocol_sha256=saved.protocol_sha256,
+        policy_sha256=None,
+        inputs_sha256="x",
     )
 
 

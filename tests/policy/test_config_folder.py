@@ -8,8 +8,26 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ARGS = ["plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1", "--format", "json"]
+ARGS = [
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+    "--format",
+    "json",
+]
 
 
 def run(env_home: Path) -> str:
@@ -37,13 +55,23 @@ def test_a_saved_plan_without_a_policy_does_not_pick_up_one_added_later(tmp_path
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     plan_file = tmp_path / "p.json"
     base = [a for a in ARGS if a not in ("--format", "json")]
-    r = subprocess.run([sys.executable, "-m", "schedplan", *base, "--save", str(plan_file)],
-                       capture_output=True, text=True, env=env, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, "-m", "schedplan", *base, "--save", str(plan_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert r.returncode == 0, r.stderr
     (tmp_path / "config" / "schedplan").mkdir(parents=True)
     shutil.copy(ROOT / "policies" / "example-astct-2014.yaml", tmp_path / "config" / "schedplan" / "site.yaml")
-    r = subprocess.run([sys.executable, "-m", "schedplan", "replan", str(plan_file), "--weight", "71kg"],
-                       capture_output=True, text=True, env=env, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, "-m", "schedplan", "replan", str(plan_file), "--weight", "71kg"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert r.returncode == 0, r.stderr
     saved = json.loads(plan_file.read_text())
     assert saved["inputs"]["site"] is None and saved["schedule"]["policy"] is None

@@ -68,8 +68,12 @@ def test_example_policy_against_the_nk_protocol():
 
 
 def test_a_policy_drug_no_protocol_gives_is_listed():
-    policy = SitePolicy(name="p", version="1", max_dose=[{"drug": "busulfan", "max": 1, "unit": "g"}],
-                        rounding=[{"drugs": ["melphalan"], "unit": "mg", "to": 5, "max_change_percent": 5}])
+    policy = SitePolicy(
+        name="p",
+        version="1",
+        max_dose=[{"drug": "busulfan", "max": 1, "unit": "g"}],
+        rounding=[{"drugs": ["melphalan"], "unit": "mg", "to": 5, "max_change_percent": 5}],
+    )
     cov = policy_coverage(policy, [find_protocol("NCT03875495").protocol])  # TEM-MM: melphalan, no busulfan
     assert cov.unmatched_policy_drugs == ("busulfan",)
     assert ("NCT03875495", "melphalan") not in cov.uncovered_protocol_drugs
@@ -99,9 +103,13 @@ def test_policy_drugs_include_named_caps_and_rounding():
     from schedplan.core.policy import policy_drugs
 
     policy = SitePolicy(
-        name="p", version="1", bsa_cap={"max_m2": 2, "drugs": ["fludarabine"]},
-        rounding=[{"drugs": ["melphalan"], "unit": "mg", "to": 5, "max_change_percent": 5},
-                  {"unit": "mg", "to": 1, "max_change_percent": 5}],
+        name="p",
+        version="1",
+        bsa_cap={"max_m2": 2, "drugs": ["fludarabine"]},
+        rounding=[
+            {"drugs": ["melphalan"], "unit": "mg", "to": 5, "max_change_percent": 5},
+            {"unit": "mg", "to": 1, "max_change_percent": 5},
+        ],
         max_dose=[{"drug": "tocilizumab", "max": 800, "unit": "mg"}],
         dosing_weight=[{"drugs": ["busulfan"], "weight": "ideal"}],
     )
@@ -111,8 +119,10 @@ def test_policy_drugs_include_named_caps_and_rounding():
 
 
 def test_coverage_names_the_protocol_of_each_uncovered_drug():
-    cov = policy_coverage(find_policy("example-astct-2014").policy,
-                          [find_protocol("NCT07256210").protocol, find_protocol("NCT03875495").protocol])
+    cov = policy_coverage(
+        find_policy("example-astct-2014").policy,
+        [find_protocol("NCT07256210").protocol, find_protocol("NCT03875495").protocol],
+    )
     assert ("NCT07256210", "thiotepa") in cov.uncovered_protocol_drugs  # fludarabine: the renal rule names it
     assert ("NCT03875495", "melphalan") in cov.uncovered_protocol_drugs
     assert all(pid in ("NCT07256210", "NCT03875495") for pid, _ in cov.uncovered_protocol_drugs)

@@ -14,7 +14,8 @@ from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import Dose
 
 ABW25 = SitePolicy(
-    name="abw25", version="1",
+    name="abw25",
+    version="1",
     dosing_weight=[{"drugs": ["busulfan"], "weight": "adjusted", "adjusted_factor": "0.25", "over_percent_ibw": 120}],
 )
 
@@ -22,8 +23,14 @@ ABW25 = SitePolicy(
 def busulfan_4_mg_kg(weight: str, height: str, sex: Sex, policy: SitePolicy = ABW25):
     """Busulfan 12 mg/kg/course over 3 days = 4 mg/kg a day (as in NCT07256210)."""
     d = Dose(amount=D("12"), unit="mg/kg", per="course")
-    return calculate(d, D("12"), Patient(weight_kg=D(weight), height_cm=D(height), sex=sex), course_days=3,
-                     policy=policy, drug="busulfan")
+    return calculate(
+        d,
+        D("12"),
+        Patient(weight_kg=D(weight), height_cm=D(height), sex=sex),
+        course_days=3,
+        policy=policy,
+        drug="busulfan",
+    )
 
 
 # --- obesity: over 120 % of IBW, strictly, on the unrounded percentage ---------------------------
@@ -90,8 +97,14 @@ def test_obesity_warning_compares_the_unrounded_percent():
 
 
 def flat_80_mg(policy: SitePolicy):
-    return calculate(Dose(amount=D("80"), unit="mg"), D("80"), Patient(weight_kg=D(70), height_cm=D(175)),
-                     course_days=1, policy=policy, drug="x")
+    return calculate(
+        Dose(amount=D("80"), unit="mg"),
+        D("80"),
+        Patient(weight_kg=D(70), height_cm=D(175)),
+        course_days=1,
+        policy=policy,
+        drug="x",
+    )
 
 
 def test_rounding_change_equal_to_the_limit_is_rounded():
@@ -111,8 +124,9 @@ def test_rounding_change_just_over_the_limit_is_refused():
 def flu_40_mg_m2(bsa: str, cap: str):
     p = Patient(weight_kg=D(70), height_cm=D(175), measured_bsa_m2=D(bsa))
     policy = SitePolicy(name="cap", version="1", bsa_cap={"max_m2": cap})
-    return calculate(Dose(amount=D("40"), unit="mg/m2", per="day"), D("40"), p, course_days=1, policy=policy,
-                     drug="fludarabine")
+    return calculate(
+        Dose(amount=D("40"), unit="mg/m2", per="day"), D("40"), p, course_days=1, policy=policy, drug="fludarabine"
+    )
 
 
 def test_bsa_equal_to_the_cap_is_not_capped():

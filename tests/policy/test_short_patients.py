@@ -25,8 +25,9 @@ def busulfan(setting: str | None, weight="100", height="150", sex=Sex.FEMALE):
     extra = {} if setting is None else {"below_devine_height": setting}
     policy = SitePolicy(name="p", version="1", dosing_weight=[RULE], **extra)
     patient = Patient(weight_kg=D(weight), height_cm=D(height), sex=sex)
-    return calculate(Dose(amount=D(12), unit="mg/kg", per="course"), D(12), patient, course_days=3, policy=policy,
-                     drug="busulfan")
+    return calculate(
+        Dose(amount=D(12), unit="mg/kg", per="course"), D(12), patient, course_days=3, policy=policy, drug="busulfan"
+    )
 
 
 def test_short_adult_without_a_below_devine_height_setting_stops_and_says_what_to_set():

@@ -84,7 +84,10 @@ def test_obese_patient_under_the_example_policy():
     toc = by_name(p, "tocilizumab")[0]
     assert (toc.dose.calculated_value, toc.dose.value) == (D("1040"), D("800"))
     assert toc.dose.change_percent == D("-23.08")  # (800 - 1040) / 1040 = -23.077 %
-    assert [w.code for w in p.warnings if w.event_id == "tocilizumab" and w.code != "assumed"] == ["obesity-no-dosing-weight-rule", "max-dose"]
+    assert [w.code for w in p.warnings if w.event_id == "tocilizumab" and w.code != "assumed"] == [
+        "obesity-no-dosing-weight-rule",
+        "max-dose",
+    ]
     # totals: busulfan 3 x 341.4 = 1024.2 mg, prescribed 12 mg/kg for the course
     total = next(t for t in p.totals if t.name == "busulfan")
     assert (total.total, total.unit, total.prescribed_total, total.doses) == (D("1024.2"), "mg", "12 mg/kg", 3)
@@ -193,7 +196,8 @@ def test_policy_file_problems_have_positions(tmp_path):
 def test_two_weight_rules_for_one_drug_are_refused():
     with pytest.raises(ValueError, match="busulfan has two dosing-weight rules"):
         SitePolicy(
-            name="x", version="1",
+            name="x",
+            version="1",
             dosing_weight=[{"drugs": ["busulfan"], "weight": "ideal"}, {"drugs": ["Busulfan"], "weight": "adjusted"}],
         )
 
@@ -214,9 +218,16 @@ def test_cyclophosphamide_per_kg_on_the_lesser_of_actual_and_ideal():
 def test_a_rule_may_be_written_for_per_m2_doses_too():
     # applies_to per_m2: the BSA is calculated with the dosing weight, sqrt(70.46 x 175 / 3600) = 1.851 m2
     policy = SitePolicy(
-        name="m2", version="1",
-        dosing_weight=[{"drugs": ["cyclophosphamide"], "weight": "lesser_of_actual_and_ideal", "over_percent_ibw": 120,
-                        "applies_to": ["per_kg", "per_m2"]}],
+        name="m2",
+        version="1",
+        dosing_weight=[
+            {
+                "drugs": ["cyclophosphamide"],
+                "weight": "lesser_of_actual_and_ideal",
+                "over_percent_ibw": 120,
+                "applies_to": ["per_kg", "per_m2"],
+            }
+        ],
     )
     cy = by_name(nk_plan(policy=policy), "cyclophosphamide")[0]
     assert cy.dose.value == D("925.5") and "1.851 m2" in cy.dose.calculation  # 500 x 1.851
@@ -236,7 +247,9 @@ def test_maximum_and_rounding_in_other_mass_units_are_converted():
 def test_rounding_never_goes_above_the_maximum():
     # 1040 mg -> maximum 803 mg; to the nearest 5 mg would be 805, over the maximum: 800 (0.37 %) instead
     policy = SitePolicy(
-        name="x", version="1", max_dose=[{"drug": "tocilizumab", "max": 803, "unit": "mg"}],
+        name="x",
+        version="1",
+        max_dose=[{"drug": "tocilizumab", "max": 803, "unit": "mg"}],
         rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}],
     )
     toc = by_name(nk_plan(policy=policy), "tocilizumab")[0]

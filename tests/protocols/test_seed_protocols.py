@@ -7,9 +7,8 @@ Every expected dose below is that BSA or weight times the prescribed amount, wor
 
 from __future__ import annotations
 
-from decimal import Decimal as D
-
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
 
@@ -54,7 +53,9 @@ def test_nk_donor_haplo_treosulfan_level1_event_by_event(make_plan):
 
 def test_issue_example_fludarabine_62kg_168cm(make_plan):
     # sqrt(62 x 168 / 3600) = sqrt(2.89333) = 1.70098 -> 1.701 m2; 40 x 1.701 = 68.04 mg
-    p = make_plan("NCT07256210", weight="62", height="168", donor="matched_related", conditioning="tbi", nk_dose_level="2")
+    p = make_plan(
+        "NCT07256210", weight="62", height="168", donor="matched_related", conditioning="tbi", nk_dose_level="2"
+    )
     flu = next(e for e in p.events if e.name == "fludarabine")
     assert flu.dose.value == D("68.04")
     assert flu.dose.prescribed == "40 mg/m2/day"
@@ -75,7 +76,9 @@ def test_nk_donor_matched_related_has_no_day28_abatacept(make_plan):
         ("treosulfan", "treosulfan", D("25.83"), "g", "IV"),  # 14 g/m2 x 1.845
     ],
 )
-def test_nk_donor_second_part_is_the_chosen_one_divided_over_three_days(make_plan, conditioning, name, per_day, unit, route):
+def test_nk_donor_second_part_is_the_chosen_one_divided_over_three_days(
+    make_plan, conditioning, name, per_day, unit, route
+):
     p = make_plan("NCT07256210", donor="haploidentical", conditioning=conditioning, nk_dose_level="1")
     second = [e for e in p.events if e.day in (-4, -3, -2) and e.name != "fludarabine"]
     assert [(e.day, e.name, e.dose.value, e.dose.unit, e.route) for e in second] == [
@@ -136,7 +139,9 @@ def test_tem_mm_melphalan_and_temferon_days_have_no_default(make_plan):
 
 
 def test_tem_mm_days_as_set(make_plan):
-    p = make_plan("NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="140", melphalan_day="-2", temferon_day="1")
+    p = make_plan(
+        "NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="140", melphalan_day="-2", temferon_day="1"
+    )
     assert rows(p) == [
         ("2027-03-13", "Day -2", "melphalan", D("280"), "mg"),  # 140 mg/m2 x 2 m2
         ("2027-03-15", "Day 0", "autologous stem cell transplant", None, None),
@@ -145,7 +150,9 @@ def test_tem_mm_days_as_set(make_plan):
     ]
     assert {w.code for w in p.warnings} >= {"route-not-stated", "dose-not-stated"}
     assert "default-choice" not in {w.code for w in p.warnings}
-    moved = make_plan("NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="100", melphalan_day="-3", temferon_day="2")
+    moved = make_plan(
+        "NCT03875495", weight="80", height="180", melphalan_dose_mg_m2="100", melphalan_day="-3", temferon_day="2"
+    )
     assert [(e.day, e.name, e.dose.value if e.dose else None) for e in moved.events][:3] == [
         (-3, "melphalan", D("200")),
         (0, "autologous stem cell transplant", None),
@@ -175,7 +182,13 @@ def test_islay_two_cycles_with_premedications_before_each_dose(make_plan):
         ("2027-04-19", "C2 D22", D("1400")),
     ]
     first_day = [e for e in p.events if e.date == dt.date(2027, 3, 1)]
-    assert [e.name for e in first_day] == ["dexamethasone", "acetaminophen", "ranitidine", "diphenhydramine", "isatuximab"]
+    assert [e.name for e in first_day] == [
+        "dexamethasone",
+        "acetaminophen",
+        "ranitidine",
+        "diphenhydramine",
+        "isatuximab",
+    ]
     assert all(e.dose is None and e.dose_note == "dose per local policy" for e in first_day[:4])
     assert first_day[0].route == "IV or PO"
     assert p.choices["cycles"] == "2"
@@ -193,19 +206,28 @@ def test_deferoxamine_cycles_and_cohort(make_plan):
     got = [(e.date.isoformat(), e.label, e.dose.value) for e in p.events]
     mg = D("495")
     assert got == [
-        ("2027-03-01", "C1 D1", mg), ("2027-03-04", "C1 D4", mg), ("2027-03-08", "C1 D8", mg),
-        ("2027-03-11", "C1 D11", mg), ("2027-03-15", "C1 D15", mg), ("2027-03-18", "C1 D18", mg),
-        ("2027-03-22", "C1 D22", mg), ("2027-03-25", "C1 D25", mg),
-        ("2027-03-29", "C2 D1", mg), ("2027-04-05", "C2 D8", mg), ("2027-04-12", "C2 D15", mg),
+        ("2027-03-01", "C1 D1", mg),
+        ("2027-03-04", "C1 D4", mg),
+        ("2027-03-08", "C1 D8", mg),
+        ("2027-03-11", "C1 D11", mg),
+        ("2027-03-15", "C1 D15", mg),
+        ("2027-03-18", "C1 D18", mg),
+        ("2027-03-22", "C1 D22", mg),
+        ("2027-03-25", "C1 D25", mg),
+        ("2027-03-29", "C2 D1", mg),
+        ("2027-04-05", "C2 D8", mg),
+        ("2027-04-12", "C2 D15", mg),
         ("2027-04-19", "C2 D22", mg),
-        ("2027-04-26", "C3 D1", mg), ("2027-05-10", "C3 D15", mg),
+        ("2027-04-26", "C3 D1", mg),
+        ("2027-05-10", "C3 D15", mg),
     ]
     assert {e.route for e in p.events} == {"IT"}
     assert {e.route_note for e in p.events} == {"via Ommaya reservoir"}
 
 
 @pytest.mark.parametrize(
-    "cohort, mg", [("1", 10), ("2", 30), ("3", 60), ("4", 100), ("5", 150), ("6", 210), ("7", 280), ("8", 372), ("9", 495)]
+    "cohort, mg",
+    [("1", 10), ("2", 30), ("3", 60), ("4", 100), ("5", 150), ("6", 210), ("7", 280), ("8", 372), ("9", 495)],
 )
 def test_deferoxamine_flat_dose_by_cohort_ignores_size(make_plan, cohort, mg):
     small = make_plan("NCT05184816", weight="40", height="150", cohort=cohort, cycles="1")
@@ -224,7 +246,11 @@ def test_every_shipped_protocol_file_is_named_after_its_id():
 
     loaded = shipped_protocols()
     assert {lp.protocol.id for lp in loaded} == {
-        "NCT03875495", "NCT07256210", "NCT06885476", "NCT02999633", "NCT05184816",
+        "NCT03875495",
+        "NCT07256210",
+        "NCT06885476",
+        "NCT02999633",
+        "NCT05184816",
     }
     for lp in loaded:
         assert lp.path == shipped_dir() / f"{lp.protocol.id}.yaml"

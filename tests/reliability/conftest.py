@@ -6,8 +6,24 @@ from pathlib import Path
 
 import pytest
 
-ARGS = ["plan", "NCT07256210", "--weight", "70kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=tbi", "--set", "nk_dose_level=1"]
+ARGS = [
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=tbi",
+    "--set",
+    "nk_dose_level=1",
+]
 
 
 @pytest.fixture

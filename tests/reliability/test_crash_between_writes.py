@@ -25,7 +25,11 @@ def _export(plan: Path, ics: Path, stop: str | None = None) -> subprocess.Comple
         env[STOP_AT] = stop
     return subprocess.run(
         [sys.executable, "-m", "schedplan", "export", str(plan), "--ics", str(ics)],
-        capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
 
 

@@ -15,8 +15,11 @@ STAFF_TEXT = re.compile(r"\d\s*(mg|g|Gy|kg|cells)\b|mg/|/kg|/m2|BSA", re.IGNOREC
 def _events(ics: Path) -> list[dict[str, str]]:
     cal = Calendar.from_ical(ics.read_bytes())
     return [
-        {"uid": str(ev["UID"]), "text": " ".join(str(ev.get(k, "")) for k in ("SUMMARY", "DESCRIPTION")),
-         "status": str(ev.get("STATUS", ""))}
+        {
+            "uid": str(ev["UID"]),
+            "text": " ".join(str(ev.get(k, "")) for k in ("SUMMARY", "DESCRIPTION")),
+            "status": str(ev.get("STATUS", "")),
+        }
         for ev in cal.walk("VEVENT")
     ]
 

@@ -100,13 +100,26 @@ def test_khal_lists_each_administration_at_its_time(tmp_path):
 def test_plan_format_json_with_tz_gives_start_and_end(cli):
     from tests.times.conftest import TIMES
 
-    argv = ["plan", str(TIMES / "cytarabine-bid.yaml"), "--weight", "62kg", "--height", "170cm",
-            "--anchor-date", "2027-05-10", "--format", "json"]
+    argv = [
+        "plan",
+        str(TIMES / "cytarabine-bid.yaml"),
+        "--weight",
+        "62kg",
+        "--height",
+        "170cm",
+        "--anchor-date",
+        "2027-05-10",
+        "--format",
+        "json",
+    ]
     r = cli(*argv, "--tz", "Europe/Rome")
     assert r.code == 0, r.err
     first = json.loads(r.out)["events"][0]
-    assert (first["time"], first["start"], first["end"]) == ("08:00", "2027-05-05T08:00:00+02:00",
-                                                             "2027-05-05T09:00:00+02:00")
+    assert (first["time"], first["start"], first["end"]) == (
+        "08:00",
+        "2027-05-05T08:00:00+02:00",
+        "2027-05-05T09:00:00+02:00",
+    )
     r = cli(*argv)
     assert r.code == 0 and "start" not in json.loads(r.out)["events"][0]
     r = cli(*argv, "--tz", "Europe/Roma")

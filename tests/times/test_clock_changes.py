@@ -70,8 +70,10 @@ def test_a_q6h_series_across_the_spring_change_keeps_clock_times_and_warns_of_th
     # day -7 = 26 March 2027; administrations 8 (28 Mar 00:00 CET = 27 Mar 23:00Z) and 9 (06:00 CEST = 04:00Z)
     p = times_plan("busulfan-q6h", dt.date(2027, 4, 2))
     result = build_ics(p, plan_id=PLAN_ID, options=IcsOptions(tz="Europe/Rome"), dtstamp=DTSTAMP)
-    assert any("administrations 8 and 9 of 16 are 6 h apart on the clock but 5 h apart in real time" in w
-               for w in result.warnings), result.warnings
+    assert any(
+        "administrations 8 and 9 of 16 are 6 h apart on the clock but 5 h apart in real time" in w
+        for w in result.warnings
+    ), result.warnings
     assert len(result.warnings) == 1
     path = tmp_path / "bu.ics"
     path.write_bytes(result.data)

@@ -19,10 +19,20 @@ def test_administrations_count_as_entries():
 def test_times_on_many_days_past_the_limit_are_refused():
     ninety_six = [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 15, 30, 45)]
     data = {
-        "id": "TEST-MANY", "title": "many", "version": "1", "source": {"registry": "none"},
+        "id": "TEST-MANY",
+        "title": "many",
+        "version": "1",
+        "source": {"registry": "none"},
         "anchor": {"type": "day0", "event": "transplant", "date_label": "Day 0"},
-        "events": [{"id": "v", "kind": "visit", "name": "visit", "when": {"range": {"from": 0, "to": 200}},
-                    "times": ninety_six}],
+        "events": [
+            {
+                "id": "v",
+                "kind": "visit",
+                "name": "visit",
+                "when": {"range": {"from": 0, "to": 200}},
+                "times": ninety_six,
+            }
+        ],
     }
     with pytest.raises(ProtocolInvalid) as exc:
         Protocol.from_data(data)

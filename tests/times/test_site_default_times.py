@@ -59,8 +59,16 @@ def test_a_time_from_the_site_is_marked_in_the_table_the_json_and_the_calendar()
     assert ev.DTSTART == dt.datetime(2027, 3, 22, 11, 0, tzinfo=ev.DTSTART.tzinfo)
 
 
-@pytest.mark.parametrize("bad", [{"drug": "25:00"}, {"visit": "8am"}, {"premedication_lead_minutes": 0},
-                                 {"routes": {"XX": "08:00"}}, {"lunch": "12:00"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"drug": "25:00"},
+        {"visit": "8am"},
+        {"premedication_lead_minutes": 0},
+        {"routes": {"XX": "08:00"}},
+        {"lunch": "12:00"},
+    ],
+)
 def test_bad_default_times_are_refused(bad):
     with pytest.raises(ValidationError):
         site(**bad)

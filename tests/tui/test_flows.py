@@ -164,7 +164,23 @@ async def test_bad_weight_marks_the_field_and_keeps_the_last_plan(app_factory):
 async def test_no_input_crashes_the_app(app_factory):
     """Anything typed into any field gives a reason at the field, never a traceback - and never the app's own
     'could not calculate' (an exception inside the calculation, caught and shown, is a bug here too)."""
-    nasty = ["", " ", "-", ".", "1e999999", "NaN", "inf", "-0", "0", "1/2", "٣", "💊", "x" * 200, "2027-02-30", "99999999999999999999"]
+    nasty = [
+        "",
+        " ",
+        "-",
+        ".",
+        "1e999999",
+        "NaN",
+        "inf",
+        "-0",
+        "0",
+        "1/2",
+        "٣",
+        "💊",
+        "x" * 200,
+        "2027-02-30",
+        "99999999999999999999",
+    ]
     app = app_factory("NCT03875495")
     async with app.run_test(size=(80, 24)) as pilot:
         await patient(pilot)

@@ -92,11 +92,13 @@ async def test_obese_patient_under_the_example_policy(app_factory):
         assert detail[4].startswith("Rule 1. max-dose: 1,040 mg is over the maximum single dose of tocilizumab, 800 mg")
         doses.select(next(e.key for e in app.plan.events if e.name == "busulfan"))
         await pilot.pause()
-        assert f"Rule 1. dosing-weight: busulfan dosed on adjusted body weight" in text_of(app, "#dose-calculation")
+        assert "Rule 1. dosing-weight: busulfan dosed on adjusted body weight" in text_of(app, "#dose-calculation")
 
         totals = text_of(app, "#dose-totals")
         assert f"busulfan: {money(3 * BUSULFAN)} mg in 3 doses (prescribed 12 mg/kg)" in totals
-        assert "tocilizumab: 800 mg in 1 dose (prescribed 8 mg/kg); calculated 1,040 mg before the site policy" in totals
+        assert (
+            "tocilizumab: 800 mg in 1 dose (prescribed 8 mg/kg); calculated 1,040 mg before the site policy" in totals
+        )
 
         # warnings first: the maximum that acted, and the measurement date the policy asks for
         warnings = text_of(app, "#dose-warnings-text")
@@ -106,7 +108,9 @@ async def test_obese_patient_under_the_example_policy(app_factory):
         await type_into(pilot, "measured_on", "2026-11-01")
         assert str(app.plan.patient.measured_on) == "2026-11-01"
         await show_tab(pilot, "doses")
-        assert "measured too long ago: weight and height were measured 129 days ago" in text_of(app, "#dose-warnings-text")
+        assert "measured too long ago: weight and height were measured 129 days ago" in text_of(
+            app, "#dose-warnings-text"
+        )
         await type_into(pilot, "measured_on", "2027-02-30")
         assert "February 2027 has 28 days" in text_of(app, "#err-measured_on")
 
@@ -151,7 +155,7 @@ async def test_double_check_with_one_mismatch_is_recorded_in_the_plan_file(app_f
         screen = app.screen
         assert isinstance(screen, DoubleCheckScreen) and len(screen.doses) == 10
         await answer_dose(pilot, "A.B.", keys=True)
-        for n, dose in enumerate(screen.doses, 1):
+        for _n, dose in enumerate(screen.doses, 1):
             shown = text_of(app, "#check-text")
             assert dose.prescribed in shown and "Patient: weight 130 kg, height 175 cm, sex male" in shown
             if dose.name not in ("tocilizumab", "abatacept"):  # whose site rule is its maximum, 800 / 1,000 mg
@@ -181,16 +185,44 @@ async def test_double_check_with_one_mismatch_is_recorded_in_the_plan_file(app_f
     assert record[0]["tolerance_percent"] == 1 and record[0]["policy_sha256"]
     # the command line reads the TUI's record as its own: it holds for the plan as saved
     assert main(["verify", str(plan_file), "--status"]) == 0
-    assert capsys.readouterr().out.strip().endswith("by A.B.: FAIL (1 of 10 doses do not match: busulfan (520 vs 341.4 mg)) - holds")
+    assert (
+        capsys.readouterr()
+        .out.strip()
+        .endswith("by A.B.: FAIL (1 of 10 doses do not match: busulfan (520 vs 341.4 mg)) - holds")
+    )
 
 
 async def test_a_plan_file_brings_its_site_policy_and_bad_answers_are_refused(app_factory, tmp_path):
     plan_file = tmp_path / "p.json"
-    assert main([
-        "plan", "NCT07256210", "--weight", "130kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-        "--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=1",
-        "--site", SITE, "--measured-on", "2026-11-01", "--save", str(plan_file),
-    ]) == 0
+    assert (
+        main(
+            [
+                "plan",
+                "NCT07256210",
+                "--weight",
+                "130kg",
+                "--height",
+                "175cm",
+                "--sex",
+                "M",
+                "--anchor-date",
+                "2027-03-15",
+                "--set",
+                "donor=haploidentical",
+                "--set",
+                "conditioning=busulfan",
+                "--set",
+                "nk_dose_level=1",
+                "--site",
+                SITE,
+                "--measured-on",
+                "2026-11-01",
+                "--save",
+                str(plan_file),
+            ]
+        )
+        == 0
+    )
     app = app_factory(str(plan_file))  # no --site: the plan file names its policy
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -204,8 +236,12 @@ async def test_a_plan_file_brings_its_site_policy_and_bad_answers_are_refused(ap
         await answer_dose(pilot, "")
         assert "checker's name or initials" in text_of(app, "#check-error")
         await answer_dose(pilot, "C.D.")
-        for bad, why in (("1,040", "without a thousands separator"), ("abc", "is not a number"),
-                         ("-5", "is not a dose"), ("1e999999", "is out of reach")):
+        for bad, why in (
+            ("1,040", "without a thousands separator"),
+            ("abc", "is not a number"),
+            ("-5", "is not a dose"),
+            ("1e999999", "is out of reach"),
+        ):
             await answer_dose(pilot, bad)
             assert why in text_of(app, "#check-error"), bad
             assert app.screen.step == 1

@@ -30,8 +30,12 @@ async def obese(pilot, weight: str = "150", height: str = "165") -> None:
     """The issue's patient: 150 kg, 165 cm, man, haploidentical donor, busulfan, NK dose level 1."""
     app = pilot.app
     await patient(pilot, weight=weight, height=height)
-    for fid, value in (("sex", "M"), ("choice-donor", "haploidentical"), ("choice-conditioning", "busulfan"),
-                       ("choice-nk_dose_level", "1")):
+    for fid, value in (
+        ("sex", "M"),
+        ("choice-donor", "haploidentical"),
+        ("choice-conditioning", "busulfan"),
+        ("choice-nk_dose_level", "1"),
+    ):
         app.query_one(f"#f-{fid}").value = value
     await pilot.pause()
 
@@ -150,8 +154,20 @@ async def test_moving_day_0_shows_what_moved_and_which_doses_changed(app_factory
         assert first.date == before[first.key] + dt.timedelta(days=3)
 
 
-BOUND = (SchedplanApp, App, ProtocolPicker, PathDialog, DayDialog, HelpScreen, ConfirmDialog, ReadScreen,
-         DoubleCheckScreen, ScheduleList, MonthGrid, DoseCheck)
+BOUND = (
+    SchedplanApp,
+    App,
+    ProtocolPicker,
+    PathDialog,
+    DayDialog,
+    HelpScreen,
+    ConfirmDialog,
+    ReadScreen,
+    DoubleCheckScreen,
+    ScheduleList,
+    MonthGrid,
+    DoseCheck,
+)
 
 
 def _inputs(app) -> object:
@@ -171,7 +187,9 @@ async def test_no_binding_of_any_screen_changes_a_calculation_input(app_factory,
                 keys.update(k.strip() for k in key.split(","))
         keys -= {"ctrl+q", "q", "ctrl+c"}  # quitting is tested on its own (it asks first)
         places = [w for w in app.query_one(PatientForm).query("Input, Select")] + [
-            app.query_one("#calendar"), app.query_one("#month-table"), app.query_one("#dose-table"),
+            app.query_one("#calendar"),
+            app.query_one("#month-table"),
+            app.query_one("#dose-table"),
         ]
         for place in places:
             for key in sorted(keys):

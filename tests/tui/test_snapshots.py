@@ -74,8 +74,12 @@ async def _obese_doses(pilot) -> None:
     """130 kg / 175 cm man under the ASTCT 2014 example policy, tocilizumab (capped) selected."""
     app = pilot.app
     await patient(pilot, weight="130")
-    for fid, value in (("sex", "M"), ("choice-donor", "haploidentical"), ("choice-conditioning", "busulfan"),
-                       ("choice-nk_dose_level", "1")):
+    for fid, value in (
+        ("sex", "M"),
+        ("choice-donor", "haploidentical"),
+        ("choice-conditioning", "busulfan"),
+        ("choice-nk_dose_level", "1"),
+    ):
         app.query_one(f"#f-{fid}").value = value
     await pilot.pause()
     await pilot.press("escape", "3")

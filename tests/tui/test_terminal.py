@@ -55,8 +55,12 @@ def test_schedplan_without_a_terminal_exits_2_at_once_with_one_line(tmp_path):
 def test_schedplan_tui_with_a_plan_file_and_dumb_terminal_exits_2(tmp_path):
     env = {**os.environ, "TERM": "dumb"}
     done = subprocess.run(
-        [sys.executable, "-m", "schedplan", "tui", "NCT07256210"], stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, env=env, timeout=20,
+        [sys.executable, "-m", "schedplan", "tui", "NCT07256210"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=20,
     )
     assert done.returncode == 2 and "needs a terminal" in done.stderr
     assert "textual" not in done.stderr

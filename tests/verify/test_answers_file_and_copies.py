@@ -32,8 +32,15 @@ def test_answers_copied_digit_for_digit_from_the_plan_file_are_flagged(cli, plan
         if e.get("dose")
     }
     copied = tmp_path / "copied.json"
-    copied.write_text(json.dumps({k: {"dose": v, "confirmed": True} for k, v in stored.items() if k in {
-        "fludarabine@fludarabine/1", "cyclophosphamide@cyclophosphamide/1", "il-2@il-2/1"}}))
+    copied.write_text(
+        json.dumps(
+            {
+                k: {"dose": v, "confirmed": True}
+                for k, v in stored.items()
+                if k in {"fludarabine@fludarabine/1", "cyclophosphamide@cyclophosphamide/1", "il-2@il-2/1"}
+            }
+        )
+    )
     r = cli("verify", str(plan_file), "--checker", "A.B.", "--answers", str(copied))
     assert r.code == 0, r.out
     assert "possibly copied" in r.out

@@ -37,7 +37,8 @@ def test_a_dose_written_as_people_write_it(text, unit, value):
         ("3690 mg", "g", "the unit asked is g"),
         ("lots", "mg", "the unit asked is mg"),
         ("1,040", "mg", "ambiguous"),
-        ("10 x 10^6 IU units", "IU", "not a number"), ("5 cells", "IU", "the unit asked is units"),
+        ("10 x 10^6 IU units", "IU", "not a number"),
+        ("5 cells", "IU", "the unit asked is units"),
     ],
 )
 def test_a_dose_not_in_the_unit_asked_is_one_line(text, unit, message):

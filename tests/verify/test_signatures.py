@@ -71,8 +71,10 @@ def test_a_key_not_in_the_allowed_signers_does_not_hold(cli, site, tmp_path):
 
 def test_a_signature_removed_by_hand_does_not_hold_where_signatures_are_required(cli, site, tmp_path):
     plan, key, _ = site
-    assert cli("verify", str(plan), "--checker", "A.B.", "--answers", str(answers(tmp_path)),
-               "--sign-key", str(key)).code == 0
+    assert (
+        cli("verify", str(plan), "--checker", "A.B.", "--answers", str(answers(tmp_path)), "--sign-key", str(key)).code
+        == 0
+    )
     data = json.loads(plan.read_text())
     del data["checks"][0]["signature"]
     plan.write_text(json.dumps(data))

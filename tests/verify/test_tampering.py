@@ -50,8 +50,11 @@ def test_a_record_added_by_hand_is_tampered(cli, checked):
 
 def test_a_record_added_by_hand_without_a_seal_is_tampered(cli, checked):
     def forge(d):
-        old_style = {k: v for k, v in d["checks"][-1].items() if k not in ("plan_sha256", "previous_sha256",
-                                                                         "sealed_sha256", "os_user")}
+        old_style = {
+            k: v
+            for k, v in d["checks"][-1].items()
+            if k not in ("plan_sha256", "previous_sha256", "sealed_sha256", "os_user")
+        }
         d["checks"].append(dict(old_style, checker="Dr. Forged"))
 
     _edit(checked, forge)

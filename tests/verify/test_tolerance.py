@@ -12,16 +12,28 @@ from tests.verify.conftest import answers
 
 def _dose(value: str) -> DoseToCheck:
     return DoseToCheck(
-        id="x@x/1", name="fludarabine", days=["Day -5"], prescribed="25 mg/m2/day", per_administration="25 mg/m2",
-        basis_kind="BSA", unit="mg", value=Decimal(value),
+        id="x@x/1",
+        name="fludarabine",
+        days=["Day -5"],
+        prescribed="25 mg/m2/day",
+        per_administration="25 mg/m2",
+        basis_kind="BSA",
+        unit="mg",
+        value=Decimal(value),
     )
 
 
 def test_46_12_from_the_unrounded_bsa_matches_46_13_without_a_policy(cli, plan_file, tmp_path):
     # 25 mg/m2 x sqrt(70 x 175 / 3600) = 25 x 1.844662 = 46.1166 -> 46.12 mg; the program's 1.845 m2 gives
     # 46.13 mg. (46.12 - 46.13) / 46.13 = -0.0217 %, within 0.1 %. This was a mismatch (tolerance 0).
-    r = cli("verify", str(plan_file), "--checker", "A.B.", "--answers",
-            str(answers(tmp_path, {"fludarabine@fludarabine/1": "46.12"})))
+    r = cli(
+        "verify",
+        str(plan_file),
+        "--checker",
+        "A.B.",
+        "--answers",
+        str(answers(tmp_path, {"fludarabine@fludarabine/1": "46.12"})),
+    )
     assert r.code == 0, r.out
     assert "you 46.12 mg, schedplan 46.13 mg - match within 0.1 % (difference -0.02 %)" in r.out
     assert json.loads(plan_file.read_text())["checks"][0]["tolerance_percent"] == 0.1

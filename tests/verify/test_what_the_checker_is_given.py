@@ -9,9 +9,26 @@ import io
 import pytest
 
 OBESE = [
-    "plan", "NCT07256210", "--weight", "120kg", "--height", "175cm", "--sex", "M", "--anchor-date", "2027-03-15",
-    "--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=1",
-    "--site", "example-astct-2014", "--measured-on", "2026-11-20",
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "120kg",
+    "--height",
+    "175cm",
+    "--sex",
+    "M",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=busulfan",
+    "--set",
+    "nk_dose_level=1",
+    "--site",
+    "example-astct-2014",
+    "--measured-on",
+    "2026-11-20",
 ]
 
 

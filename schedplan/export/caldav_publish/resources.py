@@ -79,4 +79,3 @@ def plan_actions(items: Iterable[CalendarItem], previous: Publication | None) ->
             kind = "update"
         out.append(Action(kind=kind, item=item, previous=old))
     return out
-

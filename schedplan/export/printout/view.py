@@ -187,8 +187,12 @@ def header(lang: Language, source: PrintSource, options: PrintOptions) -> dict[s
         "version": protocol.get("version"),
         "sha256": sha[:12] if sha else lang.gettext("not recorded"),
         "plan_id": source.plan_id,
-        "policy": None if policy is None else {
-            "name": policy.get("name"), "version": policy.get("version"), "example": bool(policy.get("example")),
+        "policy": None
+        if policy is None
+        else {
+            "name": policy.get("name"),
+            "version": policy.get("version"),
+            "example": bool(policy.get("example")),
         },
         "weight": p.get("weight_entered") or f"{fmt(_num(p['weight_kg']))} kg",
         "weight_kg": fmt(_num(p["weight_kg"])) if p.get("weight_kg") is not None else None,
@@ -208,12 +212,14 @@ def totals(lang: Language, source: PrintSource) -> list[dict[str, Any]]:
     out = []
     for t in source.schedule.get("totals", []):
         total, calc = _num(t["total"]), _num(t["calculated_total"])
-        out.append({
-            "name": t["name"],
-            "cycle": t.get("cycle"),
-            "doses": t["doses"],
-            "total": dose_display(total, t["unit"]),
-            "calculated": dose_display(calc, t["unit"]) if calc != total else None,
-            "prescribed": t.get("prescribed_total"),
-        })
+        out.append(
+            {
+                "name": t["name"],
+                "cycle": t.get("cycle"),
+                "doses": t["doses"],
+                "total": dose_display(total, t["unit"]),
+                "calculated": dose_display(calc, t["unit"]) if calc != total else None,
+                "prescribed": t.get("prescribed_total"),
+            }
+        )
     return out

@@ -87,7 +87,7 @@ def route_text(lang: Language, event: dict[str, Any]) -> str:
 
 
 def policy_change(lang: Language, event: dict[str, Any]) -> str | None:
-    """"calculated 74.2 mg, given 75 mg (+1.1% by site policy)" when a site rule changed the dose."""
+    """ "calculated 74.2 mg, given 75 mg (+1.1% by site policy)" when a site rule changed the dose."""
     dose = event.get("dose") or {}
     pct = dose.get("change_percent")
     if pct is None:

@@ -34,8 +34,20 @@ def expected_label(event: dict[str, Any]) -> str:
 
 def month_title(d: dt.date) -> str:
     """The month heading in English, worked out without babel."""
-    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
+    names = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
     return f"{names[d.month - 1]} {d.year}"
 
 

@@ -18,9 +18,7 @@ def test_check_valid_then_void_after_replan(tmp_path, capsys):
     assert main(["verify", str(plan), "--list"]) == 0
     listed = [line for line in capsys.readouterr().out.splitlines() if ": " in line and "@" in line.split(":")[0]]
     # each answer with its confirmation of the arm, days and route (verify's answers format)
-    answers = {
-        line.split(":")[0]: {"dose": HAND[line.split(": ")[1].split()[0]], "confirmed": True} for line in listed
-    }
+    answers = {line.split(":")[0]: {"dose": HAND[line.split(": ")[1].split()[0]], "confirmed": True} for line in listed}
     assert len(answers) == 2
     (tmp_path / "answers.json").write_text(json.dumps(answers), encoding="utf-8")
     assert main(["verify", str(plan), "--checker", "C.D.", "--answers", str(tmp_path / "answers.json")]) == 0

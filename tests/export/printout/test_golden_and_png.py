@@ -28,8 +28,23 @@ def normalise(html: str) -> str:
 @pytest.mark.parametrize("audience", ["patient", "staff"])
 def test_golden_html(frozen_plan, tmp_path, audience):
     html = tmp_path / "out.html"
-    assert main(["print", str(frozen_plan), "--html", str(html), "--audience", audience, "--locale", "en_GB",
-                 "--label", "A.B."]) == 0
+    assert (
+        main(
+            [
+                "print",
+                str(frozen_plan),
+                "--html",
+                str(html),
+                "--audience",
+                audience,
+                "--locale",
+                "en_GB",
+                "--label",
+                "A.B.",
+            ]
+        )
+        == 0
+    )
     got = normalise(html.read_text(encoding="utf-8"))
     golden = GOLDEN / f"NCT07256210-{audience}.html"
     if os.environ.get("UPDATE_PRINT_GOLDEN"):
@@ -53,8 +68,22 @@ def test_page_one_is_not_blank(shipped_plans, tmp_path, audience):
     for pid, plan in shipped_plans.items():
         pdf = tmp_path / f"{pid}-{audience}.pdf"
         assert main(["print", str(plan), "--pdf", str(pdf), "--audience", audience, "--locale", "en_GB"]) == 0
-        subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-singlefile", "-png", str(pdf),
-                        str(tmp_path / f"{pid}-{audience}")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "40",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-png",
+                str(pdf),
+                str(tmp_path / f"{pid}-{audience}"),
+            ],
+            check=True,
+        )
         fraction = _dark_fraction(tmp_path / f"{pid}-{audience}.png")
         # text and lines cover some of the page, but not most of it (not blank, not black)
         assert 0.005 < fraction < 0.5, (pid, fraction)

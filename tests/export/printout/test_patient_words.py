@@ -34,12 +34,12 @@ def worded_plan(tmp_path: Path) -> Path:
     text = (FIXTURES / "NCT07256210.yaml").read_text(encoding="utf-8")
     text = text.replace(
         "  - id: thiotepa\n",
-        "  - id: thiotepa\n    patient_text: \"Thiotepa, a chemotherapy drip (1 hour)\"\n",
+        '  - id: thiotepa\n    patient_text: "Thiotepa, a chemotherapy drip (1 hour)"\n',
         1,
     )
     text = text.replace(
         "bsa_formula: mosteller\n",
-        "bsa_formula: mosteller\npatient_notes:\n  - \"Bring your medicines list to every visit.\"\n",
+        'bsa_formula: mosteller\npatient_notes:\n  - "Bring your medicines list to every visit."\n',
         1,
     )
     protocol = tmp_path / "nk.yaml"
@@ -64,8 +64,13 @@ def test_patient_text_replaces_the_generated_words(worded_plan, tmp_path):
 
 def test_patient_notes_and_contacts_are_printed(worded_plan, tmp_path):
     text = _patient_html(worded_plan, tmp_path)
-    for words in ("Bring your medicines list to every visit.", "Haematology day unit, 3rd floor",
-                  "+39 02 0000 0001", "Ward, day and night", "a temperature of 38 C or more"):
+    for words in (
+        "Bring your medicines list to every visit.",
+        "Haematology day unit, 3rd floor",
+        "+39 02 0000 0001",
+        "Ward, day and night",
+        "a temperature of 38 C or more",
+    ):
         assert words in text
 
 
@@ -82,7 +87,7 @@ def test_without_contacts_the_cover_says_the_team_gives_them(frozen_plan, tmp_pa
 
 def _cell(text: str, day: int, month_title: str) -> str:
     """The HTML of one month-grid cell, found by its day number on the page of ``month_title``."""
-    page = text[text.index(f"<h2>{month_title}</h2>"):]
+    page = text[text.index(f"<h2>{month_title}</h2>") :]
     page = page[: page.index("</table>")]
     m = re.search(rf'<td class="([^"]*)">\s*<span class="num">{day}</span>(.*?)</td>', page, re.S)
     assert m is not None, day
@@ -99,7 +104,7 @@ def test_day0_today_and_weekend_are_marked_without_colour(frozen_plan, tmp_path)
     saturday = _cell(text, 13, "March 2027")
     assert "weekend" in saturday and "today" not in saturday
     assert "weekend" not in _cell(text, 16, "March 2027")
-    css = text[text.index("<style>"): text.index("</style>")]
+    css = text[text.index("<style>") : text.index("</style>")]
     # each mark is a line or a word, so it survives a black-and-white printer
     assert re.search(r"td\.day0 \{ border: [\d.]+pt double #000", css)
     assert re.search(r"td\.today \{ border: [\d.]+pt dashed #000", css)

@@ -15,9 +15,7 @@ from tests.export.printout.helpers import expected_label, month_title, pages_tex
 
 
 @pytest.fixture(scope="module")
-def printed(
-    shipped_plans: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[tuple[str, str], Path]:
+def printed(shipped_plans: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     out = tmp_path_factory.mktemp("pdf")
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1804838400")

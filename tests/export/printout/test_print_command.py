@@ -52,8 +52,11 @@ def test_from_after_to(frozen_plan, tmp_path, capsys):
 
 
 def test_impossible_date(frozen_plan, tmp_path, capsys):
-    _one_line_exit_2(capsys, ["print", str(frozen_plan), "--html", str(tmp_path / "a.html"), "--from", "2027-02-30"],
-                     "February 2027 has 28 days")
+    _one_line_exit_2(
+        capsys,
+        ["print", str(frozen_plan), "--html", str(tmp_path / "a.html"), "--from", "2027-02-30"],
+        "February 2027 has 28 days",
+    )
 
 
 def test_range_without_events(frozen_plan, tmp_path, capsys):
@@ -141,24 +144,54 @@ def test_italian_dates_and_monday_first(frozen_plan, tmp_path):
 
 def test_us_week_starts_on_sunday(frozen_plan, tmp_path):
     html = tmp_path / "us.html"
-    assert main(["print", str(frozen_plan), "--html", str(html), "--audience", "patient", "--locale", "en_US",
-                 "--paper", "letter"]) == 0
+    assert (
+        main(
+            [
+                "print",
+                str(frozen_plan),
+                "--html",
+                str(html),
+                "--audience",
+                "patient",
+                "--locale",
+                "en_US",
+                "--paper",
+                "letter",
+            ]
+        )
+        == 0
+    )
     text = html.read_text(encoding="utf-8")
-    head = text[text.index("<thead>"):]
+    head = text[text.index("<thead>") :]
     assert head.index("Sunday") < head.index("Monday")
     assert "size: letter landscape" in text
 
 
 def test_from_to_prints_only_those_days(frozen_plan, tmp_path):
     html = tmp_path / "part.html"
-    assert main(["print", str(frozen_plan), "--html", str(html), "--audience", "patient", "--from", "2027-03-14",
-                 "--to", "2027-03-20"]) == 0
+    assert (
+        main(
+            [
+                "print",
+                str(frozen_plan),
+                "--html",
+                str(html),
+                "--audience",
+                "patient",
+                "--from",
+                "2027-03-14",
+                "--to",
+                "2027-03-20",
+            ]
+        )
+        == 0
+    )
     text = html.read_text(encoding="utf-8")
     saved = json.loads(frozen_plan.read_text(encoding="utf-8"))
     inside = [e for e in saved["schedule"]["events"] if "2027-03-14" <= e["date"] <= "2027-03-20"]
     outside = [e for e in saved["schedule"]["events"] if not "2027-03-14" <= e["date"] <= "2027-03-20"]
     assert inside and outside
-    day_list = text[text.index("Day by day"):]
+    day_list = text[text.index("Day by day") :]
     for e in inside:
         assert e["name"].lower() in day_list.lower()
     assert "Thiotepa" not in text  # days -14 and -13 only
@@ -167,12 +200,25 @@ def test_from_to_prints_only_those_days(frozen_plan, tmp_path):
 
 def test_label_is_escaped_and_is_the_only_name(frozen_plan, tmp_path):
     html = tmp_path / "l.html"
-    assert main(["print", str(frozen_plan), "--html", str(html), "--audience", "patient",
-                 "--label", 'A.B. <script>"x"</script>']) == 0
+    assert (
+        main(
+            [
+                "print",
+                str(frozen_plan),
+                "--html",
+                str(html),
+                "--audience",
+                "patient",
+                "--label",
+                'A.B. <script>"x"</script>',
+            ]
+        )
+        == 0
+    )
     text = html.read_text(encoding="utf-8")
     assert "<script>" not in text
     assert "A.B. &lt;script&gt;" in text
-    assert 'A.B. \\3c script\\3e \\22 x\\22 \\3c /script\\3e ' in text  # the page footer's CSS string
+    assert "A.B. \\3c script\\3e \\22 x\\22 \\3c /script\\3e " in text  # the page footer's CSS string
 
 
 def test_print_is_a_listed_command(capsys):

@@ -9,10 +9,30 @@ from tests.export.printout.helpers import pages_text, squash
 
 def _obese_busulfan_plan(tmp_path):
     path = tmp_path / "ob.json"
-    args = ["plan", "NCT07256210", "--weight", "120kg", "--height", "170cm", "--sex", "M",
-            "--anchor-date", "2027-03-15",
-            "--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=1",
-            "--site", "example-astct-2014", "--save", str(path), "--output", str(tmp_path / "ob.txt")]
+    args = [
+        "plan",
+        "NCT07256210",
+        "--weight",
+        "120kg",
+        "--height",
+        "170cm",
+        "--sex",
+        "M",
+        "--anchor-date",
+        "2027-03-15",
+        "--set",
+        "donor=haploidentical",
+        "--set",
+        "conditioning=busulfan",
+        "--set",
+        "nk_dose_level=1",
+        "--site",
+        "example-astct-2014",
+        "--save",
+        str(path),
+        "--output",
+        str(tmp_path / "ob.txt"),
+    ]
     assert main(args) == 0
     return path
 
