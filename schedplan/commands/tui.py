@@ -138,6 +138,7 @@ def make_app(
 
     services = services or build_services(site)
     entry = values = None
+    note: str | None = None
     if target:
         suffix = Path(target).suffix.lower()
         if suffix == ".json" and not Path(target).exists():
@@ -158,9 +159,9 @@ def make_app(
                     path=target,
                 )
             opened = services.open_plan(Path(target))
-            entry, values = opened.entry, opened.values
+            entry, values, note = opened.entry, opened.values, opened.note
             services.site = opened.site
-    return SchedplanApp(services, entry=entry, values=values, today=today, theme=theme)
+    return SchedplanApp(services, entry=entry, values=values, today=today, theme=theme, opened_note=note)
 
 
 def run(args: argparse.Namespace) -> int:

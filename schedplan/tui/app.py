@@ -83,9 +83,11 @@ class SchedplanApp(PlanActions, App[None]):
         values: FormValues | None = None,
         today: dt.date | None = None,
         theme: str = "textual-dark",
+        opened_note: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
+        self.opened_note = opened_note  # what changed since the plan file given at start was saved
         self.entry = entry
         self.initial_values = values
         self.today = today or planning.today()
@@ -134,6 +136,8 @@ class SchedplanApp(PlanActions, App[None]):
             self._clean = self.query_one(PatientForm).values()
             self._focus_start(self.opened_from_file)
         self._title()
+        if self.opened_note:  # the same notice as opening the file from the UI: never dropped at start
+            self.notify(f"This plan file: {self.opened_note}", severity="warning", timeout=20)
 
     def _focus_start(self, on_views: bool) -> None:
         """Where the person starts reading: the calendar of a plan file; the first empty required field."""
