@@ -60,8 +60,9 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         Binding("f6", "warnings", "Warnings", priority=True, tooltip="Every warning, full screen"),
         Binding("f7", "pick", "Protocol", priority=True),
         Binding("f8", "changes", "Changes", priority=True, tooltip="What moved and which doses changed"),
-        Binding("f9", "print", "Print", priority=True, tooltip="Print the plan file (PDF/HTML)"),
-        Binding("f10", "publish", "Publish", priority=True, tooltip="Publish the plan file to its calendar"),
+        # shown in the help and the palette, not the footer (which has no room left at 80 columns)
+        Binding("f9", "print", "Print", show=False, priority=True),
+        Binding("f10", "publish", "Publish", show=False, priority=True),
         Binding("e", "export", "Export iCal"),
         Binding("c", "copy", "Copy text", show=False),
         Binding("v", "double_check", "Double check", show=False),
