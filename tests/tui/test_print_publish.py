@@ -8,6 +8,7 @@ import re
 from pypdf import PdfReader
 
 from schedplan.tui.printing import PasswordDialog, PrintDialog
+from tests.publish.conftest import password, plan_file, radicale  # noqa: F401  (the Radicale fixtures)
 from tests.tui.test_keys import saved_nk_plan
 
 # a mass, unit or body measure after a digit, or the words that introduce one (as tests/export/printout)
@@ -108,3 +109,44 @@ async def test_print_for_the_staff_from_the_dialog_has_the_doses(app_factory, tm
     for e in schedule["events"]:
         if e["dose"] is not None:
             assert squash(e["dose"]["calculation"]) in squash(text)
+
+
+async def test_publish_from_the_ui_to_radicale_asks_the_password_and_says_the_counts(
+    app_factory,
+    cli,
+    plan_file,  # noqa: F811  (the fixtures imported above)
+    radicale,  # noqa: F811
+    password,  # noqa: F811
+):
+    """Set up once on the command line (19 items, counted in tests/publish), then Publish (F10) from the UI:
+    a wrong password is one line and leaves the plan file as it was; the right one finds all 19 unchanged."""
+    from tests.publish.conftest import CALENDAR, read_calendar
+    from tests.publish.radicale import USER
+    from tests.publish.test_publish_radicale import NK_ITEMS
+
+    r = cli("publish", str(plan_file), "--caldav", radicale.principal_url, "--calendar", CALENDAR, "--user", USER,
+            "--audience", "staff")  # fmt: skip
+    assert r.code == 0, r.err
+    before = plan_file.read_bytes()
+    app = app_factory(str(plan_file))
+    async with app.run_test(size=(100, 40)) as pilot:
+        for typed in ("not the password", password):
+            await pilot.press("f10")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, PasswordDialog)
+            field = dialog.query_one("#publish-password")
+            assert field.password  # hidden as typed
+            field.value = typed
+            field.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            if typed != password:
+                failed = [str(n.message) for n in app._notifications if "Publish failed" in str(n.message)]
+                assert len(failed) == 1 and "\n" not in failed[0] and "(401)" in failed[0]
+                assert "not the password" not in failed[0]
+                assert plan_file.read_bytes() == before
+        said = notes_of(app)
+    assert f"0 created, 0 updated, 0 cancelled, {NK_ITEMS} unchanged" in said
+    assert len(read_calendar(radicale)) == NK_ITEMS
+    assert password not in plan_file.read_text(encoding="utf-8")
