@@ -164,6 +164,15 @@ class PrintPublishActions:
             return None
         return str(path)
 
+    def _tell(self, what: str, call: Callable[[], str]) -> None:
+        """Run ``call`` and show what it says; a failure is one line ("Print failed: ..."), never a traceback."""
+        try:
+            said = call()
+        except (SchedplanError, OSError) as exc:
+            self.notify(f"{what} failed: {one_line(exc)}", severity="error", timeout=10)
+            return
+        self.notify(said, timeout=10)
+
     def action_print(self) -> None:
         path = self._plan_file("Print", "save the plan first (ctrl+s), then print it.")
         printer = self.services.print_plan
@@ -174,16 +183,13 @@ class PrintPublishActions:
             self.notify(f"Printing is unavailable: {why}", severity="error", timeout=8)
             return
 
+        def said(request: PrintRequest) -> str:
+            printed: PrintedFiles = printer(path, request)
+            return "Printed " + ", ".join(printed.written) + "".join(f"\nNote: {n}" for n in printed.notes)
+
         def done(request: PrintRequest | None) -> None:
-            if request is None:
-                return
-            try:
-                printed: PrintedFiles = printer(path, request)
-            except (SchedplanError, OSError) as exc:
-                self.notify(f"Print failed: {one_line(exc)}", severity="error", timeout=10)
-                return
-            said = "Printed " + ", ".join(printed.written) + "".join(f"\nNote: {n}" for n in printed.notes)
-            self.notify(said, timeout=10)
+            if request is not None:
+                self._tell("Print", lambda: said(request))
 
         stem = path[:-5] if path.lower().endswith(".json") else path
         self.push_screen(PrintDialog(stem), done)
@@ -212,13 +218,7 @@ class PrintPublishActions:
             return
 
         def done(password: str | None) -> None:
-            if password is None:
-                return
-            try:
-                said = publisher(path, password or None)
-            except (SchedplanError, OSError) as exc:
-                self.notify(f"Publish failed: {one_line(exc)}", severity="error", timeout=10)
-                return
-            self.notify(said, timeout=10)
+            if password is not None:
+                self._tell("Publish", lambda: publisher(path, password or None))
 
         self.push_screen(PasswordDialog(where), done)
