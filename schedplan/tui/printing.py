@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -53,8 +53,8 @@ class PrintDialog(ModalScreen[PrintRequest | None]):
         self.stem = stem  # the suggested file name without its suffix
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog"):
-            yield Label("Print the plan file", classes="dialog-title")
+        with VerticalScroll(id="dialog", classes="dialog"):  # scrolls to the focused field in a small terminal
+            yield Label("Print the plan file (Tab: next field)", classes="dialog-title")
             yield Label("For")
             yield Select(
                 [("the patient (a handout: no doses)", "patient"), ("the staff (every dose)", "staff")],

@@ -28,7 +28,7 @@ async def test_print_a_saved_nk_plan_to_pdf_and_html_for_the_patient_has_no_dose
     app = app_factory(plan)
     pdf, html = tmp_path / "out" / "handout.pdf", tmp_path / "out" / "handout.html"
     pdf.parent.mkdir()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f9")
         await pilot.pause()
         dialog = app.screen
