@@ -53,6 +53,7 @@ def build_services(site: str | None = None) -> Services:
         site=load_site(site, config_default=True),
     )
     _connect_files(services, PlanSession())
+    _connect_print_publish(services)
     return services
 
 
@@ -122,6 +123,46 @@ def _connect_files(services: Services, session: PlanSession) -> None:
         RecordedCheck(record=rec, invalid=why)
         for rec, why in session.recorded_checks(plan, inputs(values), services.site)
     ]
+
+
+def _connect_print_publish(services: Services) -> None:
+    """Wire the UI's Print and Publish to the application layer (schedplan.plans.printing / publishing)."""
+    from schedplan.plans.checking import open_plan as read_plan
+    from schedplan.plans.printing import print_options, print_plan
+    from schedplan.plans.publishing import prepare, publish
+    from schedplan.tui.printing import PrintedFiles, PrintRequest
+
+    def printed(path: str, request: PrintRequest) -> PrintedFiles:
+        options = print_options(audience=request.audience, label=request.label, paper=request.paper)
+        done = print_plan(path, options, pdf=request.pdf, html=request.html)
+        return PrintedFiles(written=done.written, notes=done.notes)
+
+    def publication(path: str) -> str | None:
+        pubs = read_plan(path).publications
+        if not pubs:
+            return None
+        return "; ".join(p.url + (f" ({p.calendar})" if p.calendar else "") for p in pubs)
+
+    def published(path: str, password: str | None) -> str:
+        outcome = publish(prepare(path, {}), password)
+        done = {k: sum(1 for a in outcome.done if a.kind == k) for k in ("create", "update", "cancel")}
+        line = (
+            f"Published to {outcome.calendar_url}: {done['create']} created, {done['update']} updated,"
+            f" {done['cancel']} cancelled, {len(outcome.unchanged)} unchanged"
+            + (f", {len(outcome.found)} found already there" if outcome.found else "")
+        )
+        if outcome.conflicts:
+            line += (
+                f"; {len(outcome.conflicts)} changed in the calendar since were NOT overwritten"
+                f" (`schedplan publish {path} --overwrite-changes` after checking them)"
+            )
+        if outcome.error is not None:
+            line += f"; STOPPED: {outcome.error} ({len(outcome.not_published)} not published; publish again)"
+        return line
+
+    services.print_plan = printed
+    services.publication = publication
+    services.publish = published
 
 
 def make_app(

@@ -32,6 +32,7 @@ from schedplan.tui.dialogs import (
 from schedplan.tui.format import WARN, policy_line, ward_words
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
+from schedplan.tui.printing import PrintPublishActions
 from schedplan.tui.services import Services
 from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck, warning_text
@@ -42,7 +43,7 @@ from schedplan.tui.widgets.picker import ProtocolPicker
 TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
 
 
-class SchedplanApp(PlanActions, App[None]):
+class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
     """Plan a patient on a protocol; every number comes from core.schedule.plan."""
 
     CSS_PATH = "app.tcss"
@@ -59,6 +60,9 @@ class SchedplanApp(PlanActions, App[None]):
         Binding("f6", "warnings", "Warnings", priority=True, tooltip="Every warning, full screen"),
         Binding("f7", "pick", "Protocol", priority=True),
         Binding("f8", "changes", "Changes", priority=True, tooltip="What moved and which doses changed"),
+        # shown in the help and the palette, not the footer (which has no room left at 80 columns)
+        Binding("f9", "print", "Print", show=False, priority=True),
+        Binding("f10", "publish", "Publish", show=False, priority=True),
         Binding("e", "export", "Export iCal"),
         Binding("c", "copy", "Copy text", show=False),
         Binding("v", "double_check", "Double check", show=False),
@@ -104,6 +108,8 @@ class SchedplanApp(PlanActions, App[None]):
         """`/` and `?` work from the form's fields (no field takes them) but not on dialogs or in a path; nothing
         saves, opens or checks over a file dialog or a double check in progress."""
         if action in ("pick", "help", "warnings", "changes") and len(self.screen_stack) > 1:
+            return False
+        if action in ("print", "publish") and len(self.screen_stack) > 1:
             return False
         if action in ("save", "open", "double_check") and isinstance(self.screen, (PathDialog, DoubleCheckScreen)):
             return False
@@ -442,6 +448,8 @@ class SchedplanApp(PlanActions, App[None]):
         yield SystemCommand("Export iCal", "Write the calendar to an .ics file (e)", self.action_export)
         yield SystemCommand("Save plan file", "Save the plan to a file (ctrl+s)", self.action_save)
         yield SystemCommand("Open plan file", "Open a saved plan (ctrl+o)", self.action_open)
+        yield SystemCommand("Print", "The plan file as a patient handout or staff schedule (f9)", self.action_print)
+        yield SystemCommand("Publish", "The plan file to the calendar it records (f10)", self.action_publish)
         yield SystemCommand("Copy schedule as text", "Copy the day-by-day schedule (c)", self.action_copy)
         yield SystemCommand(
             "Double check doses",

@@ -128,6 +128,8 @@ How to plan a patient
 Keys that work everywhere, even inside a field
  F1 this help      F2 form on/off     F3 Calendar  F4 Month
  F5 Dose check     F6 all warnings    F7 protocol  F8 changes
+ F9 print the plan file (patient handout / staff, PDF, HTML)
+ F10 publish the plan file to the calendar it records
  ctrl+s save       ctrl+o open        ctrl+q quit (asks if not saved)
  Tab, Shift+Tab  next / previous      Esc  form <-> views
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schedplan.core.checks import CheckRecord, CheckResult
 from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy as Site  # the site policy in force
 from schedplan.tui.planning import FormValues, ProtocolEntry
+
+if TYPE_CHECKING:
+    from schedplan.tui.printing import PrintedFiles, PrintRequest
 
 
 @dataclass(frozen=True)
@@ -57,4 +61,10 @@ class Services:
     file_holds: Callable[[Plan, FormValues], bool] = lambda plan, values: False
     record_check: Callable[[Plan, FormValues, str, list[CheckResult]], str] | None = None
     recorded_checks: Callable[[Plan, FormValues], list[RecordedCheck]] = lambda plan, values: []
+    # Print and publish the plan file in use (its path given): print it as asked; where it was last published
+    # ("URL (calendar)"; None: never, so Publish is not set up); publish it there (password or None) and say
+    # what was done in one sentence.
+    print_plan: Callable[[str, PrintRequest], PrintedFiles] | None = None
+    publication: Callable[[str], str | None] = lambda path: None
+    publish: Callable[[str, str | None], str] | None = None
     unavailable: dict[str, str] = field(default_factory=dict)
