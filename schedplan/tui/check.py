@@ -217,7 +217,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         text.update(Text("\n".join(out)))
         box.placeholder = f"a number 1-{n} to correct that answer, or Enter to record"
         box.value = ""
-        hint.update(f"Enter: record   1-{n} Enter: correct   Esc: cancel (nothing recorded)   checker: {self.checker}")
+        hint.update(f"Enter: record   1-{n} Enter: correct   Up/Down: scroll   Esc: cancel (nothing recorded)")
 
     def _show_results(self, title: Label, text: Static, box: Input, hint: Static) -> None:
         results = self.results or []
@@ -310,6 +310,13 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         if self.phase == "results" and event.key == "enter":
             event.stop()
             self.dismiss(self.results)
+        elif self.phase == "review" and event.key in ("up", "down"):  # the list, while the box keeps the focus
+            event.stop()
+            body = self.query_one("#check-body", VerticalScroll)
+            if event.key == "up":
+                body.scroll_up()
+            else:
+                body.scroll_down()
         elif self.phase == "confirm" and event.key in ("y", "n"):
             event.stop()
             self._confirm(event.key == "y")

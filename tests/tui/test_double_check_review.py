@@ -158,3 +158,16 @@ async def test_826_7_x_10_6_cells_is_accepted():
         await submit(pilot, "826.7 x 10^6 cells")
         assert text_of(app, "#check-error") == ""
         assert screen.phase == "confirm" and screen.answers == [Decimal("826700000")]
+
+
+async def test_escape_on_the_review_records_nothing(app_factory, tmp_path):
+    plan_file = saved_plan(tmp_path)
+    app = app_factory(str(plan_file))
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await start(pilot)
+        await answer_all(pilot, BY_HAND)
+        assert screen.phase == "review"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DoubleCheckScreen) and app.is_running
+    assert recorded(plan_file) == []
