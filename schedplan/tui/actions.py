@@ -169,6 +169,7 @@ class PlanActions:
             policy=policy_line(plan),
             checks=self.services.recorded_checks(plan, values),
             record=recorded,
+            choices=values.choices,
         )
         self.push_screen(screen, self._checked)
 

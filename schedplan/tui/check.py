@@ -73,8 +73,10 @@ def check_lines(checks: list[RecordedCheck]) -> list[str]:
     return out
 
 
-def _order(d: DoseToCheck) -> str:
-    return f"days {', '.join(d.days)}; route {d.route or 'not stated'}; prescribed {d.prescribed}"
+def _order(d: DoseToCheck, choices: dict[str, str]) -> str:
+    """What the checker confirms against the order, as `schedplan verify` shows it."""
+    arm = ", ".join(f"{k}={v}" for k, v in sorted(choices.items())) or "none"
+    return f"arm / dose level {arm}; days {', '.join(d.days)}; route {d.route or 'not stated'}"
 
 
 class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
@@ -97,6 +99,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         policy: str,
         checks: list[RecordedCheck],
         record: Callable[[str, list[CheckResult]], str],
+        choices: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.doses = doses
@@ -105,6 +108,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         self.policy = policy
         self.checks = checks
         self.record = record
+        self.choices = choices or {}  # the arm / dose level as chosen (the form's choices)
         self.checker = ""
         self.phase = "name"  # name, answer, confirm, review, results
         self.index = 0  # the dose being answered or confirmed
@@ -184,7 +188,8 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
             text.update(
                 Text(
                     f"Your dose: {self._entered(self.index)}\n"
-                    f"Order: {_order(d)}\n\n"
+                    f"Order: {_order(d, self.choices)}\n"
+                    f"Prescribed: {d.prescribed}\n\n"
                     "Are the arm / dose level, the days and the route as on the order? [y/n]"
                 )
             )

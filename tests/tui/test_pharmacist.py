@@ -165,7 +165,11 @@ async def test_double_check_with_one_mismatch_is_recorded_in_the_plan_file(app_f
                 await answer_dose(pilot, money(4 * KG), keys=True)  # on actual weight: the mistake to catch
             else:
                 await answer_dose(pilot, BY_HAND[dose.id])
-            assert "as on the order? [y/n]" in text_of(app, "#check-text")
+            confirm = text_of(app, "#check-text")
+            assert "as on the order? [y/n]" in confirm
+            # the arm / dose level as chosen in obese_man, the days and the route, as `schedplan verify` asks them
+            order = "arm / dose level conditioning=busulfan, donor=haploidentical, nk_dose_level=1"
+            assert f"Order: {order}; days {', '.join(dose.days)}; route {dose.route or 'not stated'}" in confirm
             await pilot.press("y")  # the arm / dose level, days and route as on the order
             await pilot.pause()
         assert "Nothing is recorded yet" in text_of(app, "#check-text")  # the review of every answer
