@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from schedplan.core.changes import CalendarItem
-from schedplan.core.checks import CheckRecord, CheckResult, check_record, inputs_sha256, invalid_reasons
+from schedplan.core.checks import (
+    CheckRecord,
+    CheckResult,
+    check_record,
+    inputs_sha256,
+    invalid_reasons,
+    tolerance_for,
+)
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.saved import ExportOptions, SavedPlan
 from schedplan.core.schedule import Plan
@@ -159,7 +165,7 @@ class PlanSession:
         record = check_record(
             checker,
             results,
-            tolerance_percent=site.policy.check_tolerance_percent if site else Decimal(0),
+            tolerance_percent=tolerance_for(site.policy if site else None)[0],
             protocol_sha256=plan.protocol.sha256,
             policy_sha256=site.sha256 if site else None,
             inputs_sha256=inputs_sha256(self.saved.inputs),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
-from schedplan.core.checks import CheckResult, doses_to_check
+from schedplan.core.checks import CheckResult, doses_to_check, tolerance_for
 from schedplan.core.schedule import Plan
 from schedplan.errors import SchedplanError
 from schedplan.tui.check import DoubleCheckScreen
@@ -166,10 +165,11 @@ class PlanActions:
         screen = DoubleCheckScreen(
             doses,
             plan.patient,
-            tolerance=site.policy.check_tolerance_percent if site else Decimal(0),
+            tolerance=tolerance_for(site.policy if site else None),
             policy=policy_line(plan),
             checks=self.services.recorded_checks(plan, values),
             record=recorded,
+            choices=values.choices,
         )
         self.push_screen(screen, self._checked)
 

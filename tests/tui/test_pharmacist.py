@@ -165,6 +165,15 @@ async def test_double_check_with_one_mismatch_is_recorded_in_the_plan_file(app_f
                 await answer_dose(pilot, money(4 * KG), keys=True)  # on actual weight: the mistake to catch
             else:
                 await answer_dose(pilot, BY_HAND[dose.id])
+            confirm = text_of(app, "#check-text")
+            assert "as on the order? [y/n]" in confirm
+            # the arm / dose level as chosen in obese_man, the days and the route, as `schedplan verify` asks them
+            order = "arm / dose level conditioning=busulfan, donor=haploidentical, nk_dose_level=1"
+            assert f"Order: {order}; days {', '.join(dose.days)}; route {dose.route or 'not stated'}" in confirm
+            await pilot.press("y")  # the arm / dose level, days and route as on the order
+            await pilot.pause()
+        assert "Nothing is recorded yet" in text_of(app, "#check-text")  # the review of every answer
+        await answer_dose(pilot, "")  # Enter: record
         result = text_of(app, "#check-text")
         assert text_of(app, "#check-title") == "FAIL: 1 of 10 doses do not match"
         assert "busulfan Day -4, Day -3, Day -2: you 520 mg, schedplan 341.4 mg - ✗ MISMATCH (+52.31%)" in result
@@ -237,8 +246,8 @@ async def test_a_plan_file_brings_its_site_policy_and_bad_answers_are_refused(ap
         assert "checker's name or initials" in text_of(app, "#check-error")
         await answer_dose(pilot, "C.D.")
         for bad, why in (
-            ("1,040", "without a thousands separator"),
-            ("abc", "is not a number"),
+            ("1,040", "with no thousands separator"),  # core.checks.parse_answer's words, as verify says them
+            ("abc", "write the dose in mg, e.g. 46.13 mg"),
             ("-5", "is not a dose"),
             ("1e999999", "is out of reach"),
         ):

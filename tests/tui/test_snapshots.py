@@ -113,7 +113,7 @@ def test_double_check_busulfan_80x24(snap_compare, app_factory, tmp_path):
         await pilot.press("enter")
         for _ in range(5):  # fludarabine, thiotepa, cyclophosphamide, NK cells, fludarabine
             screen.query_one("#check-input").value = "1"
-            await pilot.press("enter")
+            await pilot.press("enter", "y")  # the answer, then: as on the order
         pilot.app.clear_notifications()  # the save's toast names a temporary folder
         await pilot.pause()
 
