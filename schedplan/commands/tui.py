@@ -101,7 +101,13 @@ def _connect_files(services: Services, session: PlanSession) -> None:
         values = form_values(opened.saved.inputs)
         note = None
         outcome = compute(opened.protocol, values, site=opened.site)
-        if outcome.plan is None:
+        lost = session.not_in_form()
+        if lost:
+            note = (
+                f"it records {', '.join(lost)}, which this form has no field for yet: the doses shown here are"
+                " calculated without them, and it cannot be saved from here (use `schedplan show` and `replan`)"
+            )
+        elif outcome.plan is None:
             note = "its inputs no longer give a plan: see the marked fields"
         elif not same_schedule(opened.saved.schedule, outcome.plan):
             note = "the protocol or site policy has changed since it was saved: check the schedule, then save (ctrl+s)"

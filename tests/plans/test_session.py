@@ -59,3 +59,18 @@ def test_an_export_from_the_ui_onto_its_plan_file_is_refused(plan_file):
     with pytest.raises(PlanFileError, match="one file cannot be both"):
         session.export(plan, opened.saved.inputs, opened.protocol, plan_file)
     assert plan_file.read_bytes() == before
+
+
+def test_a_ui_save_never_drops_patient_factors_or_overrides_it_cannot_show(cli, tmp_path):
+    """The form has no creatinine, birth date or override field: saving it over a plan that records them would
+    silently drop them (and the renal dose reduction with them); it is refused, the file unchanged."""
+    path = tmp_path / "p.json"
+    r = cli(*ARGS, "--creatinine", "1.1mg/dL", "--birth-date", "1980-05-01", "--save", str(path))
+    assert r.code == 0, r.err
+    before = path.read_bytes()
+    session, opened, plan = _opened(path)
+    assert session.not_in_form() == ["birth date", "creatinine"]
+    form_inputs = opened.saved.inputs.model_copy(update={"birth_date": None, "creatinine": None})
+    with pytest.raises(PlanFileError, match="birth date, creatinine, which the terminal UI cannot show"):
+        session.save(plan, form_inputs, opened.protocol, path)
+    assert path.read_bytes() == before
