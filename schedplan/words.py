@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from schedplan.core.changes import PlanChanges
 from schedplan.core.schedule import PlannedEvent
 from schedplan.core.units import dose_display
 
@@ -34,3 +35,42 @@ def dose_text(e: PlannedEvent) -> str:
 def date_text(date: dt.date) -> str:
     """``2027-03-15 Mon``: the ISO date (never ambiguous between countries), then the weekday."""
     return f"{date.isoformat()} {date.strftime('%a')}"
+
+
+def days_text(n: int) -> str:
+    """``+3 days``, ``-1 day``."""
+    return f"{n:+d} day{'s' if abs(n) != 1 else ''}"
+
+
+def _change_dose(value: Decimal | None, unit: str | None) -> str:
+    return "no dose" if value is None or unit is None else dose_display(value, unit)
+
+
+def change_lines(changes: PlanChanges, flagged: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Every change of a replanned plan, one a line, as `schedplan replan` prints and the terminal UI lists them;
+    ``flagged`` dose keys (a recalculation the site policy requires) get a '!'."""
+    out: list[str] = []
+    if changes.old_anchor != changes.new_anchor:
+        shift = (changes.new_anchor - changes.old_anchor).days
+        out.append(f"Day 0 moved: {changes.old_anchor} -> {changes.new_anchor} ({days_text(shift)})")
+    if changes.moved:
+        out.append(f"Moved ({len(changes.moved)}):")
+        for m in changes.moved:
+            label = m.new_label if m.old_label == m.new_label else f"{m.old_label} -> {m.new_label}"
+            out.append(f"  {label:<10} {m.name}: {m.old_date} -> {m.new_date} ({days_text(m.days)})")
+    if changes.doses:
+        out.append(f"Doses changed ({len(changes.doses)}):")
+        for d in changes.doses:
+            tail = f" ({d.percent:+}%)" if d.percent is not None else ""
+            mark = "!" if d.key in flagged else " "
+            old, new = _change_dose(d.old_value, d.old_unit), _change_dose(d.new_value, d.new_unit)
+            out.append(f"{mark} {d.label:<10} {d.name} {d.date}: {old} -> {new}{tail}")
+    if changes.added:
+        out.append(f"Added ({len(changes.added)}):")
+        for e in changes.added:
+            dose = f": {_change_dose(e.dose_value, e.dose_unit)}" if e.dose_value is not None else ""
+            out.append(f"  {e.label:<10} {e.name} {e.date}{dose}")
+    if changes.removed:
+        out.append(f"Removed ({len(changes.removed)}):")
+        out += [f"  {e.label:<10} {e.name} {e.date}" for e in changes.removed]
+    return out or ["No changes."]

@@ -39,49 +39,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(run=run)
 
 
-def _days(n: int) -> str:
-    return f"{n:+d} day{'s' if abs(n) != 1 else ''}"
-
-
-def _dose(value: Any, unit: str | None) -> str:
-    from schedplan.core.units import fmt
-
-    return "no dose" if value is None else f"{fmt(value)} {unit}"
-
-
 def render_changes(changes: Any, flagged: set[str] | frozenset[str] = frozenset()) -> str:
     """core.changes.PlanChanges as text for a person, one change a line; ``flagged`` dose keys get a '!'."""
-    out: list[str] = []
-    if changes.old_anchor != changes.new_anchor:
-        shift = (changes.new_anchor - changes.old_anchor).days
-        out.append(f"Day 0 moved: {changes.old_anchor} -> {changes.new_anchor} ({_days(shift)})")
-    if changes.moved:
-        out.append(f"Moved ({len(changes.moved)}):")
-        for m in changes.moved:
-            label = m.new_label if m.old_label == m.new_label else f"{m.old_label} -> {m.new_label}"
-            out.append(f"  {label:<10} {m.name}: {m.old_date} -> {m.new_date} ({_days(m.days)})")
-    if changes.doses:
-        out.append(f"Doses changed ({len(changes.doses)}):")
-        for d in changes.doses:
-            pct = d.percent
-            tail = f" ({pct:+}%)" if pct is not None else ""
-            mark = "!" if d.key in flagged else " "
-            out.append(
-                f"{mark} {d.label:<10} {d.name} {d.date}:"
-                f" {_dose(d.old_value, d.old_unit)} -> {_dose(d.new_value, d.new_unit)}{tail}"
-            )
-    if changes.added:
-        out.append(f"Added ({len(changes.added)}):")
-        for e in changes.added:
-            dose = f": {_dose(e.dose_value, e.dose_unit)}" if e.dose_value is not None else ""
-            out.append(f"  {e.label:<10} {e.name} {e.date}{dose}")
-    if changes.removed:
-        out.append(f"Removed ({len(changes.removed)}):")
-        for e in changes.removed:
-            out.append(f"  {e.label:<10} {e.name} {e.date}")
-    if not out:
-        out.append("No changes.")
-    return "\n".join(out) + "\n"
+    from schedplan.words import change_lines
+
+    return "".join(line + "\n" for line in change_lines(changes, flagged))
 
 
 def run(args: argparse.Namespace) -> int:
