@@ -16,6 +16,13 @@ _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 def parse_date(text: str, what: str = "date") -> pendulum.Date:
     """``2027-03-15`` -> a date; an impossible date says why (``2027-02-30``: February 2027 has 28 days)."""
     m = _DATE_RE.match(text or "")
+    if m is not None and (len(m.group(2)) < 2 or len(m.group(3)) < 2):
+        # "2027-03-1" may be 2027-03-1[5] typed in part: never guess which day was meant
+        raise InputError(
+            f"{what} {text!r} is incomplete: write the month and day with two digits each, YYYY-MM-DD, e.g. 2027-03-15",
+            field=what,
+            value=text,
+        )
     if m is None:
         raise InputError(
             f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-15", field=what, value=text

@@ -255,6 +255,16 @@ def test_text_that_is_not_a_date_asks_for_yyyy_mm_dd(text):
     assert "YYYY-MM-DD" in str(info.value)
 
 
+@pytest.mark.parametrize("text", ["2027-03-1", "2027-3-15", "2027-3-1", " 2027-03-1 "])
+def test_a_date_typed_without_two_digit_month_and_day_is_refused(text):
+    # regression: the command line took "2027-03-1" (perhaps 2027-03-1[5], half typed) as 1 March;
+    # the terminal UI already refused it
+    with pytest.raises(InputError) as info:
+        parse_date(text, "anchor date")
+    msg = str(info.value)
+    assert "two digits" in msg and "YYYY-MM-DD" in msg and repr(text) in msg
+
+
 @pytest.mark.parametrize("text, date", [("2028-02-29", dt.date(2028, 2, 29)), ("2000-02-29", dt.date(2000, 2, 29))])
 def test_leap_days_are_real_dates(text, date):
     assert parse_date(text) == date
