@@ -51,7 +51,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def _status(saved: Any, now: Any) -> int:
     from schedplan.core.text import one_line  # text from the plan file: no control characters to the terminal
-    from schedplan.plans.checking import check_statuses
+    from schedplan.plans.checking import UNSIGNED, UNSIGNED_NOTE, check_statuses
 
     whole, statuses = check_statuses(saved, now)
     for line in whole:
@@ -69,6 +69,8 @@ def _status(saved: Any, now: Any) -> int:
         )
         result = f"{rec.result.upper()} ({rec.summary}{source}{copied})"
         print(one_line(f"{n}. {rec.at}{user} by {rec.checker}: {result} - {st.state}"))
+    if any(st.state.endswith(UNSIGNED) for st in statuses):
+        print(UNSIGNED_NOTE)
     return 1 if whole or any(st.state.startswith("TAMPERED") for st in statuses) else 0
 
 

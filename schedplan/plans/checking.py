@@ -187,9 +187,17 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
         elif signed.startswith("NOT SIGNED"):
             state = signed
         else:
-            state = "holds" + signed
+            state = "holds" + (signed or UNSIGNED)
         out.append(CheckStatus(rec, state))
     return whole, out
+
+
+UNSIGNED = " (unsigned)"
+UNSIGNED_NOTE = (
+    "Unsigned checks are protected by their hash chain only: someone who edits the plan file and recomputes"
+    " the hashes could forge one. A site that needs proof sets double_check.require_signature in its policy"
+    " (checkers sign with verify --sign-key)."
+)
 
 
 def _signature_state(rec: CheckRecord, site: LoadedPolicy | None) -> str:

@@ -131,3 +131,12 @@ def test_a_replan_makes_a_check_no_longer_valid_not_tampered(cli, checked):
     r = cli("verify", str(checked), "--status")
     assert r.code == 0 and "TAMPERED" not in r.out
     assert r.out.count("NO LONGER VALID: the patient's inputs or the choices changed") == 2
+
+
+def test_unsigned_checks_say_that_the_hash_chain_alone_can_be_recomputed(cli, checked):
+    # a record whose hashes someone recomputed after editing it fits the chain; without a signature nothing
+    # can tell, so `--status` must not let "holds" read as proof: it says unsigned, once, and what would prove it
+    r = cli("verify", str(checked), "--status")
+    assert r.code == 0
+    assert r.out.count("- holds (unsigned)") == 2, r.out
+    assert r.out.count("require_signature") == 1 and "recomputes" in r.out, r.out
