@@ -46,6 +46,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--list", action="store_true", help="list the doses to check (id, what it is calculated from)")
     p.add_argument("--status", action="store_true", help="list the recorded checks and whether each still holds")
+    p.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="only the doses no holding check covers (new, or changed by an amendment since); with --list too",
+    )
     p.set_defaults(run=run)
 
 
@@ -69,7 +74,7 @@ def _status(saved: Any, now: Any) -> int:
         )
         result = f"{rec.result.upper()} ({rec.summary}{source}{copied})"
         print(one_line(f"{n}. {rec.at}{user} by {rec.checker}: {result} - {st.state}"))
-    if any(st.state.endswith(UNSIGNED) for st in statuses):
+    if any(UNSIGNED in st.state for st in statuses):
         print(UNSIGNED_NOTE)
     return 1 if whole or any(st.state.startswith("TAMPERED") for st in statuses) else 0
 
@@ -136,10 +141,12 @@ def _facts(saved: Any, plan: Any, site: Any) -> list[str]:
 
 
 def _order(d: Any, choices: str) -> str:
-    return f"arm / dose level {choices}; days {', '.join(d.days)}; route {d.route or 'not stated'}"
+    modified = f"; dose modification {d.modification}" if d.modification else ""
+    return f"arm / dose level {choices}{modified}; days {', '.join(d.days)}; route {d.route or 'not stated'}"
 
 
 def run(args: argparse.Namespace) -> int:
+    from schedplan.core.check_course import amendments_sha256
     from schedplan.core.checks import (
         AnswersFile,
         check_record,
@@ -150,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         tolerance_for,
     )
     from schedplan.core.units import fmt
-    from schedplan.plans.checking import current, open_plan, record_check, tamper_warnings
+    from schedplan.plans.checking import current, open_plan, record_check, tamper_warnings, unchecked
 
     saved = open_plan(args.plan_file)
     now = current(saved)
@@ -165,9 +172,15 @@ def run(args: argparse.Namespace) -> int:
             f" policy as they are now (they changed, or the file was edited by hand); run `schedplan replan"
             f" {args.plan_file}` first and check the changes"
         )
-    doses = doses_to_check(plan, site.policy if site else None)
+    # the course as it stands: amended doses as modified, held administrations left out
+    doses = doses_to_check(now.as_it_stands, site.policy if site else None)
     if not doses:
         raise InputError(f"{args.plan_file} has no calculated dose to check")
+    if args.unchecked:
+        doses = unchecked(saved, now)
+        if not doses:
+            print(f"Every dose of {args.plan_file} as it stands is covered by a check that holds (verify --status).")
+            return 0
     facts = _facts(saved, plan, site)
     choices = ", ".join(f"{k}={v}" for k, v in sorted(saved.inputs.choices.items())) or "none"
     if args.list:
@@ -176,8 +189,9 @@ def run(args: argparse.Namespace) -> int:
             rules = f"; site: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
             share = f", {d.share} each day" if d.share else ""
             days = ", ".join(d.days)
+            modified = f" {d.modification}" if d.modification else ""
             print(
-                f"{d.id}: {d.name} {d.prescribed}{share} ({days}), route {d.route or 'not stated'} - from"
+                f"{d.id}: {d.name} {d.prescribed}{modified}{share} ({days}), route {d.route or 'not stated'} - from"
                 f" {d.basis_kind}{rules}; answer in {d.unit_word}"
             )
         return 0
@@ -231,7 +245,8 @@ def run(args: argparse.Namespace) -> int:
             rules = f"\n   site policy: {'; '.join(d.policy_rules)}" if d.policy_rules else ""
             share = f", {d.share} each day" if d.share else ""
             days = ", ".join(d.days)
-            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed}{share} on {days}, from {d.basis_kind}{rules}")
+            modified = f" {d.modification}" if d.modification else ""
+            print(f"\n{n}/{len(doses)} {d.name} {d.prescribed}{modified}{share} on {days}, from {d.basis_kind}{rules}")
             while True:
                 text = _ask(f"   your dose in {d.unit_word}: ")
                 try:
@@ -261,6 +276,10 @@ def run(args: argparse.Namespace) -> int:
         at=dt.datetime.now(dt.UTC),
         answers_file=answers_file,
     )
+    if saved.amendments:  # the course checked: written only when there is one, so older files stay as they were
+        record = record.model_copy(
+            update={"amendments": len(saved.amendments), "amendments_sha256": amendments_sha256(saved.amendments)}
+        )
     # merged with checks recorded meanwhile, sealed into the chain, signed with --sign-key
     written = record_check(args.plan_file, saved, record, sign_key=args.sign_key)
     if record.possibly_copied:

@@ -41,6 +41,10 @@ class DoseToCheck(BaseModel):
     policy_rules: list[str] = Field(default_factory=list, description="the site rules for this drug, not their result")
     value: Decimal = Field(description="ours: shown only after the checker's answer")
     route: str | None = Field(default=None, description="as the plan gives it; the checker confirms it")
+    modification: str | None = Field(
+        default=None, description="a dose modification recorded as an amendment: part of the order, like prescribed"
+    )
+    keys: tuple[str, ...] = Field(default=(), description="the event keys of the administrations this dose covers")
 
     @property
     def unit_word(self) -> str:
@@ -110,6 +114,8 @@ _LATER = (
     "previous_sha256",
     "sealed_sha256",
     "signature",
+    "amendments",
+    "amendments_sha256",
 )
 
 
@@ -135,6 +141,10 @@ class CheckRecord(Model):
     previous_sha256: str | None = Field(default=None, description="the seal of the record before (None: the first)")
     sealed_sha256: str | None = Field(default=None, description="of this record's content (None: before the chain)")
     signature: str | None = Field(default=None, description="an ssh-keygen -Y sign signature of the seal")
+    amendments: int | None = Field(
+        default=None, description="how many amendments the plan file held: the course checked (None: before them)"
+    )
+    amendments_sha256: str | None = Field(default=None, description="of those amendments (core.check_course)")
 
     def to_data(self) -> dict[str, Any]:
         """The record as JSON data (decimals as Decimal), keys in the order plan files keep them."""
@@ -199,20 +209,39 @@ def neutral_basis(scaled_by: str, basis: Basis) -> str:
     return "flat dose"
 
 
+def modification_text(modification: dict[str, Any] | None) -> str | None:
+    """A dose modification as the checker reads it with the order: 'x 80 % (amendment 2: grade 3 neutropenia)'."""
+    if not modification:
+        return None
+    why = f"amendment {modification['amendment']}: {modification['reason']}"
+    if modification.get("percent") is not None:
+        return f"x {fmt(modification['percent'])} % ({why})"
+    if modification.get("dose_level") is not None:
+        return f"dose level {modification['dose_level']} ({why})"
+    dose = modification.get("dose") or {}
+    value = dose.get("value")
+    amount = fmt(value) if isinstance(value, Decimal) else str(value)
+    return f"set by hand to {amount} {dose.get('unit')} ({why})"
+
+
 def doses_to_check(plan: Plan, policy: SitePolicy | None = None) -> list[DoseToCheck]:
-    """Each distinct calculated dose of the plan once, in plan order, with what it is calculated from."""
+    """Each distinct dose of the plan once, in plan order, with what it is calculated from. On a course with
+    amendments (core.amendments.AmendedEvent) the doses as they stand: a held administration is not given,
+    so not checked; a modified one is its own dose, with the modification as part of its order."""
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in plan.events:
-        if e.dose is None:
+        if e.dose is None or getattr(e, "status", "planned") == "held":
             continue
         d = e.dose
-        key = (e.event_id, d.value, d.unit, d.per_administration)
+        modification = modification_text(getattr(e, "modification", None))
+        key = (e.event_id, d.value, d.unit, d.per_administration, modification)
         if key not in groups:
             basis = _basis(d.per_administration_unit)
             groups[key] = {
                 "id": f"{e.event_id}@{e.key}",
                 "name": e.name,
                 "days": [],
+                "keys": [],
                 "prescribed": d.prescribed,
                 "per_administration": d.per_administration,
                 "basis_kind": neutral_basis(d.scaled_by, basis),
@@ -221,8 +250,10 @@ def doses_to_check(plan: Plan, policy: SitePolicy | None = None) -> list[DoseToC
                 "share": d.share,
                 "value": d.value,
                 "route": e.route,
+                "modification": modification,
             }
         groups[key]["days"].append(e.label)
+        groups[key]["keys"].append(e.key)
     return [DoseToCheck(**g) for g in groups.values()]
 
 

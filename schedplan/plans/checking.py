@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schedplan.core.check_chain import ChainReport, chain_report, sealed
-from schedplan.core.checks import CheckRecord, inputs_sha256, invalid_reasons
+from schedplan.core.checks import CheckRecord, DoseToCheck, doses_to_check, inputs_sha256, invalid_reasons
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.saved import SavedPlan
 from schedplan.core.schedule import Plan
@@ -67,15 +67,54 @@ class Current:
     inputs: PlanInputs
     site: LoadedPolicy | None
     same: bool  # the saved schedule is this plan
+    course: Plan | None = None  # with the plan file's amendments applied (None: not the saved schedule)
+    protocol: Any = None  # core.protocol.Protocol
+
+    @property
+    def as_it_stands(self) -> Plan:
+        """The course a double check is of: the plan with its amendments applied."""
+        return self.course if self.course is not None else self.plan
 
 
 def current(saved: SavedPlan, inputs: PlanInputs | None = None) -> Current:
-    """``saved`` recalculated (from ``inputs``, default its own) under the protocol and policy as they are now."""
+    """``saved`` recalculated (from ``inputs``, default its own) under the protocol and policy as they are now,
+    and, when that is still the saved schedule, with its amendments applied (the course as it stands)."""
     from schedplan.plans.sources import calculate
 
     inputs = inputs or saved.inputs
     done = calculate(saved.protocol_ref, inputs)
-    return Current(done.plan, inputs, done.site, same_schedule(saved.schedule, done.plan))
+    same = same_schedule(saved.schedule, done.plan)
+    protocol = done.protocol.protocol
+    course = _course(saved, done.plan, done.site, saved.amendments, protocol) if same else None
+    return Current(done.plan, inputs, done.site, same, course, protocol)
+
+
+def _course(saved: SavedPlan, plan: Plan, site: LoadedPolicy | None, listed: Any, protocol: Any) -> Plan:
+    from schedplan.plans.amending import applied
+
+    return applied(plan, site, saved, tuple(listed), protocol).plan if listed else plan
+
+
+def course_then(saved: SavedPlan, now: Current, record: CheckRecord) -> Plan:
+    """The course a recorded check was made on: the plan with the amendments the file held then."""
+    n = record.amendments or 0
+    return _course(saved, now.plan, now.site, saved.amendments[:n], now.protocol)
+
+
+def unchecked(saved: SavedPlan, now: Current) -> list[DoseToCheck]:
+    """The doses of the course as it stands that no holding, passing check covers in every administration."""
+    from schedplan.core.check_course import covered_keys
+    from schedplan.core.check_course import unchecked as not_covered
+
+    policy = now.site.policy if now.site else None
+    covered: set[str] = set()
+    _, statuses = check_statuses(saved, now)
+    for st in statuses:
+        if st.holds:
+            then = course_then(saved, now, st.record)
+            doses_then = doses_to_check(then, policy)
+            covered |= covered_keys(doses_then, then, now.as_it_stands, st.record, saved.amendments)
+    return not_covered(doses_to_check(now.as_it_stands, policy), covered)
 
 
 def os_user() -> str | None:
@@ -109,6 +148,13 @@ def record_check(path: str, based_on: SavedPlan, record: CheckRecord, *, sign_ke
             raise PlanFileError(
                 f"{path} was changed (replanned or replaced) since this check began, so the check is not of the plan"
                 " it holds now; nothing was recorded - check it again",
+                path=path,
+            )
+        if now.amendments != based_on.amendments:
+            raise PlanFileError(
+                f"{path} was amended since this check began ({len(now.amendments) - len(based_on.amendments)} new"
+                " amendment(s)), so the check is not of the course as it stands; nothing was recorded - check it"
+                " again (schedplan show PLAN.json --history says what changed)",
                 path=path,
             )
         broken = chain_report(now)
@@ -159,14 +205,23 @@ def file_tampering(saved: SavedPlan, now: Current | None) -> list[str]:
 
 def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[CheckStatus]]:
     """(what was tampered with in the file as a whole, each recorded check with its state). A check holds
-    only when it fits the chain, nothing in the plan file's records or schedule was edited by hand, and the
-    protocol file, the site policy and the inputs are those it was made against."""
+    only when it fits the chain, nothing in the plan file's records, schedule or amendments was edited by hand,
+    and the protocol file, the site policy and the inputs are those it was made against; it holds except for
+    the doses an amendment changed after it (those are listed as void)."""
+    from schedplan.core.check_course import amendments_edited
+
     report: ChainReport = chain_report(saved)
     whole = file_tampering(saved, now)
     out = []
     signatures = [_signature_state(rec, now.site) for rec in saved.checks]
-    anywhere = bool(whole) or report.tampered or any(x.startswith("TAMPERED") for x in signatures)
-    for rec, link, signed in zip(saved.checks, report.records, signatures, strict=True):
+    edited = [amendments_edited(rec, saved.amendments) for rec in saved.checks]
+    anywhere = (
+        bool(whole)
+        or report.tampered
+        or any(x.startswith("TAMPERED") for x in signatures)
+        or any(e is not None for e in edited)
+    )
+    for rec, link, signed, amended in zip(saved.checks, report.records, signatures, edited, strict=True):
         reasons = invalid_reasons(
             rec,
             protocol_sha256=now.plan.protocol.sha256,
@@ -175,6 +230,8 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
         )
         if link.state == "tampered" or whole:
             state = "TAMPERED: " + "; ".join(link.reasons if link.state == "tampered" else whole)
+        elif amended is not None:
+            state = "TAMPERED: " + amended
         elif link.state == "unverifiable":
             later = f"; no longer valid: {'; '.join(reasons)}" if reasons else ""
             state = "unverifiable (made before the chain)" + later
@@ -187,9 +244,27 @@ def check_statuses(saved: SavedPlan, now: Current) -> tuple[list[str], list[Chec
         elif signed.startswith("NOT SIGNED"):
             state = signed
         else:
-            state = "holds" + (signed or UNSIGNED)
+            state = "holds" + (signed or UNSIGNED) + _void_text(saved, now, rec)
         out.append(CheckStatus(rec, state))
     return whole, out
+
+
+def _void_text(saved: SavedPlan, now: Current, record: CheckRecord) -> str:
+    """'' or ', except for doses an amendment changed after it: ...' (the check does not cover those)."""
+    from schedplan.core.check_course import voided
+
+    if now.course is None or not saved.amendments:
+        return ""
+    then = course_then(saved, now, record)
+    doses_then = doses_to_check(then, now.site.policy if now.site else None)
+    void = voided(doses_then, then, now.course, record, saved.amendments)
+    if not void:
+        return ""
+    return (
+        "; VOID for the doses an amendment changed after it: "
+        + "; ".join(v.text() for v in void)
+        + " - check them again (verify --unchecked)"
+    )
 
 
 UNSIGNED = " (unsigned)"
