@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schedplan.core.dosing_renal import RenalValue, apply_renal, dose_by_auc
 from schedplan.core.dosing_weight import PolicyWeight, RuleAction, policy_weight_for, protocol_weight
 from schedplan.core.patient import Patient
-from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
+from schedplan.core.policy import DosingWeight, MaxDoseAction, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
 from schedplan.core.units import Basis, DoseUnit, Per, Quantity, fmt, quantize
 
@@ -237,12 +237,21 @@ def report(scaled: Fraction, unit: DoseUnit) -> Reported:
     return Reported(exact, value, counted, rounded)
 
 
+MAX_DOSE_EXCEEDED = "max-dose-exceeded"  # a dose over a maximum whose action is stop: the plan stops unless overridden
+
+
 def apply_max_dose(
     value: Decimal, policy: SitePolicy, drug: str, quantity: Quantity
 ) -> tuple[Decimal, Decimal | None, RuleAction | None]:
-    """Step 4: (the dose, the site's maximum single dose or None, the action where the maximum acted)."""
-    most = policy.max_dose_for(drug, quantity)
-    if most is None or not value > most:
+    """Step 4: (the dose, the site's maximum single dose or None, the action where a cap acted).
+
+    A maximum whose action is ``cap`` caps the dose; one whose action is ``stop`` never changes it (see
+    max_dose_exceeded, after rounding)."""
+    found = policy.max_dose_rule(drug, quantity)
+    if found is None:
+        return value, None, None
+    rule, most = found
+    if rule.action is not MaxDoseAction.CAP or not value > most:
         return value, most, None
     word = quantity.word
     action = RuleAction(
@@ -253,26 +262,42 @@ def apply_max_dose(
     return most, most, action
 
 
+def max_dose_exceeded(value: Decimal, policy: SitePolicy, drug: str, quantity: Quantity) -> RuleAction | None:
+    """Step 6: a dose (after rounding) over a maximum whose action is ``stop`` - not capped; the plan stops unless
+    the limit is overridden with a reason (core.limits.max_dose_breaches), and then the dose stands as calculated."""
+    found = policy.max_dose_rule(drug, quantity)
+    if found is None or found[0].action is not MaxDoseAction.STOP or not value > found[1]:
+        return None
+    word = quantity.word
+    return RuleAction(
+        rule=MAX_DOSE_EXCEEDED,
+        detail=f"{fmt(value)} {word} is over the maximum single dose of {drug}, {fmt(found[1])} {word}: not capped"
+        " - the site policy stops the plan unless the limit is overridden with a reason (max_dose action: stop)",
+    )
+
+
 def apply_rounding(
     value: Decimal, most: Decimal | None, policy: SitePolicy, drug: str, quantity: Quantity
 ) -> tuple[Decimal, RuleAction | None]:
-    """Step 5: the site's rounding step, never above the maximum, refused past its change limit."""
+    """Step 5: the site's rounding step, never from at or under the maximum to over it, refused past its change
+    limit. A dose over the maximum already (a stop, to be overridden) is rounded to the nearest step."""
     rounding = policy.rounding_for(drug, quantity)
     if rounding is None:
         return value, None
     to, limit = rounding
     word = quantity.word
     rounded = _round_to(value, to)
-    if most is not None and rounded > most:
-        rounded = _round_down(value, to)  # rounding never goes over the maximum
+    under = False
+    if most is not None and rounded > most and _round_down(value, to) <= most:
+        rounded, under = _round_down(value, to), True  # rounding never goes over the maximum
     if rounded == value:
         return value, None
     change = abs(rounded - value) / value * 100
     if rounded > 0 and change <= limit:
-        under = " at or under the maximum" if most is not None and rounded < _round_to(value, to) else ""
+        where = " at or under the maximum" if under else ""
         return rounded, RuleAction(
             rule="rounding",
-            detail=f"{fmt(value)} {word} rounded to the nearest {fmt(to)} {word}{under}:"
+            detail=f"{fmt(value)} {word} rounded to the nearest {fmt(to)} {word}{where}:"
             f" {fmt(rounded)} {word} ({fmt(change, 2)}% change, limit {fmt(limit)}%)",
         )
     return value, RuleAction(
@@ -347,7 +372,8 @@ def calculate(
     days a per-course amount is divided over; ``fraction`` this day's share of a split course;
     ``administrations`` the number the day's share (or an `every` series' course) is divided equally over.
     With a site ``policy``, its rules for ``drug`` act in this order: dosing weight, BSA cap, maximum
-    single dose, rounding; each one that acts is listed in ``rules`` and in the calculation. ``age`` (years on the
+    single dose (a cap), rounding, maximum single dose (a stop: the dose is kept, the plan stops unless
+    overridden); each one that acts is listed in ``rules`` and in the calculation. ``age`` (years on the
     dose date) decides, under the policy's ``age:`` rule, whether the adult dosing-weight rule applies; ``renal`` is
     the renal function the policy's ``renal:`` rule for ``drug`` compares (after scaling, before the maximum).
     """
@@ -391,7 +417,8 @@ def calculate(
     if policy is not None:
         value, most, maximum = apply_max_dose(value, policy, drug, unit.quantity)
         value, rounding = apply_rounding(value, most, policy, drug, unit.quantity)
-        for action in (maximum, rounding):
+        exceeded = max_dose_exceeded(value, policy, drug, unit.quantity)
+        for action in (maximum, rounding, exceeded):
             if action is not None:
                 actions.append(action)
                 steps.append(action.detail)
