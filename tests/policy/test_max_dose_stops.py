@@ -169,6 +169,17 @@ def test_an_overridden_dose_over_a_stop_maximum_is_rounded_as_any_other(make_pol
     assert toc.overrides[0].limit == "1,205 mg is over the maximum single dose of tocilizumab, 800 mg"
 
 
+def test_an_overridden_policy_maximum_shows_in_the_calendar(make_policy_plan):
+    from schedplan.export.ics import description, summary
+
+    p = make_policy_plan("150", overrides={"max-dose:tocilizumab": "PI agreed"})  # 8 x 150 = 1,200 mg
+    toc = p.events[0]
+    assert summary(toc) == "D-1 Tocilizumab 1,200 mg IV (LIMIT OVERRIDDEN)"
+    text = description(toc, p)
+    assert "OVERRIDDEN max-dose:tocilizumab: 1,200 mg is over the maximum single dose of tocilizumab, 800 mg" in text
+    assert "site policy 'Test unit' version 3" in text and "reason: PI agreed" in text
+
+
 # --- cap (the site's choice) -------------------------------------------------------------------------------------
 
 
