@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from schedplan.core.dosing import MAX_DOSE_EXCEEDED, CalculatedDose, apply_max_dose, apply_rounding, max_dose_exceeded
+from schedplan.core.dosing import CalculatedDose
+from schedplan.core.dosing_maximum import MAX_DOSE_EXCEEDED, apply_max_dose, apply_rounding, max_dose_exceeded
 from schedplan.core.dosing_weight import RuleAction
 from schedplan.core.limits import Breach, Override, max_dose_breach
 from schedplan.core.model import Model

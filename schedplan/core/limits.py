@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.dosing_maximum import MAX_DOSE_EXCEEDED
 from schedplan.core.patient import Patient, bsa_formula_value
 from schedplan.core.policy import SitePolicy, convert
 from schedplan.core.protocol import DoseLimit, Protocol
@@ -151,8 +152,6 @@ def _bsa_breach(
 
 def max_dose_breach(e: PlannedEvent, policy: SitePolicy, policy_file: str | None = None) -> Breach | None:
     """The site maximum (action: stop) ``e``'s dose is over, as a breach of code ``max-dose:EVENT_ID``; else None."""
-    from schedplan.core.dosing import MAX_DOSE_EXCEEDED
-
     d = e.dose
     if d is None or not any(a.rule == MAX_DOSE_EXCEEDED for a in d.rules):
         return None
