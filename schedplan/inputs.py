@@ -20,6 +20,8 @@ from schedplan.core.units import parse_decimal, parse_height, parse_weight
 from schedplan.errors import InputError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from schedplan.core.policy import SitePolicy
     from schedplan.core.protocol import Protocol
     from schedplan.core.schedule import Plan
@@ -46,6 +48,8 @@ class PolicyInForce(_Protocol):
     def policy(self) -> SitePolicy: ...
     @property
     def sha256(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:
@@ -312,4 +316,5 @@ def plan_from_inputs(
         today=today or dt.date.today(),
         overrides=inputs.overrides,
         factors=factors,
+        policy_file=str(site.path) if site else None,
     )

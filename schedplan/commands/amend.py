@@ -65,6 +65,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     how.add_argument("--percent", metavar="P", help="percent of the calculated dose, 1-200")
     how.add_argument("--dose-level", metavar="L", help="the protocol's dose level L")
     how.add_argument("--dose", metavar='"VALUE UNIT"', help='the dose, e.g. "500 mg"')
+    modify.add_argument(
+        "--override",
+        metavar="CODE",
+        help="give a dose over a site maximum that stops (the code it names, e.g. max-dose:tocilizumab);"
+        " --reason is the override's reason, recorded with the dose",
+    )
     _who(modify)
     given = kinds.add_parser("given", help=KINDS["given"], description=KINDS["given"])
     _select(given)
@@ -99,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
         at=getattr(args, "at", None),
         note=getattr(args, "note", None),
         undo=getattr(args, "number", None),
+        override=getattr(args, "override", None),
     )
     done = amend(args.plan_file, request)
     a = done.amendment

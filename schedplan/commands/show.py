@@ -55,7 +55,13 @@ def table(data: dict[str, Any], history: bool) -> str:
             given = f" {_dose(g['value'], g['unit'])}" + (f" at {g['at']}" if g["at"] else "") + f" by {g['by']}"
         line = f"{MARK[e['status']]} {e['label']:<9} {e['date']}{moved} {e['name']}"
         line += f"  {_dose(dose['value'], dose['unit'])}" if dose else ""
-        out.append(f"{line}  {status}{mod}{given}".rstrip())
+        codes = [o["code"] for o in e.get("overrides") or []]
+        over = f"  [OVERRIDDEN: {', '.join(codes)}]" if codes else ""
+        out.append(f"{line}  {status}{mod}{given}{over}".rstrip())
+        out.extend(
+            f"      OVERRIDDEN {o['code']}: {o['limit']} ({o['source']}); reason: {o['reason']}"
+            for o in e.get("overrides") or []
+        )
     out += ["", "Totals (held doses left out):"]
     for t in data["course_totals"]:
         out.append(
@@ -64,6 +70,7 @@ def table(data: dict[str, Any], history: bool) -> str:
         )
     for n in data["amendments_not_applying"]:
         out.append(f"! amendment {n['number']} no longer applies: {n['why']}")
+    out.extend(f"! {w}" for w in data.get("course_warnings") or [])
     if history:
         out += ["", *history_lines(data)]
     return "\n".join(out) + "\n"

@@ -10,8 +10,10 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from schedplan.core.dosing import CalculatedDose, apply_max_dose, apply_rounding
+from schedplan.core.dosing import CalculatedDose
+from schedplan.core.dosing_maximum import MAX_DOSE_EXCEEDED, apply_max_dose, apply_rounding, max_dose_exceeded
 from schedplan.core.dosing_weight import RuleAction
+from schedplan.core.limits import Breach, Override, max_dose_breach
 from schedplan.core.model import Model
 from schedplan.core.policy import SitePolicy
 from schedplan.core.safety import drug_totals
@@ -20,7 +22,8 @@ from schedplan.core.units import Quantity, fmt, quantize
 
 Kind = Literal["hold", "delay", "modify", "given", "undo"]
 Status = Literal["planned", "held", "given"]
-_POLICY_RULES = ("max-dose", "rounding", "rounding-refused")  # the rules that act after a dose modification
+# the rules that act after a dose modification
+_POLICY_RULES = ("max-dose", "rounding", "rounding-refused", MAX_DOSE_EXCEEDED)
 
 
 class Selection(Model):
@@ -48,6 +51,11 @@ class Params(Model):
     given_at: str | None = Field(default=None, description="given: 'YYYY-MM-DD HH:MM', local")
     note: str | None = None
     undo: int | None = Field(default=None, ge=1, description="undo: the amendment undone")
+    override: str | None = Field(
+        default=None,
+        description="modify: the site maximum (max-dose:EVENT_ID) the modified dose may pass; the amendment's"
+        " reason is the override's, recorded with the dose",
+    )
 
 
 class Amendment(Model):
@@ -107,6 +115,9 @@ class Amended:
     undone_by: dict[int, int]  # amendment number -> the undo that undid it
     not_applying: list[tuple[int, str]]  # (amendment number, why) for those whose administrations are gone
     warnings: list[str] = field(default_factory=list)
+    # (amendment number, the limit) for each modified dose over a site maximum (action: stop) not overridden by it
+    stopped: list[tuple[int, Breach]] = field(default_factory=list)
+    unused_overrides: list[tuple[int, str]] = field(default_factory=list)  # (amendment number, its override code)
 
     @property
     def events(self) -> list[AmendedEvent]:
@@ -239,7 +250,8 @@ def modified_dose(
     if policy is not None:
         value, most, maximum = apply_max_dose(value, policy, e.name, q)
         value, rounding = apply_rounding(value, most, policy, e.name, q)
-        for action in (maximum, rounding):
+        exceeded = max_dose_exceeded(value, policy, e.name, q)  # a stop: overridden by the amendment, or refused
+        for action in (maximum, rounding, exceeded):
             if action is not None:
                 action = RuleAction(rule=action.rule, detail=f"{action.detail}, after the dose modification")
                 rules.append(action)
@@ -293,11 +305,21 @@ def apply(
     cycles = plan.anchor_type == "cycles"
     events: list[PlannedEvent] = list(plan.events)
     state: dict[str, dict[str, Any]] = {
-        e.key: {"date": e.date, "dose": e.dose, "status": "planned", "modification": None, "given": None, "lines": []}
+        e.key: {
+            "date": e.date,
+            "dose": e.dose,
+            "status": "planned",
+            "modification": None,
+            "given": None,
+            "lines": [],
+            "overrides": list(e.overrides),
+        }
         for e in events
     }
     not_applying: list[tuple[int, str]] = []
     warnings: list[str] = []
+    stopped: list[tuple[int, Breach]] = []
+    used: set[int] = set()
     for a in listed:
         if a.kind == "undo" or a.number in undone_by:
             continue
@@ -323,6 +345,8 @@ def apply(
                 st["dose"] = modified_dose(e, a, policy, level)
                 st["modification"] = modification_data(a)
                 st["lines"].append(f"DOSE MODIFIED (amendment {a.number}: {a.reason}; by {a.by})")
+                if _maximum_passed(e.model_copy(update={"dose": st["dose"]}), a, st, policy, stopped, warnings):
+                    used.add(a.number)
             elif a.kind == "given":
                 _record_given(e, a, st, tolerance_percent, warnings)
     out: list[AmendedEvent] = []
@@ -330,7 +354,7 @@ def apply(
         st = state[e.key]
         out.append(
             AmendedEvent(
-                **{**dict(e), "date": st["date"], "dose": st["dose"]},
+                **{**dict(e), "date": st["date"], "dose": st["dose"], "overrides": st["overrides"]},
                 status=st["status"],
                 planned_date=e.date,
                 modification=st["modification"],
@@ -341,7 +365,42 @@ def apply(
     out.sort(key=lambda e: e.date)  # stable: the calculated order within a day
     in_force = [e for e in out if e.status != "held"]
     amended_plan = plan.model_copy(update={"events": out, "totals": drug_totals(in_force, cycles)})
-    return Amended(amended_plan, listed, undone_by, not_applying, warnings)
+    unused = [
+        (a.number, a.params.override)
+        for a in listed
+        if a.params.override is not None and a.number not in used and a.number not in undone_by
+    ]
+    return Amended(amended_plan, listed, undone_by, not_applying, warnings, stopped, unused)
+
+
+def _maximum_passed(
+    e: PlannedEvent,
+    a: Amendment,
+    st: dict[str, Any],
+    policy: SitePolicy | None,
+    stopped: list[tuple[int, Breach]],
+    warnings: list[str],
+) -> bool:
+    """A modified dose over a site maximum whose action is stop: with the amendment's override of it, the override
+    is recorded with the dose (the amendment's reason); without, the amendment is listed in ``stopped`` and a
+    warning says so. True when the amendment's override was used."""
+    # a modification replaces the dose, so an earlier override of the same maximum no longer speaks for it
+    breach = max_dose_breach(e, policy) if policy is not None else None
+    code = breach.code if breach is not None else None
+    st["overrides"] = [o for o in st["overrides"] if not o.code.startswith("max-dose:")]
+    if breach is None:
+        return False
+    if a.params.override == code:
+        o = Override(code=breach.code, limit=breach.limit, source=breach.source, reason=a.reason or "")
+        st["overrides"].append(o)
+        st["lines"].append(f"OVERRIDDEN {o.code}: {o.limit} ({o.source}); reason: {o.reason} (amendment {a.number})")
+        return True
+    stopped.append((a.number, breach))
+    warnings.append(
+        f"{breach.where}: {breach.limit} ({breach.source}), set by amendment {a.number} without an override of"
+        f" {breach.code}: undo it, or record the modification again with --override {breach.code}"
+    )
+    return False
 
 
 def _record_given(e: PlannedEvent, a: Amendment, st: dict[str, Any], tolerance: Decimal, warnings: list[str]) -> None:

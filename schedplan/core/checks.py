@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.model import Model
 from schedplan.core.plan_inputs import PlanInputs
-from schedplan.core.policy import SitePolicy
+from schedplan.core.policy import MaxDoseAction, SitePolicy
 from schedplan.core.schedule import Plan
 from schedplan.core.units import Basis, Quantity, fmt, parse_decimal, quantize
 from schedplan.errors import InputError
@@ -175,15 +175,22 @@ def policy_rules(policy: SitePolicy | None, drug: str, unit: str, basis: Basis |
     if cap is not None:
         out.append(f"BSA capped at {fmt(cap)} m2")
     q = Quantity(unit) if unit in {x.value for x in Quantity} else None
-    most = policy.max_dose_for(drug, q) if q else None
-    if most is not None and q is not None:
-        out.append(f"maximum single dose {fmt(most)} {q.word}")
+    maximum = policy.max_dose_rule(drug, q) if q else None
+    if maximum is not None and q is not None:
+        most = f"{fmt(maximum[1])} {q.word}"
+        if maximum[0].action is MaxDoseAction.CAP:
+            out.append(f"maximum single dose {most}: a dose over it is capped at {most}")
+        else:
+            out.append(
+                f"maximum single dose {most}: a dose over it is NOT capped - it stops the plan unless the limit is"
+                " overridden with a reason, and an overridden dose is given as calculated"
+            )
     rounding = policy.rounding_for(drug, q) if q else None
     if rounding is not None and q is not None:
         to, limit = rounding
         out.append(
-            f"round to the nearest {fmt(to)} {q.word} (never above a maximum) unless that changes the dose by"
-            f" more than {fmt(limit)}%"
+            f"round to the nearest {fmt(to)} {q.word} (never from at or under a maximum to over it) unless that"
+            f" changes the dose by more than {fmt(limit)}%"
         )
     return out
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.dosing_maximum import (  # steps 4 to 6
+    apply_max_dose,
+    apply_rounding,
+    max_dose_exceeded,
+)
 from schedplan.core.dosing_renal import RenalValue, apply_renal, dose_by_auc
 from schedplan.core.dosing_weight import PolicyWeight, RuleAction, policy_weight_for, protocol_weight
 from schedplan.core.patient import Patient
 from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
-from schedplan.core.units import Basis, DoseUnit, Per, Quantity, fmt, quantize
+from schedplan.core.units import Basis, DoseUnit, Per, fmt, quantize
 
 
 class CalculatedDose(BaseModel):
@@ -64,14 +69,6 @@ def _dec(value: Fraction) -> Decimal:
 
 def _exact_in(value: Fraction, places: int) -> bool:
     return bool((value * 10**places).denominator == 1)
-
-
-def _round_to(value: Decimal, step: Decimal) -> Decimal:
-    return quantize(value / step, Decimal(1)) * step
-
-
-def _round_down(value: Decimal, step: Decimal) -> Decimal:
-    return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
 
 
 @dataclass(frozen=True)
@@ -237,51 +234,6 @@ def report(scaled: Fraction, unit: DoseUnit) -> Reported:
     return Reported(exact, value, counted, rounded)
 
 
-def apply_max_dose(
-    value: Decimal, policy: SitePolicy, drug: str, quantity: Quantity
-) -> tuple[Decimal, Decimal | None, RuleAction | None]:
-    """Step 4: (the dose, the site's maximum single dose or None, the action where the maximum acted)."""
-    most = policy.max_dose_for(drug, quantity)
-    if most is None or not value > most:
-        return value, most, None
-    word = quantity.word
-    action = RuleAction(
-        rule="max-dose",
-        detail=f"{fmt(value)} {word} is over the maximum single dose of {drug}, {fmt(most)} {word}:"
-        f" {fmt(most)} {word} (site policy)",
-    )
-    return most, most, action
-
-
-def apply_rounding(
-    value: Decimal, most: Decimal | None, policy: SitePolicy, drug: str, quantity: Quantity
-) -> tuple[Decimal, RuleAction | None]:
-    """Step 5: the site's rounding step, never above the maximum, refused past its change limit."""
-    rounding = policy.rounding_for(drug, quantity)
-    if rounding is None:
-        return value, None
-    to, limit = rounding
-    word = quantity.word
-    rounded = _round_to(value, to)
-    if most is not None and rounded > most:
-        rounded = _round_down(value, to)  # rounding never goes over the maximum
-    if rounded == value:
-        return value, None
-    change = abs(rounded - value) / value * 100
-    if rounded > 0 and change <= limit:
-        under = " at or under the maximum" if most is not None and rounded < _round_to(value, to) else ""
-        return rounded, RuleAction(
-            rule="rounding",
-            detail=f"{fmt(value)} {word} rounded to the nearest {fmt(to)} {word}{under}:"
-            f" {fmt(rounded)} {word} ({fmt(change, 2)}% change, limit {fmt(limit)}%)",
-        )
-    return value, RuleAction(
-        rule="rounding-refused",
-        detail=f"not rounded: to the nearest {fmt(to)} {word} would make {fmt(value)} {word}"
-        f" {fmt(rounded)} {word}, a {fmt(change, 2)}% change, over the {fmt(limit)}% limit",
-    )
-
-
 def share_text(dose: Dose, course_days: int, fraction: Fraction | None, administrations: int = 1) -> str | None:
     """'2/3 of the course', '1/3 of the course (3 days)', '1/2 of the day's dose', or None for a dose that
     is not a part of a course or a day."""
@@ -347,7 +299,8 @@ def calculate(
     days a per-course amount is divided over; ``fraction`` this day's share of a split course;
     ``administrations`` the number the day's share (or an `every` series' course) is divided equally over.
     With a site ``policy``, its rules for ``drug`` act in this order: dosing weight, BSA cap, maximum
-    single dose, rounding; each one that acts is listed in ``rules`` and in the calculation. ``age`` (years on the
+    single dose (a cap), rounding, maximum single dose (a stop: the dose is kept, the plan stops unless
+    overridden); each one that acts is listed in ``rules`` and in the calculation. ``age`` (years on the
     dose date) decides, under the policy's ``age:`` rule, whether the adult dosing-weight rule applies; ``renal`` is
     the renal function the policy's ``renal:`` rule for ``drug`` compares (after scaling, before the maximum).
     """
@@ -391,7 +344,8 @@ def calculate(
     if policy is not None:
         value, most, maximum = apply_max_dose(value, policy, drug, unit.quantity)
         value, rounding = apply_rounding(value, most, policy, drug, unit.quantity)
-        for action in (maximum, rounding):
+        exceeded = max_dose_exceeded(value, policy, drug, unit.quantity)
+        for action in (maximum, rounding, exceeded):
             if action is not None:
                 actions.append(action)
                 steps.append(action.detail)

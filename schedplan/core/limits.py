@@ -1,5 +1,6 @@
-"""Hard stops: doses outside a protocol's limits and a measured BSA far from the formula's, each stopping a
-plan unless the user overrides it by its code with a reason, which the plan then records with the dose."""
+"""Hard stops: doses outside a protocol's limits or over a site policy's maximum (action: stop), and a measured BSA
+far from the formula's, each stopping a plan unless the user overrides it by its code with a reason, which the plan
+then records with the dose."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schedplan.core.dosing_maximum import MAX_DOSE_EXCEEDED
 from schedplan.core.patient import Patient, bsa_formula_value
 from schedplan.core.policy import SitePolicy, convert
 from schedplan.core.protocol import DoseLimit, Protocol
@@ -27,6 +29,14 @@ MEASURED_BSA_CODE = "measured-bsa"
 def dose_limit_code(event_id: str) -> str:
     """The override code of the limits of one protocol event: ``dose-limit:tocilizumab``."""
     return f"dose-limit:{event_id}"
+
+
+def max_dose_code(event_id: str) -> str:
+    """The override code of a site policy's maximum single dose for one protocol event: ``max-dose:tocilizumab``."""
+    return f"max-dose:{event_id}"
+
+
+_EVENT_CODES = ("dose-limit:", "max-dose:")  # codes whose override warning names the protocol event after the colon
 
 
 class Override(BaseModel):
@@ -48,10 +58,12 @@ class Breach(BaseModel):
     source: str
     keys: tuple[str, ...] = Field(description="the planned events (keys) whose dose it concerns")
     where: str = Field(description="what and when, e.g. 'abatacept Day -1'")
+    file: str | None = Field(default=None, description="the file the limit is read from, for the stop line only")
 
     def message(self) -> str:
+        source = self.source + (f"; file {self.file}" if self.file else "")
         return (
-            f"{self.where}: {self.limit} ({self.source}); to give it anyway, --override {self.code}"
+            f"{self.where}: {self.limit} ({source}); to give it anyway, --override {self.code}"
             " --reason 'WHY' (recorded with the dose)"
         )
 
@@ -138,12 +150,60 @@ def _bsa_breach(
     )
 
 
-def limit_breaches(
-    protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None
+def max_dose_breach(e: PlannedEvent, policy: SitePolicy, policy_file: str | None = None) -> Breach | None:
+    """The site maximum (action: stop) ``e``'s dose is over, as a breach of code ``max-dose:EVENT_ID``; else None."""
+    d = e.dose
+    if d is None or not any(a.rule == MAX_DOSE_EXCEEDED for a in d.rules):
+        return None
+    q = Quantity(d.unit)
+    found = policy.max_dose_rule(e.name, q)
+    if found is None:
+        return None
+    rule, most = found
+    return Breach(
+        code=max_dose_code(e.event_id),
+        limit=f"{fmt(d.value)} {q.word} is over the maximum single dose of {e.name}, {fmt(most)} {q.word}",
+        source=policy.max_dose_source(rule),
+        keys=(e.key,),
+        where=f"{e.name} {e.label}",
+        file=policy_file,
+    )
+
+
+def max_dose_breaches(
+    events: Iterable[PlannedEvent], policy: SitePolicy | None, policy_file: str | None = None
 ) -> list[Breach]:
-    """Every limit the planned ``events`` are outside of: the measured BSA first, then each event's dose limits."""
+    """The doses over a site maximum whose action is stop, one breach per protocol event (its first dose named)."""
+    if policy is None:
+        return []
+    found: dict[str, Breach] = {}
+    for e in events:
+        b = max_dose_breach(e, policy, policy_file)
+        if b is None:
+            continue
+        if b.code in found:
+            found[b.code] = found[b.code].model_copy(update={"keys": (*found[b.code].keys, e.key)})
+        else:
+            found[b.code] = b
+    return list(found.values())
+
+
+def limit_breaches(
+    protocol: Protocol,
+    events: list[PlannedEvent],
+    patient: Patient,
+    policy: SitePolicy | None,
+    policy_file: str | None = None,
+) -> list[Breach]:
+    """Every limit the planned ``events`` are outside of: the measured BSA first, then each event's dose limits
+    (the protocol's), then the site policy's maximum doses whose action is stop (``policy_file``: named in the
+    stop line)."""
     bsa = _bsa_breach(protocol, events, patient, policy)
-    return ([bsa] if bsa else []) + _dose_breaches(protocol, events, patient)
+    return (
+        ([bsa] if bsa else [])
+        + _dose_breaches(protocol, events, patient)
+        + max_dose_breaches(events, policy, policy_file)
+    )
 
 
 def apply_overrides(
@@ -168,7 +228,7 @@ def apply_overrides(
             PlanWarning(
                 code="override",
                 message=f"OVERRIDDEN {b.code} - {b.where}: {b.limit} ({b.source}); reason: {reason}",
-                event_id=b.code.split(":", 1)[1] if b.code.startswith("dose-limit:") else None,
+                event_id=b.code.split(":", 1)[1] if b.code.startswith(_EVENT_CODES) else None,
             )
         )
     used = {b.code for b in breaches}

@@ -121,12 +121,25 @@ class BsaCap(_Model):
     drugs: DrugNames | None = Field(default=None, description="absent: every drug")
 
 
+class MaxDoseAction(str, Enum):
+    """What a site's maximum single dose does to a calculated dose over it."""
+
+    STOP = "stop"  # the plan stops (exit 2) unless overridden with a reason; overridden, the calculated dose stands
+    CAP = "cap"  # the dose is the maximum (e.g. tocilizumab capped at 800 mg), with a rule and a warning that say so
+
+
 class MaxDose(_Model):
-    """The largest single dose of a drug, e.g. tocilizumab 800 mg."""
+    """The largest single dose of a drug, e.g. tocilizumab 800 mg, and whether a dose over it stops or is capped."""
 
     drug: str
     max: Decimal = Field(gt=0)
     unit: Quantity
+    action: MaxDoseAction = Field(
+        default=MaxDoseAction.STOP,
+        description="stop (default): a dose over the maximum stops the plan unless overridden with a reason;"
+        " cap: the dose is capped at the maximum",
+    )
+    source: str | None = Field(default=None, description="where the maximum comes from (a label, a guideline)")
 
     @field_validator("drug")
     @classmethod
@@ -351,6 +364,10 @@ class SitePolicy(_Model):
                 if d in renal_seen:
                     raise ValueError(f"{d} has two renal rules; keep one")
                 renal_seen.add(d)
+        maxima = [m.drug for m in self.max_dose]
+        twice = sorted({d for d in maxima if maxima.count(d) > 1})
+        if twice:
+            raise ValueError(f"{twice[0]} has two max_dose entries; keep one")
         return self
 
     def renal_rule(self, drug: str) -> RenalRule | None:
@@ -367,12 +384,22 @@ class SitePolicy(_Model):
 
     def max_dose_for(self, drug: str, unit: Quantity) -> Decimal | None:
         """The maximum single dose of ``drug`` in ``unit`` (converted: 0.8 g is 800 mg), or None."""
+        found = self.max_dose_rule(drug, unit)
+        return found[1] if found is not None else None
+
+    def max_dose_rule(self, drug: str, unit: Quantity) -> tuple[MaxDose, Decimal] | None:
+        """The maximum-dose rule for ``drug`` and its maximum in ``unit`` (converted), or None."""
         for m in self.max_dose:
             if m.drug == drug.lower():
                 converted = convert(m.max, m.unit, unit)
                 if converted is not None:
-                    return converted
+                    return m, converted
         return None
+
+    def max_dose_source(self, rule: MaxDose) -> str:
+        """Where a maximum comes from, as a stop and an override name it: this policy, its version, the rule."""
+        text = f"site policy {self.name!r} version {self.version}, max_dose (action: {rule.action.value})"
+        return text + (f": {rule.source}" if rule.source else "")
 
     def rounding_for(self, drug: str, unit: Quantity) -> tuple[Decimal, Decimal] | None:
         """(step in ``unit``, largest change %) of the rounding rule for ``drug``: a rule naming it first,

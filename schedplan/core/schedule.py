@@ -196,6 +196,7 @@ def plan(
     today: dt.date | None = None,
     factors: PatientFactors | None = None,
     overrides: Mapping[str, str] | None = None,
+    policy_file: str | None = None,
 ) -> Plan:
     """Calculate the dated schedule. ``anchor_date`` is day 0, or cycle 1 day 1 for cycle protocols.
 
@@ -205,6 +206,7 @@ def plan(
     and each criterion not met or not checked is a warning; None (not even empty factors) skips the check.
     ``overrides`` maps a limit's code to the user's reason: a limit the plan is outside of stops it
     (InputError) unless overridden here, and an override is recorded with each dose it concerns.
+    ``policy_file`` names the policy's file in such a stop line (never in the plan).
     """
     resolved, warnings = resolve_choices(protocol, choices or {})
     anchor = as_pendulum(anchor_date)
@@ -289,7 +291,9 @@ def plan(
     rows.sort(key=lambda r: r[0])
     planned = [r[1] for r in rows]
     events, overridden = apply_overrides(
-        planned, limit_breaches(protocol, planned, patient, policy) + renal_breaches(planned), overrides or {}
+        planned,
+        limit_breaches(protocol, planned, patient, policy, policy_file) + renal_breaches(planned),
+        overrides or {},
     )
     warnings[:0] = overridden
     # what a pharmacist must see comes first

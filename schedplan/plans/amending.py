@@ -121,6 +121,7 @@ class AmendRequest:
     at: str | None = None
     note: str | None = None
     undo: int | None = None
+    override: str | None = None  # modify: the site maximum (max-dose:EVENT_ID) the dose may pass, for ``reason``
 
 
 @dataclass(frozen=True)
@@ -230,16 +231,19 @@ def _params(r: AmendRequest, course: Course, sel: Selection) -> Params:
         given = [x for x in (r.percent, r.dose_level, r.dose) if x is not None]
         if len(given) != 1:
             raise InputError('modify needs exactly one of --percent P, --dose-level L, --dose "VALUE UNIT"')
+        override = _one_line_text(r.override, "--override", required=False)
+        if r.override is not None and override is None:
+            raise InputError("--override cannot be empty: give the code the stop named, e.g. max-dose:tocilizumab")
         if r.percent is not None:
             pct = parse_decimal(r.percent, "--percent")
             if not Decimal(1) <= pct <= Decimal(200):
                 raise InputError(f"--percent {r.percent}: a dose modification is 1 to 200 %", field="percent")
-            return Params(percent=pct)
+            return Params(percent=pct, override=override)
         if r.dose_level is not None:
-            return Params(dose_level=r.dose_level.strip())
+            return Params(dose_level=r.dose_level.strip(), override=override)
         value, unit = parse_dose(r.dose or "")
         _same_unit(course, sel, unit)
-        return Params(dose=value, unit=unit)
+        return Params(dose=value, unit=unit, override=override)
     if r.kind == "given":
         at = None
         if r.at is not None:
@@ -322,12 +326,31 @@ def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Recorde
         gone = [why for n, why in after.not_applying if n == new.number]
         if gone:
             raise InputError(f"{request.kind}: {gone[0]}")
+        _refuse_stops(new, after, course.site)
         before_warnings = set(course.amended.warnings)
         box.append(Recorded(new, course.amended, after, [w for w in after.warnings if w not in before_warnings]))
         return now.updated(amendments=listed)
 
     update_plan(path, change)
     return box[-1]
+
+
+def _refuse_stops(new: Amendment, after: Amended, site: LoadedPolicy | None) -> None:
+    """InputError (nothing recorded) when ``new`` sets a dose over a site maximum that stops (one line: the limit,
+    its source and file, and how to override it), or names an override that no dose of it passes."""
+    stops = [b for n, b in after.stopped if n == new.number]
+    if stops:
+        first = stops[0].model_copy(update={"file": str(site.path) if site is not None else None})
+        more = f" [and {len(stops) - 1} more]" if len(stops) > 1 else ""
+        how = first.message().replace("--reason 'WHY'", "with this --reason")
+        raise InputError(f"stopped: {how}{more}", field="override", value=first.code)
+    unused = [code for n, code in after.unused_overrides if n == new.number]
+    if unused:
+        raise InputError(
+            f"--override {unused[0]}: the modified dose is not over a site maximum of that code; leave --override out",
+            field="override",
+            value=unused[0],
+        )
 
 
 def replan_notes(saved: SavedPlan, plan: Plan, site: LoadedPolicy | None) -> list[str]:
@@ -368,7 +391,8 @@ def what_changed(one: Recorded) -> list[str]:
 def show_data(course: Course) -> dict[str, Any]:
     """The plan JSON contract (`plan --format json`) of the course as it stands, and per event ``status``,
     ``planned_date``, ``modification``, ``given``; at the top ``amendments`` and ``course_totals``
-    (per drug: planned, given, remaining) and ``amendments_not_applying``."""
+    (per drug: planned, given, remaining) and ``amendments_not_applying``; ``course_warnings`` when there are any
+    (a dose given far from the plan, a modified dose over a site maximum that stops without an override)."""
     from schedplan.export.json_out import event_dict, plan_dict
 
     done = course.amended
@@ -386,4 +410,6 @@ def show_data(course: Course) -> dict[str, Any]:
     data["amendments"] = done.amendment_data()
     data["amendments_not_applying"] = [{"number": n, "why": why} for n, why in done.not_applying]
     data["course_totals"] = done.totals()
+    if done.warnings:  # e.g. a modified dose over a site maximum without an override (the policy changed since)
+        data["course_warnings"] = list(done.warnings)
     return data

@@ -12,6 +12,7 @@ from schedplan.core.dosing import (
     apply_max_dose,
     apply_rounding,
     cap_bsa,
+    max_dose_exceeded,
     report,
     scale_by_bsa,
     scale_by_weight,
@@ -137,7 +138,7 @@ def test_report_keeps_three_significant_figures():
 MAX = SitePolicy(
     name="m",
     version="1",
-    max_dose=[{"drug": "tocilizumab", "max": 800, "unit": "mg"}],
+    max_dose=[{"drug": "tocilizumab", "max": 800, "unit": "mg", "action": "cap"}],  # a cap: the site's choice
     rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}],
 )
 
@@ -146,6 +147,17 @@ def test_apply_max_dose():
     assert apply_max_dose(D(1040), MAX, "tocilizumab", Quantity.MG)[:2] == (D(800), D(800))
     assert apply_max_dose(D(800), MAX, "tocilizumab", Quantity.MG) == (D(800), D(800), None)  # at it: not over
     assert apply_max_dose(D(1040), MAX, "abatacept", Quantity.MG) == (D(1040), None, None)
+
+
+def test_apply_max_dose_never_caps_a_maximum_that_stops():
+    # action stop (the default): the dose is kept; max_dose_exceeded marks it, and the plan stops unless overridden
+    stop = SitePolicy(name="m", version="1", max_dose=[{"drug": "tocilizumab", "max": 800, "unit": "mg"}])
+    assert apply_max_dose(D(1040), stop, "tocilizumab", Quantity.MG) == (D(1040), D(800), None)
+    action = max_dose_exceeded(D(1040), stop, "tocilizumab", Quantity.MG)
+    assert action is not None and action.rule == "max-dose-exceeded"
+    assert action.detail.startswith("1,040 mg is over the maximum single dose of tocilizumab, 800 mg: not capped")
+    assert max_dose_exceeded(D(800), stop, "tocilizumab", Quantity.MG) is None  # at it: not over
+    assert max_dose_exceeded(D(1040), MAX, "tocilizumab", Quantity.MG) is None  # a cap never stops
 
 
 def test_apply_rounding():

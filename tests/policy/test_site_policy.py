@@ -235,7 +235,9 @@ def test_a_rule_may_be_written_for_per_m2_doses_too():
 
 def test_maximum_and_rounding_in_other_mass_units_are_converted():
     # tocilizumab 8 mg/kg x 130 kg = 1040 mg; a maximum of 0.8 g is 800 mg
-    policy = SitePolicy(name="g", version="1", max_dose=[{"drug": "Tocilizumab", "max": "0.8", "unit": "g"}])
+    policy = SitePolicy(
+        name="g", version="1", max_dose=[{"drug": "Tocilizumab", "max": "0.8", "unit": "g", "action": "cap"}]
+    )
     assert by_name(nk_plan(policy=policy), "tocilizumab")[0].dose.value == D("800")
     # treosulfan 14 g/m2 x 1.845 = 25.83 g; rounding to 500 mg = 0.5 g gives 26 g (0.66 %)
     rounding = [{"drugs": ["treosulfan"], "unit": "mg", "to": 500, "max_change_percent": 5}]
@@ -249,7 +251,7 @@ def test_rounding_never_goes_above_the_maximum():
     policy = SitePolicy(
         name="x",
         version="1",
-        max_dose=[{"drug": "tocilizumab", "max": 803, "unit": "mg"}],
+        max_dose=[{"drug": "tocilizumab", "max": 803, "unit": "mg", "action": "cap"}],
         rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}],
     )
     toc = by_name(nk_plan(policy=policy), "tocilizumab")[0]
