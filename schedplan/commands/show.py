@@ -24,9 +24,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _dose(value: Any, unit: str | None) -> str:
-    from schedplan.core.units import fmt
+    """A dose as every view writes it (ISMP: ``68.04 mg``, ``466.7 x 10^6 cells``); "-" for none."""
+    from decimal import Decimal
 
-    return f"{fmt(value)} {unit}" if value is not None else "-"
+    from schedplan.words import dose_value_text
+
+    return dose_value_text(Decimal(str(value)), unit) if value is not None and unit is not None else "-"
+
+
+def _params_text(params: dict[str, Any]) -> str:
+    """An amendment's parameters, a dose (with its unit) written as every view writes one."""
+    rest = {k: v for k, v in params.items() if k != "unit"}
+    if "dose" in rest:
+        rest["dose"] = _dose(rest["dose"], params.get("unit"))
+    return ", ".join(f"{k} {v}" for k, v in rest.items())
 
 
 def history_lines(data: dict[str, Any]) -> list[str]:
@@ -34,7 +45,7 @@ def history_lines(data: dict[str, Any]) -> list[str]:
     for a in data["amendments"]:
         undone = f"  [UNDONE by {a['undone_by']}]" if a["undone_by"] else ""
         sel = ", ".join(f"{k} {v}" for k, v in a["select"].items())
-        par = ", ".join(f"{k} {v}" for k, v in a["params"].items())
+        par = _params_text(a["params"])
         why = f": {a['reason']}" if a["reason"] else ""
         out.append(f"  {a['number']:>3}. {a['at']}  {a['kind']} {sel} {par}".rstrip() + f"  by {a['by']}{why}{undone}")
     if len(out) == 1:
