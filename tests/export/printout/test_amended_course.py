@@ -120,3 +120,17 @@ def test_a_plan_whose_saved_schedule_no_longer_matches_is_not_printed_without_it
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "replan" in err, err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_crowded_amended_month_stays_on_its_one_page_and_the_pdf_is_deterministic(amended, tmp_path):
+    # March (C1 D1, D8, D15), April (C1 D22 held, C2 D1 and D8 moved here, each day five entries and a
+    # "from" line) and May (C2 D15, D22): the cover, one page a month, then the day-by-day list
+    from tests.export.printout.test_pdf_content import _month_pages
+
+    pdf = _print(amended, tmp_path, "patient", "pdf")
+    pages = pages_text(pdf)
+    assert _month_pages(pages) == {"March 2027": 1, "April 2027": 2, "May 2027": 3}
+    assert "Day by day" in pages[4]
+    (tmp_path / "again").mkdir()
+    again = _print(amended, tmp_path / "again", "patient", "pdf")
+    assert again.read_bytes() == pdf.read_bytes()
