@@ -24,9 +24,27 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _dose(value: Any, unit: str | None) -> str:
-    from schedplan.core.units import fmt
+    """A dose as every view writes it (ISMP: ``68.04 mg``, ``466.7 x 10^6 cells``); "-" for none."""
+    from decimal import Decimal
 
-    return f"{fmt(value)} {unit}" if value is not None else "-"
+    from schedplan.words import dose_value_text
+
+    return dose_value_text(Decimal(str(value)), unit) if value is not None and unit is not None else "-"
+
+
+def _time(e: dict[str, Any]) -> str:
+    """`` 08:00`` (`` 08:00 (site time)`` for the site policy's usual time), "" for an all-day entry."""
+    if not e.get("time"):
+        return ""
+    return f" {e['time']}" + (" (site time)" if e.get("source_of_time") == "site" else "")
+
+
+def _params_text(params: dict[str, Any]) -> str:
+    """An amendment's parameters, a dose (with its unit) written as every view writes one."""
+    rest = {k: v for k, v in params.items() if k != "unit"}
+    if "dose" in rest:
+        rest["dose"] = _dose(rest["dose"], params.get("unit"))
+    return ", ".join(f"{k} {v}" for k, v in rest.items())
 
 
 def history_lines(data: dict[str, Any]) -> list[str]:
@@ -34,7 +52,7 @@ def history_lines(data: dict[str, Any]) -> list[str]:
     for a in data["amendments"]:
         undone = f"  [UNDONE by {a['undone_by']}]" if a["undone_by"] else ""
         sel = ", ".join(f"{k} {v}" for k, v in a["select"].items())
-        par = ", ".join(f"{k} {v}" for k, v in a["params"].items())
+        par = _params_text(a["params"])
         why = f": {a['reason']}" if a["reason"] else ""
         out.append(f"  {a['number']:>3}. {a['at']}  {a['kind']} {sel} {par}".rstrip() + f"  by {a['by']}{why}{undone}")
     if len(out) == 1:
@@ -44,7 +62,7 @@ def history_lines(data: dict[str, Any]) -> list[str]:
 
 def table(data: dict[str, Any], history: bool) -> str:
     out = [f"{data['protocol']['id']}  {data['protocol']['title']}", ""]
-    for e in data["events"]:
+    for e in sorted(data["events"], key=lambda e: (e["date"], e["time"] or "")):  # a day in time order, all-day first
         dose = e["dose"]
         status = e["status"].upper() if e["status"] != "planned" else ""
         moved = f" (planned {e['planned_date']})" if e["planned_date"] != e["date"] else ""
@@ -53,7 +71,9 @@ def table(data: dict[str, Any], history: bool) -> str:
         if e["given"]:
             g = e["given"]
             given = f" {_dose(g['value'], g['unit'])}" + (f" at {g['at']}" if g["at"] else "") + f" by {g['by']}"
-        line = f"{MARK[e['status']]} {e['label']:<9} {e['date']}{moved} {e['name']}"
+        line = f"{MARK[e['status']]} {e['label']:<9} {e['date']}{moved}{_time(e)} {e['name']}"
+        if e["administration"]:
+            line += f" ({e['administration']['n']} of {e['administration']['of']})"
         line += f"  {_dose(dose['value'], dose['unit'])}" if dose else ""
         codes = [o["code"] for o in e.get("overrides") or []]
         over = f"  [OVERRIDDEN: {', '.join(codes)}]" if codes else ""

@@ -117,22 +117,57 @@ def _checks(saved: SavedPlan) -> tuple[CheckStatus, ...]:
     )
 
 
+def course_schedule(saved: SavedPlan, plan_file: str, audience: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """(the schedule to print, the course's own warnings): the saved schedule, or - when the plan file has
+    amendments - the course as it stands (moved, modified, held, given; plans.amending.show_data), each event
+    with what the amendments did to it (``course_lines``, reasons and authors) for the staff only.
+    Raises InputError when the amendments cannot be applied because the protocol changed since the plan was
+    saved: printing the schedule without them would hide a hold or a change of dose."""
+    if not saved.amendments:
+        return saved.schedule, ()
+    from schedplan.plans.amending import course_of, show_data
+
+    try:
+        course = course_of(saved)
+    except InputError:
+        raise InputError(
+            f"{plan_file} has amendments, and its saved schedule no longer matches protocol {saved.protocol_ref}"
+            f" as it is now, so they cannot be applied; run `schedplan replan {plan_file}` first (it keeps them)"
+        ) from None
+    data = show_data(course)
+    if audience == "staff":
+        for event, amended in zip(data["events"], course.amended.events, strict=True):
+            event["course_lines"] = list(amended.course_lines)
+    else:  # the patient's printout never carries a reason, an author or a dose, not even unused
+        for key in ("amendments", "amendments_not_applying", "course_totals"):
+            data.pop(key, None)
+        for event in data["events"]:
+            event["modification"] = None
+            event["given"] = {"at": event["given"]["at"]} if event["given"] else None
+    warnings = tuple(course.amended.warnings) + tuple(
+        f"amendment {n} no longer applies: {why}" for n, why in course.amended.not_applying
+    )
+    return data, warnings if audience == "staff" else ()
+
+
 def print_source(saved: SavedPlan, plan_file: str, audience: str, notes: list[str] | None = None) -> PrintSource:
-    """What is printed of a saved plan: its schedule, and for the patient the protocol's plain words and the
-    site's contacts, for the staff the double checks (valid or void against the saved plan). What could not
-    be read is left out and said in ``notes``."""
+    """What is printed of a saved plan: its schedule as the course stands (course_schedule), and for the
+    patient the protocol's plain words and the site's contacts, for the staff the double checks (valid or void
+    against the saved plan). What could not be read is left out and said in ``notes``."""
     from schedplan.export.printout import PrintSource
 
     said = notes if notes is not None else []
+    schedule, course_warnings = course_schedule(saved, plan_file, audience)
     texts, patient_notes = _protocol_extras(saved, plan_file, said) if audience == "patient" else ({}, ())
     return PrintSource(
-        schedule=saved.schedule,
+        schedule=schedule,
         plan_id=saved.plan_id,
         measured_on=saved.inputs.measured_on,
         patient_texts=texts,
         patient_notes=patient_notes,
         contacts=_contacts(saved, said) if audience == "patient" else None,
         checks=_checks(saved) if audience == "staff" else (),
+        course_warnings=course_warnings,
     )
 
 

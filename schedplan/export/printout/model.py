@@ -25,7 +25,9 @@ class CheckStatus:
 
 @dataclass(frozen=True)
 class PrintSource:
-    """A saved plan's data (``schedule`` is the plan file's ``schedule``: export.json_out.plan_dict)."""
+    """A saved plan's data: ``schedule`` is the plan file's ``schedule`` (export.json_out.plan_dict), or with
+    amendments the course as it stands (plans.amending.show_data): per event ``status`` (planned, held, given),
+    ``planned_date``, ``modification``, ``given`` and, for the staff, ``course_lines``."""
 
     schedule: dict[str, Any]
     plan_id: str
@@ -34,6 +36,7 @@ class PrintSource:
     patient_notes: tuple[str, ...] = ()  # the protocol's notes for the patient
     contacts: dict[str, Any] | None = None  # the site policy's contacts block (core.policy.Contacts.model_dump())
     checks: tuple[CheckStatus, ...] = ()
+    course_warnings: tuple[str, ...] = ()  # the course's own (a given dose off the plan, an amendment gone)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from schedplan.export.printout import view
+from schedplan.export.printout import course, view
 from schedplan.export.printout.i18n import language
 from schedplan.export.printout.model import PrintOptions, PrintSource
 
@@ -79,6 +79,10 @@ def render_html(source: PrintSource, options: PrintOptions) -> str:
         "anchor_date": lang.long_date(dt.date.fromisoformat(source.schedule["anchor_date"])),
         "label": (options.label or "").strip() or None,
     }
+    events = source.schedule.get("events", [])
+    context["marks"] = course.marks_used(events)
+    context["held_mark"], context["given_mark"], context["moved_mark"] = course.HELD, course.GIVEN, course.MOVED
+    context["moved_note"] = lambda was: course.moved_note(lang, was)
     if options.audience == "patient":
         context["months"] = view.months(lang, source, options, by_day)
     else:
@@ -90,7 +94,10 @@ def render_html(source: PrintSource, options: PrintOptions) -> str:
                 "message": w.get("message"),
             }
             for w in source.schedule.get("warnings", [])
-        ]
+        ] + [{"date": None, "code": "course", "message": m} for m in source.course_warnings]
+        context["history"] = course.history(source.schedule)
+        context["course_totals"] = course.course_totals(source.schedule)
+        context["modified_doses"] = course.modified_doses(lang, events)
     return template.render(**context)
 
 

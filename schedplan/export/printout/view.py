@@ -11,7 +11,7 @@ from typing import Any
 
 from schedplan.core.units import dose_display, fmt
 from schedplan.errors import InputError
-from schedplan.export.printout import words
+from schedplan.export.printout import course, words
 from schedplan.export.printout.i18n import Language
 from schedplan.export.printout.model import PrintOptions, PrintSource, events_in_range
 
@@ -25,6 +25,7 @@ class Cell:
     day0: bool
     today: bool
     weekend: bool
+    moved_note: str | None = None
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Month:
     title: str
     weeks: list[list[Cell | None]] = field(default_factory=list)
     empty: bool = False
+    dense: bool = False  # set in smaller type so that the month stays on its one page (crowded_month)
 
 
 @dataclass
@@ -53,6 +55,15 @@ class Row:
     approximate: bool
     notes: str | None
     has_dose: bool
+    time: str | None = None  # "08:00"; None: all day
+    site_time: bool = False  # the time is the site policy's usual one, not the protocol's
+    number: str | None = None  # "2 of 16"
+    label: str = ""  # the administration's own day label (a moved one keeps it)
+    held: bool = False
+    marks: list[str] = field(default_factory=list)  # staff: held / moved / modified / given, word and symbol
+    course_lines: list[str] = field(default_factory=list)  # staff: what each amendment did, reason and author
+    given_columns: tuple[str, str, str] = ("", "", "")  # staff: given / at / initials (empty to fill in)
+    moved_from: dt.date | None = None  # patient: the date it moved from (on the row, or once for its day)
 
 
 @dataclass
@@ -64,17 +75,33 @@ class Day:
     rows: list[Row]
     day0: bool
     weekend: bool
+    moved_from: dt.date | None = None  # patient: said once when every entry of the day moved from one date
 
 
-def _row(lang: Language, e: dict[str, Any], source: PrintSource, names: dict[str, str]) -> Row:
+def _patient_item(lang: Language, e: dict[str, Any], source: PrintSource) -> str:
+    """One line of the patient's calendar: [not given / given] [time] what, how, how long [n of m]
+    [the day is approximate]; where it moved from is Row.moved_note."""
+    before = course.patient_status(lang, e)
+    number = words.number_text(lang, e)
+    parts = [
+        before,
+        words.time_text(lang, e),
+        words.patient_words(lang, e, source.patient_texts) + (f" ({number})" if number else ""),
+    ]
+    text = " ".join(p for p in parts if p)
+    if e.get("approximate_day"):
+        text += " (" + lang.gettext("the day is approximate") + ")"
+    return text
+
+
+def _row(lang: Language, e: dict[str, Any], source: PrintSource, names: dict[str, str], staff: bool) -> Row:
     dose = e.get("dose") or None
     rules = [
         f"{r['rule']}: {r['detail']}" if r.get("detail") else str(r["rule"]) for r in (dose or {}).get("rules", [])
     ]
     return Row(
         name=e["name"],
-        patient=words.patient_words(lang, e, source.patient_texts)
-        + (" (" + lang.gettext("the day is approximate") + ")" if e.get("approximate_day") else ""),
+        patient=_patient_item(lang, e, source),
         kind=e.get("kind") or "",
         dose=words.dose_text(lang, e),
         route=words.route_text(lang, e),
@@ -87,7 +114,28 @@ def _row(lang: Language, e: dict[str, Any], source: PrintSource, names: dict[str
         approximate=bool(e.get("approximate_day")),
         notes=e.get("notes"),
         has_dose=dose is not None and dose.get("value") is not None,
+        time=e.get("time"),
+        site_time=bool(e.get("time")) and e.get("source_of_time") == "site",
+        number=words.number_text(lang, e),
+        label=words.day_label(lang, e),
+        held=e.get("status") == "held",
+        marks=course.staff_marks(lang, e) if staff else [],
+        course_lines=list(e.get("course_lines") or []) if staff else [],
+        given_columns=course.given_columns(lang, e) if staff else ("", "", ""),
+        moved_from=course.planned_date(e),
     )
+
+
+def _day_moved_from(rows: list[Row]) -> dt.date | None:
+    """The date a day's entries all moved from (a delayed cycle), said once for the day and taken off its rows;
+    None (each row keeps its own) otherwise."""
+    dates = {r.moved_from for r in rows}
+    if len(dates) != 1 or None in dates:
+        return None
+    was = rows[0].moved_from
+    for r in rows:
+        r.moved_from = None
+    return was
 
 
 def days(lang: Language, source: PrintSource, options: PrintOptions) -> list[Day]:
@@ -96,15 +144,18 @@ def days(lang: Language, source: PrintSource, options: PrintOptions) -> list[Day
     names = {e["event_id"]: e["name"] for e in source.schedule.get("events", []) if e.get("event_id")}
     out = []
     for date_text, group in groupby(events_in_range(source.schedule, options), key=lambda e: e["date"]):
-        events = list(group)
+        events = words.time_order(list(group))
         d = dt.date.fromisoformat(date_text)
+        stayed = [e for e in events if e.get("planned_date", e["date"]) == e["date"]]  # the day's own label
+        rows = [_row(lang, e, source, names, options.audience == "staff") for e in events]
         out.append(
             Day(
                 date=d,
                 date_text=lang.long_date(d),
                 weekday=lang.weekday(d, "wide"),
-                label=words.day_label(lang, events[0]),
-                rows=[_row(lang, e, source, names) for e in events],
+                label=words.day_label(lang, (stayed or events)[0]),
+                rows=rows,
+                moved_from=_day_moved_from(rows),
                 day0=d == anchor,
                 weekend=lang.is_weekend(d),
             )
@@ -121,6 +172,29 @@ def days(lang: Language, source: PrintSource, options: PrintOptions) -> list[Day
 def _first_last(source: PrintSource) -> str:
     dates = [e["date"] for e in source.schedule.get("events", [])]
     return f"{min(dates)} to {max(dates)}" if dates else "no date (it has no events)"
+
+
+# A month grid's page holds about 50 lines of calendar text (8 pt type on A4 or Letter landscape); a cell's
+# line holds about 22 characters, and a week's row is at least 25 mm (7.4 lines) high. Beyond the budget the
+# month is set in smaller type rather than spill onto a second page.
+_LINES_ON_A_PAGE, _CHARS_IN_A_LINE, _EMPTY_ROW_LINES = 46, 22, 7.4
+
+
+def crowded_month(weeks: list[list[Cell | None]]) -> bool:
+    """Whether a month's cells, set at the normal size, would run past its one page (an estimate)."""
+
+    def lines(c: Cell | None) -> float:
+        if c is None:
+            return 0
+        text = sum(-(-len(item) // _CHARS_IN_A_LINE) for item in c.items)
+        return 1.5 + text + (1 if c.moved_note else 0) + (1 if c.today else 0)
+
+    return sum(max(_EMPTY_ROW_LINES, *(lines(c) for c in week)) for week in weeks) > _LINES_ON_A_PAGE
+
+
+def _cell_item(lang: Language, r: Row) -> str:
+    note = course.moved_note(lang, r.moved_from, short=True)
+    return r.patient + (f" {note}" if note else "")
 
 
 def months(lang: Language, source: PrintSource, options: PrintOptions, by_day: list[Day]) -> list[Month]:
@@ -156,13 +230,15 @@ def months(lang: Language, source: PrintSource, options: PrintOptions, by_day: l
                             date=d,
                             number=d.day,
                             label=label,
-                            items=[r.patient for r in day.rows] if day else [],
+                            items=[_cell_item(lang, r) for r in day.rows] if day else [],
+                            moved_note=course.moved_note(lang, day.moved_from, short=True) if day else None,
                             day0=d == anchor,
                             today=d == today,
                             weekend=lang.is_weekend(d),
                         )
                     )
                 month.weeks.append(row)
+            month.dense = crowded_month(month.weeks)
         out.append(month)
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out

@@ -55,7 +55,7 @@ def patient_words(lang: Language, event: dict[str, Any], patient_texts: dict[str
     own = patient_texts.get(event.get("event_id") or "")
     if own:
         return own
-    name = event["name"]
+    name = str(event["name"])
     if name:
         name = name[0].upper() + name[1:]
     timed = bool(event.get("duration_minutes"))
@@ -97,3 +97,28 @@ def policy_change(lang: Language, event: dict[str, Any]) -> str | None:
         "given": dose_display(Decimal(str(dose["value"])), dose["unit"]),
         "pct": f"{Decimal(str(pct)):+}",
     }
+
+
+def time_text(lang: Language, event: dict[str, Any]) -> str | None:
+    """``08:00``, or ``08:00 (the unit's usual time)`` when the time comes from the site policy and not the
+    protocol; None for an all-day (untimed) entry."""
+    time = event.get("time")
+    if not time:
+        return None
+    if event.get("source_of_time") == "site":
+        return lang.gettext("%(time)s (the unit's usual time)") % {"time": time}
+    return str(time)
+
+
+def number_text(lang: Language, event: dict[str, Any]) -> str | None:
+    """``2 of 16``: which administration of the day or of the series; None when it is the only one."""
+    number = event.get("administration")
+    if not number:
+        return None
+    return lang.gettext("%(n)s of %(m)s") % {"n": number["n"], "m": number["of"]}
+
+
+def time_order(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A day's events by clock time, the all-day ones first; otherwise in the plan's order (a delayed
+    administration lands at the end of its new day's list in the plan)."""
+    return sorted(events, key=lambda e: e.get("time") or "")
