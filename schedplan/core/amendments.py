@@ -18,7 +18,7 @@ from schedplan.core.model import Model
 from schedplan.core.policy import SitePolicy
 from schedplan.core.safety import drug_totals
 from schedplan.core.schedule import Plan, PlannedEvent
-from schedplan.core.units import Quantity, fmt, quantize
+from schedplan.core.units import Quantity, dose_display, fmt, quantize
 
 Kind = Literal["hold", "delay", "modify", "given", "undo"]
 Status = Literal["planned", "held", "given"]
@@ -410,14 +410,15 @@ def _record_given(e: PlannedEvent, a: Amendment, st: dict[str, Any], tolerance: 
     st["status"] = "given"
     st["given"] = {"value": value, "unit": unit, "at": a.params.given_at, "by": a.by}
     when = f" at {a.params.given_at}" if a.params.given_at else ""
-    amount = f" {fmt(value)} {unit}" if value is not None else ""
+    amount = f" {dose_display(value, unit or '')}" if value is not None else ""
     st["lines"].append(
         f"GIVEN{amount}{when} (amendment {a.number}; by {a.by})" + (f"; note: {a.params.note}" if a.params.note else "")
     )
     if planned is not None and value is not None and unit == planned.unit and differs(value, planned.value, tolerance):
         warnings.append(
-            f"{e.name} {e.label}: given {fmt(value)} {unit}, planned {fmt(planned.value)} {planned.unit}"
-            f" - more than the site's check tolerance ({fmt(tolerance)}%) apart (amendment {a.number})"
+            f"{e.name} {e.label}: given {dose_display(value, unit or '')}, planned"
+            f" {dose_display(planned.value, planned.unit)} - more than the check tolerance ({fmt(tolerance)}%)"
+            f" apart (amendment {a.number})"
         )
 
 

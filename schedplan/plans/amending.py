@@ -22,12 +22,13 @@ from schedplan.core.amendments import (
 from schedplan.core.amendments import (
     amended_keys as keys_in_force,
 )
+from schedplan.core.checks import tolerance_for
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.protocol import ByChoice
 from schedplan.core.saved import SavedPlan
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.sources import LoadedPolicy
-from schedplan.core.units import Quantity, fmt, parse_decimal
+from schedplan.core.units import Quantity, dose_display, parse_decimal
 from schedplan.errors import InputError
 
 
@@ -81,7 +82,7 @@ def applied(
     if protocol is not None and any(a.params.dose_level is not None for a in listed):
         levels = _level_doses(saved, protocol, listed)
     policy = site.policy if site is not None else None
-    tolerance = policy.check_tolerance_percent if policy is not None else Decimal(0)
+    tolerance, _ = tolerance_for(policy)  # the double check's: the site policy's, else the documented default
     return apply(plan, listed, policy=policy, tolerance_percent=tolerance, level_doses=levels)
 
 
@@ -378,7 +379,7 @@ def what_changed(one: Recorded) -> list[str]:
         if b.date != e.date:
             bits.append(f"{b.date} -> {e.date}")
         if (b.dose.value if b.dose else None) != (e.dose.value if e.dose else None) and e.dose and b.dose:
-            bits.append(f"{fmt(b.dose.value)} {b.dose.unit} -> {fmt(e.dose.value)} {e.dose.unit}")
+            bits.append(f"{dose_display(b.dose.value, b.dose.unit)} -> {dose_display(e.dose.value, e.dose.unit)}")
         if b.status != e.status:
             bits.append(f"{b.status} -> {e.status}")
         if e.given != b.given and e.given is not None and e.status == "given" and b.status == "given":

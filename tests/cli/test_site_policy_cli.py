@@ -124,7 +124,7 @@ def test_a_changed_protocol_file_invalidates_a_recorded_check(tmp_path):
     answers = tmp_path / "a.json"
     answers.write_text(json.dumps(answers_for(plan_file)))
     assert sp("verify", str(plan_file), "--checker", "A.B.", "--answers", str(answers)).returncode == 0
-    assert sp("verify", str(plan_file), "--status").stdout.strip().endswith("- holds")
+    assert sp("verify", str(plan_file), "--status").stdout.splitlines()[0].endswith("- holds (unsigned)")
     proto.write_text(proto.read_text() + "# a later edit\n")
     status = sp("verify", str(plan_file), "--status")
     assert "NO LONGER VALID: the protocol file changed" in status.stdout

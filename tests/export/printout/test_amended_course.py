@@ -137,7 +137,8 @@ def test_a_crowded_amended_month_stays_on_its_one_page_and_the_pdf_is_determinis
 
 
 def test_a_given_dose_off_the_plan_is_a_staff_warning_and_not_on_the_patients_handout(tmp_path):
-    # no site policy: the check tolerance is 0 %, so 1,300 mg given against 1,400 mg planned (20 mg/kg x 70 kg)
+    # no site policy: the check tolerance is the default 0.1 %, so 1,300 mg given against 1,400 mg planned
+    # (20 mg/kg x 70 kg)
     # is off the plan
     plan = save_plan(tmp_path, "NCT02999633", ["cycles=1", "dexamethasone_dose_mg=20"])
     step = ["given", "--drug", "isatuximab", "--day", "1", "--cycle", "1", "--dose", "1300 mg", "--by", NURSE]
