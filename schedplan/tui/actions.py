@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from schedplan.core.checks import CheckResult, doses_to_check, tolerance_for
@@ -10,11 +11,16 @@ from schedplan.errors import SchedplanError
 from schedplan.tui.check import DoubleCheckScreen
 from schedplan.tui.dialogs import PathDialog
 from schedplan.tui.format import policy_line
+from schedplan.tui.host import AppHost
+from schedplan.tui.planning import FormValues, ProtocolEntry
 from schedplan.tui.services import OpenedPlan
 from schedplan.tui.widgets.form import PatientForm
 
+# Writes the plan (a calendar or a plan file) at the path and says what it did: Services.export_ics, .save_plan.
+Writer = Callable[[Plan, FormValues, ProtocolEntry, Path], str]
 
-class PlanActions:
+
+class PlanActions(AppHost):
     """Mixed into SchedplanApp: every action that writes or reads a file, or records a check."""
 
     def _need_plan(self, what: str) -> Plan | None:
@@ -59,7 +65,7 @@ class PlanActions:
 
         self.push_screen(PathDialog("Export the calendar as iCal (.ics)", self._suggest(".ics"), action="Export"), done)
 
-    def action_save(self, then=None, title: str = "Save the plan file") -> None:
+    def action_save(self, then: Callable[[], object] | None = None, title: str = "Save the plan file") -> None:
         """Ask where, then save; ``then()`` runs after a save that worked."""
         plan = self._need_plan("save")
         if plan is None:
@@ -85,7 +91,7 @@ class PlanActions:
         suggestion = str(current) if current is not None else self._suggest(".json")
         self.push_screen(PathDialog(title, suggestion), done)
 
-    def _write(self, writer, plan: Plan, path: Path, what: str) -> bool:
+    def _write(self, writer: Writer, plan: Plan, path: Path, what: str) -> bool:
         assert self.entry is not None
         try:
             message = writer(plan, self.query_one(PatientForm).values(), self.entry, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -12,6 +13,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from schedplan.core.schedule import Plan
@@ -402,10 +404,10 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
     def _narrow(self) -> bool:
         return self.screen.has_class("-narrow")
 
-    def _in_form(self, widget) -> bool:
+    def _in_form(self, widget: Widget | None) -> bool:
         return widget is not None and self.query_one("#form-box") in widget.ancestors
 
-    def _focus_moved(self, focused) -> None:
+    def _focus_moved(self, focused: Widget | None) -> None:
         """In a narrow terminal the form makes room for the views while they have the focus."""
         if focused is None or focused.screen is not self.screen:
             return
@@ -444,7 +446,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
 
     # --- command palette ----------------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("Export iCal", "Write the calendar to an .ics file (e)", self.action_export)
         yield SystemCommand("Save plan file", "Save the plan to a file (ctrl+s)", self.action_save)
         yield SystemCommand("Open plan file", "Open a saved plan (ctrl+o)", self.action_open)

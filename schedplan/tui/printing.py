@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,9 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from schedplan.errors import SchedplanError
-
-if TYPE_CHECKING:
-    from schedplan.tui.services import Services
+from schedplan.tui.host import AppHost
 
 PUBLISH_HOW = (
     "`schedplan publish PLAN.json --caldav URL --audience patient|staff` (once; after that Publish here"
@@ -140,14 +137,8 @@ def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-class PrintPublishActions:
+class PrintPublishActions(AppHost):
     """Mixed into SchedplanApp: print the plan file in use; publish it to the calendar it records."""
-
-    if TYPE_CHECKING:  # what the app provides
-        services: Services
-        modified: bool
-        notify: Callable[..., None]
-        push_screen: Callable[..., Any]
 
     def _plan_file(self, what: str, unsaved: str) -> str | None:
         """The plan file in use when it holds the plan on screen, else say what to do and return None."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from itertools import groupby
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -33,7 +34,7 @@ def _shift(first: dt.date, months: int) -> dt.date:
     return dt.date(first.year + m // 12, m % 12 + 1, 1)
 
 
-class MonthTable(DataTable):
+class MonthTable(DataTable[Text]):
     """The 7-column table of one month."""
 
     BINDINGS = [
@@ -50,7 +51,7 @@ class MonthTable(DataTable):
 class MonthGrid(Vertical):
     """A month at a time, starting at the month of the first event."""
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self.plan: Plan | None = None
         self.today = dt.date.today()
