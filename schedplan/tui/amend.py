@@ -60,7 +60,7 @@ class AmendMenu(ModalScreen[tuple[str, str | None] | None]):
             if self.events:
                 yield Static(Text(f"The administration ({self.where}; ↑ ↓ to choose):"), classes="hint")
                 yield OptionList(
-                    *(Option(Text(f"{e.label}  {e.date.isoformat()}  {event_text(e)}"), id=e.key) for e in self.events),
+                    *(Option(Text(f"{e.label:<7} {event_text(e)}"), id=e.key) for e in self.events),
                     id="amend-list",
                 )
             else:

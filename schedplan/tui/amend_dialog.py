@@ -148,7 +148,7 @@ class AmendDialog(ModalScreen[AmendDone | None]):
     locked path), a refusal is shown on its field and nothing is written; Esc cancels."""
 
     DEFAULT_CSS = """
-    AmendDialog .amend-row { height: 1; margin-bottom: 1; }
+    AmendDialog .amend-row { height: 1; margin-bottom: 0; }
     AmendDialog .amend-label { width: 12; }
     AmendDialog .amend-row Input { width: 1fr; }
     AmendDialog RadioSet { border: none; height: auto; padding: 0; margin-bottom: 1; }
@@ -219,7 +219,9 @@ class AmendDialog(ModalScreen[AmendDone | None]):
             box.update(Text(f"✗ {message}" if message else ""))
         first = next((s.id for s in self.specs if s.id in errors), None)
         if first is not None:
-            self.query_one(f"#amend-{first}", Input).focus()
+            field = self.query_one(f"#amend-{first}", Input)
+            field.focus()
+            field.cursor_position = len(field.value)  # typing goes on at the end, as the person left it
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
