@@ -22,7 +22,7 @@ from schedplan.tui.amend_dialog import AmendDialog
 from schedplan.tui.dialogs import ReadScreen
 from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck
-from tests.tui.helpers import calendar_text, dose_rows
+from tests.tui.helpers import calendar_text, dose_rows, type_into
 
 PLAN = [
     "plan",
@@ -242,3 +242,22 @@ async def test_modify_from_the_dose_check_and_given_are_marked_in_the_dose_check
         text = await calendar_text(pilot)
         assert "isatuximab 1,200 mg IV ✓ GIVEN 09:10 by AB" in text
         assert "isatuximab 960 mg IV % MODIFIED 80 %" in text
+
+
+async def test_a_changed_form_shows_the_files_amendments_applied_to_the_changed_plan_and_says_so(app_factory, tmp_path):
+    plan_file = saved_plan(tmp_path)
+    delay = ["amend", str(plan_file), "delay", "--cycle", "2", "--days", "7", "--reason", "counts", "--by", "RN"]
+    assert main(delay) == 0
+    app = app_factory(str(plan_file))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = await calendar_text(pilot)
+        assert text.startswith("Course as it stands: 1 amendment") and "CHANGED" not in text
+        await type_into(pilot, "weight", "70")
+        await pilot.pause()
+        text = await calendar_text(pilot)
+        # 20 mg/kg x 70 kg = 1,400 mg, cycle 2 still a week late
+        assert "applied to the CHANGED plan on screen (not saved)" in text.splitlines()[0]
+        assert "C2 D1         Mon 2027-04-19" in text
+        assert "isatuximab 1,400 mg IV → MOVED from 2027-04-12" in text
+        assert any("applied to the changed plan on screen" in n.message for n in app._notifications)
