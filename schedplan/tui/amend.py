@@ -23,6 +23,7 @@ from schedplan.tui.services import AmendDone, Services
 from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck
 from schedplan.tui.widgets.form import PatientForm
+from schedplan.tui.widgets.month import MonthGrid
 
 if TYPE_CHECKING:
     from schedplan.tui.planning import Outcome, ProtocolEntry
@@ -190,7 +191,8 @@ class AmendActions(_Base):
     # --- the menu and the dialogs ---------------------------------------------------------------
 
     def _candidates(self) -> tuple[list[PlannedEvent], str | None, str]:
-        """The administrations the person is on: the highlighted day's in the calendar, the dose check's row."""
+        """The administrations the person is on: the highlighted day's in the calendar (or the month grid), the
+        dose check's row."""
         shown = self.as_it_stands()
         if shown is None:
             return [], None, "here"
@@ -199,7 +201,10 @@ class AmendActions(_Base):
         if active == "tab-doses":
             key = self.query_one(DoseCheck).selected_key
             return events, key, "the dose check's row"
-        day = self.query_one(ScheduleList).highlighted_date
+        if active == "tab-month":
+            day = self.query_one(MonthGrid).selected_date
+        else:
+            day = self.query_one(ScheduleList).highlighted_date
         on_day = [e for e in events if e.date == day]
         first = next((e for e in on_day if e.dose is not None), on_day[0] if on_day else None)
         return on_day, (first.key if first else None), f"on {day.isoformat()}" if day else "on this day"
