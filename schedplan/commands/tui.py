@@ -148,11 +148,12 @@ def _connect_amendments(services: Services, session: PlanSession) -> None:
         if saved is None or session.path is None or not saved.amendments or saved.protocol_id != plan.protocol.id:
             return None
         site = services.site
-        # the file's amendments applied to the plan on screen (from the form's inputs, as replan does)
-        mine = saved.updated(inputs=typed(values, site.ref if site else None))
         levels = any(a.params.dose_level is not None for a in saved.amendments)
-        protocol = find_protocol(saved.protocol_ref).protocol if levels else None
-        return applied(plan, site, mine, saved.amendments, protocol)
+        if not levels:  # the file's amendments applied to the plan on screen, as replan applies them
+            return applied(plan, site, saved, saved.amendments)
+        # a dose level's doses are calculated from the form's inputs (the plan on screen), at that level
+        mine = saved.updated(inputs=typed(values, site.ref if site else None))
+        return applied(plan, site, mine, saved.amendments, find_protocol(saved.protocol_ref).protocol)
 
     def record(fields: dict[str, Any]) -> AmendDone:
         path = session.path

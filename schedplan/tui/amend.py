@@ -145,6 +145,15 @@ class AmendActions(_Base):
             except SchedplanError as exc:
                 self._course = None
                 self.notify(f"The amendments of the plan file cannot be shown: {exc}", severity="error", timeout=10)
+            except Exception as exc:  # a bug, not a typo: the plan as calculated is shown, and the person told
+                self._course = None
+                why = f"{type(exc).__name__}: {exc}"
+                self.notify(
+                    f"The amendments could not be applied - a bug, please report it ({why}); the views show the plan"
+                    " WITHOUT them",
+                    severity="error",
+                    timeout=15,
+                )
             self._say_changed_plan()
         return self._course
 
