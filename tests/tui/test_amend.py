@@ -261,3 +261,18 @@ async def test_a_changed_form_shows_the_files_amendments_applied_to_the_changed_
         assert "C2 D1         Mon 2027-04-19" in text
         assert "isatuximab 1,400 mg IV → MOVED from 2027-04-12" in text
         assert any("applied to the changed plan on screen" in n.message for n in app._notifications)
+
+
+async def test_a_given_dose_other_than_planned_is_recorded_shown_and_warned(app_factory, tmp_path):
+    plan_file = saved_plan(tmp_path)
+    app = app_factory(str(plan_file))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_menu(pilot, C1[0])
+        await choose(pilot, "g")
+        await fill_and_enter(pilot, dose="1100 mg", at="2027-03-15 09:10", note="bag short", by="AB")
+        [given] = amendments(plan_file)
+        assert given["params"] == {"dose": 1100, "unit": "mg", "given_at": "2027-03-15 09:10", "note": "bag short"}
+        assert "isatuximab 1,200 mg IV ✓ GIVEN 1,100 mg 09:10 by AB" in await calendar_text(pilot)
+        # no site policy: a check tolerance of 0 %, so 1,100 mg against 1,200 mg planned is warned about
+        warned = [n.message for n in app._notifications if n.severity == "warning" and "given 1,100 mg" in n.message]
+        assert warned and "planned 1,200 mg" in warned[0]
