@@ -52,7 +52,9 @@ def build_services(site: str | None = None) -> Services:
         load_protocol=find_protocol,
         site=load_site(site, config_default=True),
     )
-    _connect_files(services, PlanSession())
+    session = PlanSession()
+    _connect_files(services, session)
+    _connect_amendments(services, session)
     _connect_print_publish(services)
     return services
 
@@ -129,6 +131,44 @@ def _connect_files(services: Services, session: PlanSession) -> None:
         RecordedCheck(record=rec, invalid=why)
         for rec, why in session.recorded_checks(plan, inputs(values), services.site)
     ]
+
+
+def _connect_amendments(services: Services, session: PlanSession) -> None:
+    """Wire the UI's amendments to the application layer (schedplan.plans.amending) on the plan file in use."""
+    from schedplan.core.amendments import Amended
+    from schedplan.errors import PlanFileError
+    from schedplan.plans.amending import AmendRequest, amend, applied, what_changed
+    from schedplan.plans.checking import open_plan as read_plan
+    from schedplan.plans.sources import find_protocol
+    from schedplan.tui.planning import typed
+    from schedplan.tui.services import AmendDone
+
+    def course(plan: Any, values: FormValues) -> Amended | None:
+        saved = session.saved
+        if saved is None or session.path is None or not saved.amendments or saved.protocol_id != plan.protocol.id:
+            return None
+        site = services.site
+        levels = any(a.params.dose_level is not None for a in saved.amendments)
+        if not levels:  # the file's amendments applied to the plan on screen, as replan applies them
+            return applied(plan, site, saved, saved.amendments)
+        # a dose level's doses are calculated from the form's inputs (the plan on screen), at that level
+        mine = saved.updated(inputs=typed(values, site.ref if site else None))
+        return applied(plan, site, mine, saved.amendments, find_protocol(saved.protocol_ref).protocol)
+
+    def record(fields: dict[str, Any]) -> AmendDone:
+        path = session.path
+        if path is None or session.saved is None:
+            raise PlanFileError("an amendment is recorded in the plan file: save the plan first")
+        done = amend(str(path), AmendRequest(**fields))
+        # the session keeps the amendments the file now holds (its other parts as read here)
+        session.saved = session.saved.updated(amendments=read_plan(str(path)).amendments)
+        a = done.amendment
+        what = f" (undoes amendment {a.params.undo})" if a.kind == "undo" else ""
+        headline = f"Amendment {a.number}: {a.kind}{what}, by {a.by}" + (f": {a.reason}" if a.reason else "")
+        return AmendDone(headline, what_changed(done) or ["  no administration changed"], list(done.warnings))
+
+    services.course = course
+    services.amend = record
 
 
 def _connect_print_publish(services: Services) -> None:

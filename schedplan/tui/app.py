@@ -20,6 +20,7 @@ from schedplan.core.schedule import Plan
 from schedplan.core.units import fmt
 from schedplan.tui import planning
 from schedplan.tui.actions import PlanActions
+from schedplan.tui.amend import AmendActions, amend_commands
 from schedplan.tui.changes import ChangeLog
 from schedplan.tui.changes import lines as change_lines
 from schedplan.tui.changes import summary as change_summary
@@ -45,7 +46,7 @@ from schedplan.tui.widgets.picker import ProtocolPicker
 TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
 
 
-class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
+class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
     """Plan a patient on a protocol; every number comes from core.schedule.plan."""
 
     CSS_PATH = "app.tcss"
@@ -65,6 +66,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         # shown in the help and the palette, not the footer (which has no room left at 80 columns)
         Binding("f9", "print", "Print", show=False, priority=True),
         Binding("f10", "publish", "Publish", show=False, priority=True),
+        Binding("ctrl+r", "amend", "Amend", show=False, priority=True, tooltip="Record hold/delay/modify/given"),
         Binding("e", "export", "Export iCal"),
         Binding("c", "copy", "Copy text", show=False),
         Binding("v", "double_check", "Double check", show=False),
@@ -111,7 +113,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         saves, opens or checks over a file dialog or a double check in progress."""
         if action in ("pick", "help", "warnings", "changes") and len(self.screen_stack) > 1:
             return False
-        if action in ("print", "publish") and len(self.screen_stack) > 1:
+        if action in ("print", "publish", "amend") and len(self.screen_stack) > 1:
             return False
         if action in ("save", "open", "double_check") and isinstance(self.screen, (PathDialog, DoubleCheckScreen)):
             return False
@@ -241,7 +243,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         if tab not in self._dirty:
             return
         self._dirty.discard(tab)
-        plan, protocol = self.plan, (self.entry.protocol if self.entry else None)
+        plan, protocol = self.as_it_stands(), (self.entry.protocol if self.entry else None)
         if tab == TABS["calendar"]:
             self.query_one(ScheduleList).show(plan, protocol, self.today)
         elif tab == TABS["month"]:
@@ -308,7 +310,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         event.stop()
         if self.plan is None:
             return
-        events = [e for e in self.plan.events if e.date == event.date]
+        events = [e for e in (self.as_it_stands() or self.plan).events if e.date == event.date]
         label = events[0].label if events else ""
         if not label and self.entry is not None:
             from schedplan.tui.format import label_for
@@ -458,6 +460,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
             "Work out every dose yourself; recorded in the plan file (v)",
             self.action_double_check,
         )
+        yield from (SystemCommand(*c) for c in amend_commands(self))
         yield SystemCommand("Change protocol", "Pick another protocol (/)", self.action_pick)
         yield SystemCommand("Show all days", "Calendar: every day, or only days with events (a)", self._toggle_all)
         yield SystemCommand("Hide or show the form", "More room for the views (f2)", self.action_toggle_form)

@@ -131,6 +131,9 @@ Keys that work everywhere, even inside a field
  F9 print the plan file (patient handout / staff, PDF, HTML)
  F10 publish the plan file to the calendar it records
  ctrl+s save       ctrl+o open        ctrl+q quit (asks if not saved)
+ ctrl+r amend the highlighted administration (saved plan file):
+        h hold  d delay  m modify  g given  u undo  l history;
+        each asks its reason and your name; Esc records nothing
  Tab, Shift+Tab  next / previous      Esc  form <-> views
 
 Keys outside a field (inside a field they are text)
@@ -145,6 +148,8 @@ Keys outside a field (inside a field they are text)
 Markers
  ◆ DAY 0 (or START)   ● TODAY   Sat Sun weekend
  ⚠ WARNING            ✗ a field's problem   [modified] not saved
+ Amendments: ✗ HELD  → MOVED from DATE  % MODIFIED 80 %
+             ✓ GIVEN 09:10 by NAME
  Site rules column: wt dosing weight, cap BSA cap, max maximum
  dose, rnd rounded, rnd✗ rounding refused; then the change %
 """

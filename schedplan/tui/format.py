@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import OrderedDict
+from decimal import Decimal
 
+from schedplan.core.amendments import AmendedEvent
 from schedplan.core.dates import day_label
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.schedule import Plan, PlannedEvent, PlanWarning
-from schedplan.core.units import dose_display
+from schedplan.core.units import dose_display, fmt
 from schedplan.words import dose_text, duration_text
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
@@ -94,7 +96,49 @@ def event_text(e: PlannedEvent) -> str:
         text += f" [before {e.premedication_for}]"
     if e.approximate_day:
         text += " (~ day approximate)"
+    text += status_text(e)
     return text
+
+
+def status_text(e: PlannedEvent) -> str:
+    """What the recorded amendments did to an administration, in words with a symbol (not only a colour):
+    ' ✗ HELD', ' → MOVED from 2027-03-01', ' % MODIFIED 80 %', ' ✓ GIVEN 09:10 by AB'; '' when nothing."""
+    if not isinstance(e, AmendedEvent):
+        return ""
+    out = []
+    if e.status == "held":
+        out.append("✗ HELD")
+    if e.date != e.planned_date:
+        out.append(f"→ MOVED from {e.planned_date.isoformat()}")
+    if e.modification is not None:
+        m = e.modification
+        if m.get("percent") is not None:
+            out.append(f"% MODIFIED {fmt(Decimal(m['percent']))} %")
+        elif m.get("dose_level") is not None:
+            out.append(f"% MODIFIED dose level {m['dose_level']}")
+        else:
+            d = m.get("dose") or {}
+            out.append(f"% MODIFIED to {fmt(Decimal(d.get('value', 0)))} {d.get('unit', '')}".rstrip())
+    if e.status == "given" and e.given is not None:
+        g = e.given
+        at = str(g.get("at") or "")
+        when = at[11:] if at[:10] == e.date.isoformat() else at  # the time on the day it is on; else date and time
+        amount = ""
+        if e.dose is not None and g.get("value") is not None and Decimal(g["value"]) != e.dose.value:
+            amount = f" {fmt(Decimal(g['value']))} {g.get('unit', '')}"
+        out.append(f"✓ GIVEN{amount}" + (f" {when}" if when else "") + f" by {g.get('by', '?')}")
+    return "".join(f" {x}" for x in out)
+
+
+def status_mark(e: PlannedEvent) -> str:
+    """The short form of status_text for a table cell: '✗ HELD', '→ MOVED % MODIFIED', '✓ GIVEN'; ''."""
+    if not isinstance(e, AmendedEvent):
+        return ""
+    marks = ["✗ HELD"] if e.status == "held" else []
+    marks += ["→ MOVED"] if e.date != e.planned_date else []
+    marks += ["% MODIFIED"] if e.modification is not None else []
+    marks += ["✓ GIVEN"] if e.status == "given" else []
+    return " ".join(marks)
 
 
 def label_for(protocol: Protocol, anchor: dt.date, date: dt.date) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from schedplan.core.amendments import Amended
 from schedplan.core.checks import CheckRecord, CheckResult
 from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy as Site  # the site policy in force
@@ -40,6 +41,15 @@ class RecordedCheck:
         return not self.invalid
 
 
+@dataclass(frozen=True)
+class AmendDone:
+    """An amendment recorded in the plan file: a headline, what changed (one line each), warnings."""
+
+    headline: str
+    changed: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Services:
     """The app's connections to the world outside the core; each is None when not available.
@@ -67,4 +77,10 @@ class Services:
     print_plan: Callable[[str, PrintRequest], PrintedFiles] | None = None
     publication: Callable[[str], str | None] = lambda path: None
     publish: Callable[[str, str | None], str] | None = None
+    # Amendments (issue 12): the plan on screen with the amendments of the plan file in use applied (None: the
+    # file has none, or there is no file); record one in the plan file in use - the fields of an AmendRequest
+    # (schedplan.plans.amending) as typed - raising InputError (with its field) and writing nothing when it does
+    # not fit.
+    course: Callable[[Plan, FormValues], Amended | None] = lambda plan, values: None
+    amend: Callable[[dict[str, Any]], AmendDone] | None = None
     unavailable: dict[str, str] = field(default_factory=dict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
+from typing import Any
 
 from textual import on
 from textual.binding import Binding
@@ -67,13 +68,15 @@ class ScheduleList(OptionList):
         Binding("0", "goto_day0", "Day 0", show=False),
     ]
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self.all_days = False
         self.plan: Plan | None = None
         self.protocol: Protocol | None = None
         self.today = dt.date.today()
         self._dates: list[dt.date] = []
+        self._note_lines = 0
+        self.course_note = ""  # set by the app when the plan shown is the course as it stands (amendments)
 
     def show(self, plan: Plan | None, protocol: Protocol | None, today: dt.date) -> None:
         """Redraw for this plan, keeping the highlighted date where it still exists."""
@@ -83,14 +86,18 @@ class ScheduleList(OptionList):
 
     @property
     def highlighted_date(self) -> dt.date | None:
-        if self.highlighted is None or self.highlighted >= len(self._dates):
+        i = None if self.highlighted is None else self.highlighted - self._note_lines
+        if i is None or not 0 <= i < len(self._dates):
             return None
-        return self._dates[self.highlighted]
+        return self._dates[i]
 
     def _redraw(self, keep: dt.date | None) -> None:
         plan, protocol = self.plan, self.protocol
         options: list[Option] = []
         self._dates = []
+        self._note_lines = 1 if self.course_note and plan is not None else 0  # the note is the first line, not a day
+        if self._note_lines:
+            options.append(Option(Content.styled(self.course_note, "bold"), disabled=True))
         if plan is not None and protocol is not None and plan.events:
             by_date = {d: list(evs) for d, evs in groupby(plan.events, key=lambda e: e.date)}
             if self.all_days:
@@ -110,7 +117,7 @@ class ScheduleList(OptionList):
         self.set_options(options)
         if self._dates:
             target = keep if keep in self._dates else None
-            self.highlighted = self._dates.index(target) if target else 0
+            self.highlighted = self._note_lines + (self._dates.index(target) if target else 0)
 
     def action_toggle_all(self) -> None:
         self.all_days = not self.all_days
@@ -119,11 +126,11 @@ class ScheduleList(OptionList):
 
     def goto(self, date: dt.date) -> bool:
         if date in self._dates:
-            self.highlighted = self._dates.index(date)
+            self.highlighted = self._note_lines + self._dates.index(date)
             return True
         later = [d for d in self._dates if d >= date]
         if later:
-            self.highlighted = self._dates.index(later[0])
+            self.highlighted = self._note_lines + self._dates.index(later[0])
             return True
         return False
 

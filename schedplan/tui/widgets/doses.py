@@ -21,6 +21,8 @@ from schedplan.tui.format import (
     duration,
     ordered_warnings,
     rule_marks,
+    status_mark,
+    status_text,
     totals,
     ward_words,
     warning_title,
@@ -141,7 +143,7 @@ class DoseCheck(Vertical):
         for e in administrations(plan):
             d = e.dose
             row = (
-                e.name,
+                f"{e.name} {status_mark(e)}".strip(),  # held, moved, modified, given: a word and a symbol
                 e.label,
                 e.date.strftime("%a %Y-%m-%d"),
                 Text(dose(e), style="bold", justify="right") if d else Text(f"{WARN} none", style="bold"),
@@ -183,13 +185,14 @@ class DoseCheck(Vertical):
         if e is None:
             box.update("")
             return
-        head = f"{e.name}, {e.label} ({e.date.strftime('%a %Y-%m-%d')}): "
+        head = f"{e.name}, {e.label} ({e.date.strftime('%a %Y-%m-%d')}){status_text(e)}: "
         if e.dose is None:
             box.update(Text(head + f"{WARN} no calculated dose - {e.dose_note or 'not stated'}"))
             return
         over = f", over {duration(e.duration_minutes)}" if e.duration_minutes else ""
         given = f"Route {e.route or 'not stated'}{over}"
-        box.update(Text("\n".join([head + dose(e), *dose_detail(e.dose), given])))
+        course = list(getattr(e, "course_lines", ()))  # what the recorded amendments did to it
+        box.update(Text("\n".join([head + dose(e), *course, *dose_detail(e.dose), given])))
 
     @on(DataTable.RowHighlighted)
     def _row(self, event: DataTable.RowHighlighted) -> None:
