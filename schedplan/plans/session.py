@@ -191,6 +191,15 @@ class PlanSession:
             inputs_sha256=inputs_sha256(self.saved.inputs),
             at=dt.datetime.now(dt.UTC),
         )
+        if self.saved.amendments:  # the course checked (as verify records it)
+            from schedplan.core.check_course import amendments_sha256
+
+            record = record.model_copy(
+                update={
+                    "amendments": len(self.saved.amendments),
+                    "amendments_sha256": amendments_sha256(self.saved.amendments),
+                }
+            )
         try:
             self.saved = record_check(str(self.path), self.saved, record)
         except PlanFileError:
@@ -198,6 +207,28 @@ class PlanSession:
                 f"{self.path} was changed since it was opened or saved here; open it again", path=str(self.path)
             ) from None
         return record
+
+    def _course_reasons(self, plan: Plan, site: LoadedPolicy | None, record: CheckRecord) -> list[str]:
+        """Why ``record`` does not cover the course as it stands: its amendments edited by hand (tampered), or
+        doses an amendment changed after it (void for those)."""
+        from schedplan.core.check_course import amendments_edited, voided
+        from schedplan.core.checks import doses_to_check
+        from schedplan.plans.amending import applied
+
+        saved = self.saved
+        if saved is None or not saved.amendments:
+            return []
+        edited = amendments_edited(record, saved.amendments)
+        if edited is not None:
+            return [f"TAMPERED: {edited}"]
+        policy = site.policy if site else None
+        try:
+            then = applied(plan, site, saved, saved.amendments[: record.amendments or 0]).plan
+            now = applied(plan, site, saved, saved.amendments).plan
+        except ValueError as exc:  # an amendment that cannot apply to the plan on screen: the check cannot cover it
+            return [f"the amendments do not apply to the plan on screen ({exc})"]
+        void = voided(doses_to_check(then, policy), then, now, record, saved.amendments)
+        return [f"VOID for {v.text()}" for v in void]
 
     def recorded_checks(
         self, plan: Plan, inputs: PlanInputs, site: LoadedPolicy | None
@@ -217,6 +248,7 @@ class PlanSession:
                 (
                     tampered
                     + ([f"TAMPERED: {'; '.join(link.reasons)}"] if link.state == "tampered" else [])
+                    + self._course_reasons(plan, site, rec)
                     + (["unverifiable (made before the chain)"] if link.state == "unverifiable" else [])
                     + invalid_reasons(
                         rec,

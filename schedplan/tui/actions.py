@@ -159,7 +159,9 @@ class PlanActions(AppHost):
             self.action_save(then=self.action_double_check, title="Save the plan file, then double-check it")
             return
         site = self.services.site
-        doses = doses_to_check(plan, site.policy if site else None)
+        # the course as it stands: held administrations are not asked, a modified dose is asked as modified
+        done = self.course()
+        doses = doses_to_check(done.plan if done is not None else plan, site.policy if site else None)
         if not doses:
             self.notify("This plan has no calculated dose to check.", severity="warning")
             return

@@ -76,7 +76,8 @@ def check_lines(checks: list[RecordedCheck]) -> list[str]:
 def _order(d: DoseToCheck, choices: dict[str, str]) -> str:
     """What the checker confirms against the order, as `schedplan verify` shows it."""
     arm = ", ".join(f"{k}={v}" for k, v in sorted(choices.items())) or "none"
-    return f"arm / dose level {arm}; days {', '.join(d.days)}; route {d.route or 'not stated'}"
+    modified = f"; dose modification {d.modification}" if d.modification else ""
+    return f"arm / dose level {arm}{modified}; days {', '.join(d.days)}; route {d.route or 'not stated'}"
 
 
 class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
@@ -172,6 +173,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
             rules = "; ".join(d.policy_rules) if d.policy_rules else "none for this drug"
             lines = [
                 f"Prescribed: {d.prescribed}  ({d.per_administration} each administration)",
+                *([f"Dose modification: {d.modification}"] if d.modification else []),
                 f"Given on: {', '.join(d.days)}" + (f"  (each: {d.share})" if getattr(d, "share", None) else ""),
                 f"Calculated from: {d.basis_kind}",
                 f"Site rules: {rules}",

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
     from textual.app import App
 
+    from schedplan.core.amendments import Amended
     from schedplan.core.schedule import Plan
     from schedplan.tui.changes import ChangeLog
     from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry
@@ -46,6 +47,10 @@ if TYPE_CHECKING:
         @abstractmethod
         def unless_unsaved(self, what: str, go: Callable[[], object]) -> None:
             """Do ``go`` now, or - with changes not saved - after the person says so."""
+
+        @abstractmethod
+        def course(self) -> Amended | None:
+            """The plan file's amendments applied to the plan on screen (None: no file or no amendments)."""
 
         @abstractmethod
         async def use(self, entry: ProtocolEntry, values: FormValues, *, from_file: bool = False) -> None:

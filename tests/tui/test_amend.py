@@ -276,3 +276,35 @@ async def test_a_given_dose_other_than_planned_is_recorded_shown_and_warned(app_
         # no site policy: a check tolerance of 0 %, so 1,100 mg against 1,200 mg planned is warned about
         warned = [n.message for n in app._notifications if n.severity == "warning" and "given 1,100 mg" in n.message]
         assert warned and "planned 1,200 mg" in warned[0]
+
+
+async def test_the_double_check_asks_the_course_as_it_stands_and_a_later_modification_voids_the_check(
+    app_factory, tmp_path
+):
+    # the CLI records a check of 1,200 mg (20 mg/kg x 60 kg) for all eight doses, then isatuximab goes to 80 %
+    # from cycle 2 (960 mg) and C1 D22 is held: the UI's check asks C1 D1-D15 at 1,200 mg and cycle 2 at 960 mg
+    from schedplan.tui.check import DoubleCheckScreen
+
+    plan_file = saved_plan(tmp_path)
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"isatuximab@isatuximab/c1/1": {"dose": "1200 mg", "confirmed": True}}))
+    assert main(["verify", str(plan_file), "--checker", "A.B.", "--answers", str(answers)]) == 0
+    modify = ["--drug", "isatuximab", "--from-cycle", "2", "--percent", "80", "--reason", "neutropenia"]
+    assert main(["amend", str(plan_file), "modify", *modify, "--by", "PharmD Lee"]) == 0
+    hold = ["--drug", "isatuximab", "--cycle", "1", "--day", "22", "--reason", "fever", "--by", "RN Smith"]
+    assert main(["amend", str(plan_file), "hold", *hold]) == 0
+    app = app_factory(str(plan_file))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        checks = app.services.recorded_checks(app.plan, app.query_one("#form").values())
+        [recorded] = checks
+        assert not recorded.holds
+        assert any("VOID for isatuximab C2 D1, C2 D8, C2 D15, C2 D22" in why for why in recorded.invalid)
+        await pilot.press("v")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DoubleCheckScreen), screen
+        asked = {(d.value, tuple(d.days)) for d in screen.doses if d.name == "isatuximab"}
+        assert asked == {(1200, ("C1 D1", "C1 D8", "C1 D15")), (960, ("C2 D1", "C2 D8", "C2 D15", "C2 D22"))}
+        reduced = next(d for d in screen.doses if d.value == 960)
+        assert reduced.modification == "x 80 % (amendment 1: neutropenia)"
