@@ -363,6 +363,7 @@ def apply(
             )
         )
     out.sort(key=lambda e: e.date)  # stable: the calculated order within a day
+    warnings += premedications_of_held(out)
     in_force = [e for e in out if e.status != "held"]
     amended_plan = plan.model_copy(update={"events": out, "totals": drug_totals(in_force, cycles)})
     unused = [
@@ -401,6 +402,26 @@ def _maximum_passed(
         f" {breach.code}: undo it, or record the modification again with --override {breach.code}"
     )
     return False
+
+
+def premedications_of_held(events: Sequence[AmendedEvent]) -> list[str]:
+    """A held dose whose premedications that day are still planned: said, never held for the person (a
+    premedication may serve another drug that day, or be wanted anyway) - the nurse decides and records it."""
+    out = []
+    for e in events:
+        if e.status != "held":
+            continue
+        still = [
+            p.name
+            for p in events
+            if p.premedication_for == e.name and p.date == e.date and p.status == "planned" and p.cycle == e.cycle
+        ]
+        if still:
+            out.append(
+                f"{e.name} {e.label} is held, and its premedications that day are still planned ({', '.join(still)}):"
+                " hold them too if they are not to be given"
+            )
+    return out
 
 
 def _record_given(e: PlannedEvent, a: Amendment, st: dict[str, Any], tolerance: Decimal, warnings: list[str]) -> None:

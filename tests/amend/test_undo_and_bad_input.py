@@ -307,3 +307,21 @@ def test_replan_reports_an_amendment_that_no_longer_applies_and_keeps_it(cli, pl
     assert cli("replan", p, "--set", "cycles=2").code == 0  # cycle 2 back: the delay applies again
     c2 = next(e for e in _show(cli, plan)["events"] if e["key"] == "isatuximab/c2/1")
     assert c2["date"] == "2026-02-09" and c2["planned_date"] == "2026-02-02"
+
+
+def test_holding_a_dose_says_its_premedications_that_day_are_still_planned(cli, tmp_path):
+    # ISLAY C1 D22: isatuximab is held for a fever; dexamethasone, acetaminophen, ranitidine and diphenhydramine
+    # are given before each isatuximab dose in the record, and schedplan does not hold them for the nurse
+    plan = tmp_path / "islay.json"
+    made = ["plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2026-01-05"]
+    assert cli(*made, "--save", str(plan)).code == 0
+    held = ["--drug", "isatuximab", "--cycle", "1", "--day", "22", "--reason", "fever", "--by", "RN Smith"]
+    r = cli("amend", str(plan), "hold", *held)
+    assert r.code == 0, r.err
+    said = r.out + r.err
+    assert "isatuximab C1 D22 is held, and its premedications that day are still planned" in said, said
+    assert "dexamethasone" in said.split("still planned", 1)[1]
+    shown = cli("show", str(plan), "--format", "json")
+    data = json.loads(shown.out)
+    premeds = [e for e in data["events"] if e["premedication_for"] == "isatuximab" and e["label"] == "C1 D22"]
+    assert premeds and all(e["status"] == "planned" for e in premeds)
