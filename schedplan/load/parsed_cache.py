@@ -14,7 +14,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -131,6 +130,8 @@ def store(raw: bytes, data: Any) -> None:
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
+    import tempfile  # only when an entry is written
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
