@@ -137,8 +137,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
+        # no fsync: an entry cut short by a crash fails its sha256 check and is parsed again, like no entry
         os.replace(tmp, path)
     except BaseException:
         try:
