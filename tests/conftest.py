@@ -18,6 +18,8 @@ def no_user_site_policy(tmp_path_factory, monkeypatch):
     """A site.yaml in the machine's config folder would silently apply to every plan: tests get an empty
     config folder of their own (subprocesses inherit it)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    # and a cache folder of their own: the parsed-file cache (load/parsed_cache) never reaches the user's
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @dataclass(frozen=True)

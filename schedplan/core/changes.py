@@ -23,7 +23,7 @@ def item_uid(plan_id: str, key: str) -> str:
 class CalendarItem(BaseModel):
     """What a saved plan remembers of one item it exported, to update it in place on the next export."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     key: str = Field(description="PlannedEvent.key, or 'day-label/...' for a day label")
     uid: str
     sequence: int = Field(default=0, ge=0, description="the SEQUENCE last written")
@@ -40,7 +40,7 @@ class CalendarItem(BaseModel):
 class EventSnapshot(BaseModel):
     """The parts of a planned event a replan compares: where it is and how much."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     key: str
     name: str
     label: str
@@ -50,7 +50,7 @@ class EventSnapshot(BaseModel):
 
 
 class Moved(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     key: str
     name: str
     old_label: str
@@ -64,7 +64,7 @@ class Moved(BaseModel):
 
 
 class DoseChange(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     key: str
     name: str
     label: str
@@ -86,7 +86,7 @@ class DoseChange(BaseModel):
 class PlanChanges(BaseModel):
     """Everything a replan changed, item by item, in schedule order."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     old_anchor: dt.date
     new_anchor: dt.date
     moved: list[Moved] = Field(default_factory=list)

@@ -27,7 +27,7 @@ DEFAULT_TOLERANCE_PERCENT = Decimal("0.1")
 class DoseToCheck(BaseModel):
     """One dose a checker works out: the same event, at the same dose, on one or more days."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     id: str = Field(description="stable within a plan: the event id and the first day's key")
     name: str
     days: list[str] = Field(description="day labels, e.g. ['Day -14', 'Day -13']")
@@ -53,7 +53,7 @@ class DoseToCheck(BaseModel):
 
 
 class CheckResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     dose: DoseToCheck
     entered: Decimal
     difference_percent: Decimal

@@ -24,7 +24,7 @@ from schedplan.core.units import Basis, DoseUnit, Per, fmt, quantize
 class CalculatedDose(BaseModel):
     """One administration's dose and how it was reached."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     value: Decimal = Field(description="the dose, in `unit`, reported to the unit's precision")
     unit: str = Field(description="mg, g, mcg, IU, cells or Gy (cells and IU as plain counts)")

@@ -16,7 +16,7 @@ from schedplan.errors import InputError
 class RuleAction(BaseModel):
     """A site-policy rule that acted on one dose: what it did and why."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     rule: str = Field(description="dosing-weight, bsa-cap, max-dose, rounding or rounding-refused")
     detail: str
 

@@ -21,7 +21,7 @@ BSA_REFERENCE = Decimal("1.73")  # m2: a clearance 'per 1.73 m2' is scaled to th
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Scale(StrEnum):
@@ -164,7 +164,7 @@ class Status(StrEnum):
 class Finding(BaseModel):
     """What one criterion came to for this patient, and why."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     criterion_id: str
     status: Status
     detail: str = Field(description="the values compared (with their calculation), or what was missing")

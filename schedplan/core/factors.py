@@ -81,7 +81,7 @@ WHOLE_NUMBER_MEASURES = frozenset({Measure.ECOG})
 class LabValue(BaseModel):
     """One measured value in its measure's unit, with the laboratory's upper limit of normal where it has one."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     value: Decimal = Field(ge=0)
     uln: Decimal | None = Field(default=None, gt=0, description="upper limit of normal, same unit")
     entered: str | None = Field(default=None, description="as typed, e.g. '97 umol/L'")
@@ -103,7 +103,7 @@ class LabValue(BaseModel):
 class PatientFactors(BaseModel):
     """What is known about a patient besides weight and height; anything may be missing."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     birth_date: dt.date | None = None
     values: dict[Measure, LabValue] = Field(default_factory=dict, description="by measure; age comes from birth_date")
 

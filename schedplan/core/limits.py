@@ -42,7 +42,7 @@ _EVENT_CODES = ("dose-limit:", "max-dose:")  # codes whose override warning name
 class Override(BaseModel):
     """A limit the user chose to pass, and why: recorded with every dose it concerns."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     code: str = Field(description="what was overridden: dose-limit:EVENT_ID or measured-bsa")
     limit: str = Field(description="the limit and how far past it, e.g. '1,500 mg is over the maximum 1,000 mg'")
     source: str = Field(description="where the limit comes from")
@@ -52,7 +52,7 @@ class Override(BaseModel):
 class Breach(BaseModel):
     """One limit a plan is outside of."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     code: str
     limit: str
     source: str

@@ -106,7 +106,7 @@ def adjusted_body_weight(ideal_kg: Decimal | None, actual_kg: Decimal) -> Decima
 class Patient(BaseModel):
     """The measurements a plan is calculated from. Weight in kg and height in cm, as Decimals."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     weight_kg: Decimal = Field(gt=Decimal("0.5"), le=Decimal("350"), description="actual body weight, kg")
     height_cm: Decimal = Field(ge=Decimal("30"), le=Decimal("250"), description="height, cm")

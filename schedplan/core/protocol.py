@@ -328,7 +328,7 @@ class Weekly(_Model):
 class DayRange(_Model):
     """Every day from ``from`` to ``to``, both included."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
     start: Day = Field(alias="from")
     end: Day = Field(alias="to")
 

@@ -22,7 +22,7 @@ ADULT_AGE = 18  # Cockcroft-Gault and CKD-EPI are adult equations; bedside Schwa
 class Estimate(BaseModel):
     """A calculated renal value (or Calvert dose) and how it was reached, each step checkable by hand."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     value: Decimal = Field(description="reported to ESTIMATE_STEP (a dose: to 0.01 mg)")
     unit: str = Field(description="mL/min, mL/min/1.73 m2, or mg")
     method: str = Field(description="'Cockcroft-Gault (ideal weight)', 'CKD-EPI 2021', 'bedside Schwartz', 'Calvert'")
@@ -33,7 +33,7 @@ class Estimate(BaseModel):
 class Creatinine(BaseModel):
     """A serum creatinine as typed (with its unit) and in mg/dL, the unit the equations use."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     mg_dl: Decimal
     entered: str = Field(description="as typed, e.g. '97 umol/L'")
     unit: str = Field(description="'mg/dL' or 'umol/L'")

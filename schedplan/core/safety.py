@@ -48,7 +48,7 @@ def weekend_days(holidays: HolidayLookup | None) -> frozenset[int]:
 class PlanWarning(BaseModel):
     """Something a nurse or pharmacist must see: a code to act on, a message, and the event it concerns."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     code: str
     message: str
     event_id: str | None = None
@@ -58,7 +58,7 @@ class PlanWarning(BaseModel):
 class DrugTotal(BaseModel):
     """The sum of one drug's doses over the plan, or over one cycle."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     name: str
     cycle: int | None = Field(description="None: the whole plan")
     doses: int

@@ -36,7 +36,7 @@ __all__ = ["Plan", "PlannedEvent", "PlanWarning", "PolicyInfo", "ProtocolInfo", 
 
 
 class ProtocolInfo(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     id: str
     title: str
     version: str
@@ -46,7 +46,7 @@ class ProtocolInfo(BaseModel):
 class PlannedEvent(BaseModel):
     """One dated occurrence of a protocol event."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     key: str = Field(description="stable place in the protocol: event id, cycle and occurrence; never the date")
     event_id: str
     date: dt.date
@@ -84,7 +84,7 @@ class PlannedEvent(BaseModel):
 class PolicyInfo(BaseModel):
     """The site policy a plan was calculated under."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     name: str
     version: str
     example: bool
@@ -94,7 +94,7 @@ class PolicyInfo(BaseModel):
 class Plan(BaseModel):
     """The calculated schedule and everything it was calculated from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     protocol: ProtocolInfo
     anchor_type: str
     anchor_event: str

@@ -14,7 +14,7 @@ from schedplan.core.sources import LoadedPolicy
 from schedplan.core.text import one_line
 from schedplan.errors import InputError, Problem, ProtocolInvalid
 from schedplan.load.protocols import bundled_dir, is_file_reference
-from schedplan.load.yaml_source import validate_file
+from schedplan.load.yaml_source import YamlDocument, validate_file
 
 CONFIG_NAME = "site.yaml"
 NO_POLICY = "none"  # `--site none`: no site policy, not even the config folder's
@@ -47,13 +47,18 @@ def _semantic(policy: SitePolicy) -> list[Problem]:
     return []
 
 
-def policy_problems(path: Path) -> tuple[SitePolicy | None, list[Problem], bytes | None]:
+def policy_problems(
+    path: Path, *, document: tuple[YamlDocument, bytes] | None = None
+) -> tuple[SitePolicy | None, list[Problem], bytes | None]:
+    """Every problem in a site policy file, each placed at file:line:column where that is known (``document``:
+    the file already read and parsed, not to parse it again)."""
     return validate_file(
         path,
         SitePolicy,
         _semantic,
         what="a site policy file is a mapping of keys (name, version, rules ...)",
         kind="a site policy file",
+        document=document,
     )
 
 

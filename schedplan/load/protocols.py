@@ -9,7 +9,7 @@ from pathlib import Path
 from schedplan.core.protocol import Protocol, semantic_problems
 from schedplan.core.sources import LoadedProtocol
 from schedplan.errors import Problem, ProtocolInvalid, UnknownProtocolError
-from schedplan.load.yaml_source import validate_file
+from schedplan.load.yaml_source import YamlDocument, validate_file
 
 
 def bundled_dir(name: str) -> Path:
@@ -25,14 +25,18 @@ def shipped_dir() -> Path:
     return bundled_dir("protocols")
 
 
-def protocol_problems(path: Path) -> tuple[Protocol | None, list[Problem], bytes | None]:
-    """Every problem in a protocol file, each placed at file:line:column where that is known."""
+def protocol_problems(
+    path: Path, *, document: tuple[YamlDocument, bytes] | None = None
+) -> tuple[Protocol | None, list[Problem], bytes | None]:
+    """Every problem in a protocol file, each placed at file:line:column where that is known (``document``:
+    the file already read and parsed, not to parse it again)."""
     return validate_file(
         path,
         Protocol,
         semantic_problems,
         what="a protocol file is a mapping of keys (id, title, anchor, events ...)",
         kind="a protocol file",
+        document=document,
     )
 
 

@@ -123,28 +123,28 @@ class FileCheck:
     site_policy: SitePolicy | None = None
 
 
-def _looks_like_policy(path: Path) -> bool:
+def _looks_like_policy(data: object) -> bool:
     """A site policy has no events and names its rules; anything else is checked as a protocol."""
-    from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
-
-    try:
-        doc, _ = read_yaml(path)
-    except (OSError, YamlSyntaxError):
-        return False
-    keys = set(doc.data) if isinstance(doc.data, dict) else set()
+    keys = set(data) if isinstance(data, dict) else set()
     rules = {"dosing_weight", "bsa_cap", "max_dose", "rounding", "weight_change_percent", "country"}
     return "events" not in keys and bool(keys & rules)
 
 
 def check_file(path: Path) -> FileCheck:
-    """Check one protocol or site policy file (which one is told from its keys), collecting every problem."""
+    """Check one protocol or site policy file (which one is told from its keys), collecting every problem; the
+    file is read and parsed once."""
     from schedplan.load.policy import policy_problems
     from schedplan.load.protocols import protocol_problems
+    from schedplan.load.yaml_source import YamlSyntaxError, read_yaml
 
-    if _looks_like_policy(path):
-        policy, problems, _ = policy_problems(path)
+    try:
+        document = read_yaml(path)
+    except (OSError, YamlSyntaxError):
+        document = None  # checked as a protocol file, which reports what is wrong with it
+    if document is not None and _looks_like_policy(document[0].data):
+        policy, problems, _ = policy_problems(path, document=document)
         return FileCheck(True, problems, site_policy=policy)
-    protocol, problems, _ = protocol_problems(path)
+    protocol, problems, _ = protocol_problems(path, document=document)
     return FileCheck(False, problems, protocol=protocol)
 
 
