@@ -122,7 +122,7 @@ class PlanSession:
             base = self._current_base(slot, inputs)
             doc = self._document(base, plan, inputs, protocol)
             options, reused = options_for(doc, path, {})  # this calendar file's own options, never another's
-            result, recorded = calendar(plan, options, plan_id=doc.plan_id, items=doc.items)
+            result, recorded = calendar(_as_it_stands(doc, plan), options, plan_id=doc.plan_id, items=doc.items)
             calendars = {**doc.calendars, calendar_key(path): recorded}
             before, doc = doc, doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
             slot.write_with(doc, path, result.data, before=before)  # crash-safe, as `schedplan export`
@@ -260,6 +260,16 @@ class PlanSession:
             )
             for rec, link in zip(self.saved.checks, chain.records, strict=True)
         ]
+
+
+def _as_it_stands(doc: SavedPlan, plan: Plan) -> Plan:
+    """The course a calendar shows: ``plan`` with the plan file's amendments (moved, modified, held, given), as
+    `schedplan export` writes it."""
+    if not doc.amendments:
+        return plan
+    from schedplan.plans.amending import course_of
+
+    return course_of(doc).amended.plan
 
 
 def _same(a: Path, b: Path) -> bool:

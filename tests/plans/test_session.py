@@ -74,3 +74,23 @@ def test_a_ui_save_never_drops_patient_factors_or_overrides_it_cannot_show(cli, 
     with pytest.raises(PlanFileError, match="birth date, creatinine, which the terminal UI cannot show"):
         session.save(plan, form_inputs, opened.protocol, path)
     assert path.read_bytes() == before
+
+
+def test_an_export_from_the_ui_writes_the_course_as_it_stands(cli, tmp_path):
+    # issue 12: the calendar on the patient's phone shows the course as it really runs, from the UI too - the
+    # dose held with `amend` is CANCELLED in the calendar the UI exports, the others are not
+    from icalendar import Calendar
+
+    plan_file = tmp_path / "islay.json"
+    made = ["plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2027-03-15"]
+    assert cli(*made, "--save", str(plan_file)).code == 0
+    held = ["--drug", "isatuximab", "--cycle", "1", "--day", "8", "--reason", "fever", "--by", "RN Smith"]
+    assert cli("amend", str(plan_file), "hold", *held).code == 0
+    session, opened, plan = _opened(plan_file)
+    ics = tmp_path / "cal.ics"
+    session.export(plan, opened.saved.inputs, opened.protocol, ics)
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    isatuximab = {ev.decoded("DTSTART").isoformat(): str(ev.get("STATUS", "")) for ev in events
+                  if "Isatuximab" in str(ev["SUMMARY"])}  # fmt: skip
+    assert isatuximab["2027-03-22"] == "CANCELLED"  # C1 D8 = 2027-03-15 + 7 days
+    assert isatuximab["2027-03-15"] != "CANCELLED" and isatuximab["2027-03-29"] != "CANCELLED"
