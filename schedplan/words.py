@@ -110,6 +110,13 @@ def change_lines(changes: PlanChanges, flagged: set[str] | frozenset[str] = froz
             mark = "!" if d.key in flagged else " "
             old, new = _change_dose(d.old_value, d.old_unit), _change_dose(d.new_value, d.new_unit)
             out.append(f"{mark} {d.label:<10} {d.name} {d.date}: {old} -> {new}{tail}")
+    if changes.times:
+        out.append(f"Times changed ({len(changes.times)}):")
+        for t in changes.times:
+            which = f" ({t.administration} of {t.administrations})" if t.administrations else ""
+            old_time = clock_text(t.old_time, t.old_source) or "all day"
+            new_time = clock_text(t.new_time, t.new_source) or "all day"
+            out.append(f"  {t.label:<10} {t.name}{which} {t.date}: {old_time} -> {new_time}")
     if changes.added:
         out.append(f"Added ({len(changes.added)}):")
         for e in changes.added:
