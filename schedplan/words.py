@@ -1,8 +1,10 @@
-"""The one wording of a duration, a dose and a date, for every view: text, terminal UI, calendars, printouts."""
+"""The one wording of a duration, a dose, a date, a time of day and a day's administration list, for every view."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from schedplan.core.changes import PlanChanges
@@ -37,6 +39,49 @@ def date_text(date: dt.date) -> str:
     return f"{date.isoformat()} {date.strftime('%a')}"
 
 
+def clock_text(time: dt.time | None, source: str | None) -> str | None:
+    """``08:00``, ``08:00 (site time)`` for the site policy's usual time (said in words, never only by colour), or
+    None (all-day)."""
+    if time is None:
+        return None
+    return f"{time:%H:%M}" + (" (site time)" if source == "site" else "")
+
+
+def time_text(e: PlannedEvent) -> str | None:
+    """An administration's time of day (clock_text), or None (all-day)."""
+    return clock_text(e.time, e.source_of_time)
+
+
+def series_text(e: PlannedEvent) -> str:
+    """``1 of 4``: which administration of the day or the `every` series; "" for the only one."""
+    return f"{e.administration} of {e.administrations}" if e.administrations else ""
+
+
+def in_time_order(events: Iterable[PlannedEvent]) -> list[PlannedEvent]:
+    """One day's events by clock time, the untimed (all-day) first; otherwise in the order given (stable)."""
+    return sorted(events, key=lambda e: -1 if e.time is None else e.time.hour * 60 + e.time.minute)
+
+
+@dataclass(frozen=True)
+class AdministrationRow:
+    """One line of a day's administration list, as every view writes it (the bedside columns are the view's)."""
+
+    time: str  # "08:00", "08:00 (site time)" or "all day"
+    item: str
+    dose: str  # "" when none is given
+    route: str
+    number: str  # "2 of 4", "" for the only one
+    event: PlannedEvent  # for what a view adds (a premedication's drug, the calculation, the notes)
+
+
+def administration_rows(events: Iterable[PlannedEvent]) -> list[AdministrationRow]:
+    """One day's events as the rows of its administration list, in time order (untimed first, "all day")."""
+    return [
+        AdministrationRow(time_text(e) or "all day", e.name, dose_text(e), e.route or "", series_text(e), e)
+        for e in in_time_order(events)
+    ]
+
+
 def days_text(n: int) -> str:
     """``+3 days``, ``-1 day``."""
     return f"{n:+d} day{'s' if abs(n) != 1 else ''}"
@@ -65,6 +110,13 @@ def change_lines(changes: PlanChanges, flagged: set[str] | frozenset[str] = froz
             mark = "!" if d.key in flagged else " "
             old, new = _change_dose(d.old_value, d.old_unit), _change_dose(d.new_value, d.new_unit)
             out.append(f"{mark} {d.label:<10} {d.name} {d.date}: {old} -> {new}{tail}")
+    if changes.times:
+        out.append(f"Times changed ({len(changes.times)}):")
+        for t in changes.times:
+            which = f" ({t.administration} of {t.administrations})" if t.administrations else ""
+            old_time = clock_text(t.old_time, t.old_source) or "all day"
+            new_time = clock_text(t.new_time, t.new_source) or "all day"
+            out.append(f"  {t.label:<10} {t.name}{which} {t.date}: {old_time} -> {new_time}")
     if changes.added:
         out.append(f"Added ({len(changes.added)}):")
         for e in changes.added:

@@ -75,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"schedplan: {made.replaced}", file=sys.stderr)
     if made.saved is not None:
         print(f"schedplan: saved {args.save} (plan id {made.saved.plan_id})", file=sys.stderr)
+    for line in made.warnings:  # an administration at a time the clocks skip or repeat, and what was done
+        print(f"schedplan: warning: {line}", file=sys.stderr)
     if args.output is not None:
         write_output(args.output, made.data)
     else:

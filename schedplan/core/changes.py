@@ -1,4 +1,4 @@
-"""What changed between two plans (dates, doses, items) and the stable identity of exported calendar items."""
+"""What changed between two plans (dates, doses, times of day, items); the stable identity of calendar items."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class CalendarItem(BaseModel):
 
 
 class EventSnapshot(BaseModel):
-    """The parts of a planned event a replan compares: where it is and how much."""
+    """The parts of a planned event a replan compares: where it is, when in the day and how much."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
     key: str
@@ -47,6 +47,10 @@ class EventSnapshot(BaseModel):
     date: dt.date
     dose_value: Decimal | None = None
     dose_unit: str | None = None
+    time: dt.time | None = Field(default=None, description="clock time; None: all-day (or saved before times)")
+    source_of_time: str | None = None
+    administration: int | None = Field(default=None, description="n of `administrations`; None: the only one")
+    administrations: int | None = None
 
 
 class Moved(BaseModel):
@@ -83,6 +87,22 @@ class DoseChange(BaseModel):
         return pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+class TimeChange(BaseModel):
+    """An administration given at another time of day (its date may have moved as well: that is in `moved`)."""
+
+    model_config = ConfigDict(frozen=True)
+    key: str
+    name: str
+    label: str
+    date: dt.date
+    administration: int | None
+    administrations: int | None
+    old_time: dt.time | None
+    new_time: dt.time | None
+    old_source: str | None
+    new_source: str | None
+
+
 class PlanChanges(BaseModel):
     """Everything a replan changed, item by item, in schedule order."""
 
@@ -93,10 +113,12 @@ class PlanChanges(BaseModel):
     doses: list[DoseChange] = Field(default_factory=list)
     added: list[EventSnapshot] = Field(default_factory=list)
     removed: list[EventSnapshot] = Field(default_factory=list)
+    times: list[TimeChange] = Field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.moved or self.doses or self.added or self.removed) and self.old_anchor == self.new_anchor
+        changed = self.moved or self.doses or self.times or self.added or self.removed
+        return not changed and self.old_anchor == self.new_anchor
 
 
 def snapshot(plan: Plan) -> list[EventSnapshot]:
@@ -109,6 +131,10 @@ def snapshot(plan: Plan) -> list[EventSnapshot]:
             date=e.date,
             dose_value=e.dose.value if e.dose else None,
             dose_unit=e.dose.unit if e.dose else None,
+            time=e.time,
+            source_of_time=e.source_of_time,
+            administration=e.administration,
+            administrations=e.administrations,
         )
         for e in plan.events
     ]
@@ -117,11 +143,12 @@ def snapshot(plan: Plan) -> list[EventSnapshot]:
 def diff(
     old: list[EventSnapshot], new: list[EventSnapshot], *, old_anchor: dt.date, new_anchor: dt.date
 ) -> PlanChanges:
-    """Moved dates, changed doses, and items added or removed, matched by their stable key."""
+    """Moved dates, changed doses, changed times of day, and items added or removed, matched by their stable key."""
     before = {e.key: e for e in old}
     after = {e.key: e for e in new}
     moved: list[Moved] = []
     doses: list[DoseChange] = []
+    times: list[TimeChange] = []
     for e in new:
         o = before.get(e.key)
         if o is None:
@@ -143,6 +170,21 @@ def diff(
                     new_unit=e.dose_unit,
                 )
             )
+        if (o.time, o.source_of_time) != (e.time, e.source_of_time):
+            times.append(
+                TimeChange(
+                    key=e.key,
+                    name=e.name,
+                    label=e.label,
+                    date=e.date,
+                    administration=e.administration,
+                    administrations=e.administrations,
+                    old_time=o.time,
+                    new_time=e.time,
+                    old_source=o.source_of_time,
+                    new_source=e.source_of_time,
+                )
+            )
     return PlanChanges(
         old_anchor=old_anchor,
         new_anchor=new_anchor,
@@ -150,4 +192,5 @@ def diff(
         doses=doses,
         added=[e for e in new if e.key not in before],
         removed=[e for e in old if e.key not in after],
+        times=times,
     )

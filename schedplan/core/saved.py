@@ -70,12 +70,20 @@ class SavedDose(_Read):
     unit: str | None = None
 
 
+class SavedAdministration(_Read):
+    n: int
+    of: int
+
+
 class SavedEvent(_Read):
     key: str
     name: str
     label: str
     date: dt.date
     dose: SavedDose | None = None
+    time: dt.time | None = None  # "HH:MM"; absent in plans saved before times of day: all-day, as they were
+    source_of_time: str | None = None
+    administration: SavedAdministration | None = None
 
 
 class SavedPatient(_Read):
@@ -182,6 +190,10 @@ class SavedPlan(Model):
                 date=e.date,
                 dose_value=e.dose.value if e.dose else None,
                 dose_unit=e.dose.unit if e.dose else None,
+                time=e.time,
+                source_of_time=e.source_of_time,
+                administration=e.administration.n if e.administration else None,
+                administrations=e.administration.of if e.administration else None,
             )
             for e in self.read_schedule().events
         ]

@@ -9,14 +9,7 @@ from itertools import groupby
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.text import printable
 from schedplan.core.units import dose_display, fmt
-from schedplan.words import date_text, dose_text, duration_text
-
-
-def time_text(e: PlannedEvent) -> str | None:
-    """``08:00``, ``08:00 (site time)`` for the site policy's usual time, or None (all-day)."""
-    if e.time is None:
-        return None
-    return f"{e.time:%H:%M}" + (" (site time)" if e.source_of_time == "site" else "")
+from schedplan.words import administration_rows, date_text, dose_text, duration_text, time_text
 
 
 def event_line(e: PlannedEvent) -> str:
@@ -144,11 +137,6 @@ def administration_list(plan: Plan, date: dt.date) -> str:
     out = [f"{plan.protocol.id}  administration list  {label}  {date_text(date)}", ""]
     head = f"{'Time':<17} {'Item':<28} {'Dose':<16} {'Route':<9} {'No.':<8} {'Given':<6} {'At':<6} Initials"
     out += [head, "-" * len(head)]
-    for e in events:
-        dose = dose_text(e) or ""
-        number = f"{e.administration}/{e.administrations}" if e.administrations else ""
-        out.append(
-            f"{time_text(e) or 'all day':<17} {e.name:<28} {dose:<16} {e.route or '':<9} {number:<8}"
-            f" {'[ ]':<6} {'__:__':<6} ____"
-        )
+    for r in administration_rows(events):
+        out.append(f"{r.time:<17} {r.item:<28} {r.dose:<16} {r.route:<9} {r.number:<8} {'[ ]':<6} {'__:__':<6} ____")
     return printable("\n".join(out) + "\n")

@@ -44,7 +44,8 @@ class Exported:
     again: bool
     reused: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
-    warnings: list[str] = field(default_factory=list)  # e.g. double-check records tampered with
+    # double-check records tampered with; administrations at a time the clocks skip or repeat (IcsExport.warnings)
+    warnings: list[str] = field(default_factory=list)
     repaired: str | None = None  # the calendar an earlier export was writing when it stopped (this one completes it)
 
 
@@ -132,6 +133,6 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
         base.exported,
         reused,
         note,
-        tamper_warnings(saved),
+        [*tamper_warnings(saved), *result.warnings],
         base.interrupted,
     )

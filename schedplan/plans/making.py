@@ -43,6 +43,7 @@ class Made:
     replaced: str | None = None  # what replacing an existing file discarded, in a sentence
     policy_note: str = ""  # the site policy in force and its file, one line for stderr ("" when there is none)
     plan: Plan | None = None  # the plan calculated
+    warnings: tuple[str, ...] = ()  # a calendar's: administrations at a time the clocks skip or repeat (IcsExport)
 
 
 def make(
@@ -63,6 +64,7 @@ def make(
 
     done = calculate(protocol, inputs)
     saved = None
+    warnings: tuple[str, ...] = ()
     if save:
         from schedplan.plans.saving import new_saved_plan
 
@@ -74,7 +76,7 @@ def make(
         exported, recorded = as_calendar(
             done.plan, ExportOptions().merged(calendar or {}), plan_id=saved.plan_id if saved else None
         )
-        data = exported.data
+        data, warnings = exported.data, exported.warnings
         if saved is not None:
             from schedplan.plans.exporting import calendar_key
 
@@ -99,7 +101,7 @@ def make(
         replaced = save_new(save, saved, replace=replace)
     from schedplan.load.policy import policy_note
 
-    return Made(data, saved, replaced, policy_note(done.site) if done.site is not None else "", done.plan)
+    return Made(data, saved, replaced, policy_note(done.site) if done.site is not None else "", done.plan, warnings)
 
 
 def write_output(path: str, data: bytes) -> None:

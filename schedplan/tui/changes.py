@@ -41,6 +41,8 @@ def summary(changes: PlanChanges) -> str:
         parts.append(f"{len(changes.moved)} date{'s' if len(changes.moved) != 1 else ''} moved")
     if changes.doses:
         parts.append(f"{len(changes.doses)} dose{'s' if len(changes.doses) != 1 else ''} changed")
+    if changes.times:
+        parts.append(f"{len(changes.times)} time{'s' if len(changes.times) != 1 else ''} of day changed")
     if changes.added or changes.removed:
         parts.append(f"{len(changes.added)} added, {len(changes.removed)} removed")
     return "; ".join(parts)

@@ -1,4 +1,4 @@
-"""Modal dialogs with typed results: a file path, a day's events, the help."""
+"""Modal dialogs with typed results: a file path, a day's administration list, the help, a question."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from schedplan.core.schedule import PlannedEvent
-from schedplan.tui.format import event_text
+from schedplan.tui.daylist import AdministrationList, day_details
 
 
 class PathDialog(ModalScreen[Path | None]):
@@ -84,7 +84,8 @@ class PathDialog(ModalScreen[Path | None]):
 
 
 class DayDialog(ModalScreen[None]):
-    """The events of one day, each with its dose and how it was calculated."""
+    """One day's administration list: in time order, the time (or "all day"), item, dose, route, n of m and the
+    bedside columns (given at, initials); then how each dose was worked out and the notes. Scrolls."""
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
@@ -96,17 +97,20 @@ class DayDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog day-dialog"):
-            yield Label(f"{self.label}  {self.date.strftime('%A')} {self.date.isoformat()}", classes="dialog-title")
-            with VerticalScroll():
+            yield Label(
+                f"{self.label}  {self.date.strftime('%A')} {self.date.isoformat()} - administration list",
+                classes="dialog-title",
+            )
+            with VerticalScroll(id="day-body"):
                 if not self.events:
                     yield Static("No events on this day.")
-                for e in self.events:
-                    yield Static(Text(f"• {event_text(e)}"), classes="day-event")
-                    if e.dose is not None:
-                        yield Static(Text(f"    {e.dose.calculation}"), classes="hint")
-                    if e.notes:
-                        yield Static(Text(f"    note: {e.notes}"), classes="hint")
-            yield Static("Esc or Enter: close", classes="hint")
+                else:
+                    yield Static(AdministrationList(self.events), id="day-list")
+                    yield Static(day_details(self.events), id="day-details", classes="hint")
+            yield Static("↑ ↓ PgUp PgDn: scroll   Esc or Enter: close", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#day-body").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

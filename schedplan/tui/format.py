@@ -14,7 +14,8 @@ from schedplan.core.dosing import CalculatedDose
 from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.schedule import Plan, PlannedEvent, PlanWarning
 from schedplan.core.units import dose_display, fmt
-from schedplan.words import dose_text, duration_text
+from schedplan.words import dose_text, duration_text, series_text
+from schedplan.words import time_text as clock_text
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
 WARN = "⚠"
@@ -78,9 +79,19 @@ def dose_detail(d: CalculatedDose) -> list[str]:
     return lines
 
 
+def time_text(e: PlannedEvent) -> str:
+    """``08:00``, ``08:00 (site time)`` when the site policy gave it, or "" (all-day)."""
+    return clock_text(e) or ""
+
+
+def series_part(e: PlannedEvent) -> list[str]:
+    """``["(1 of 4)"]`` for an administration of several that day or series; [] for the only one."""
+    return [f"({series_text(e)})"] if e.administrations else []
+
+
 def event_text(e: PlannedEvent) -> str:
-    """One line for the calendar: name, dose, route, duration, and what it is given before."""
-    parts = [e.name]
+    """One line for the calendar: time, name, dose, route, duration, n of m, and what it is given before."""
+    parts = [time_text(e), e.name] if e.time is not None else [e.name]
     if e.dose is not None:
         parts.append(dose(e))
     elif e.kind in ADMINISTERED:
@@ -91,6 +102,7 @@ def event_text(e: PlannedEvent) -> str:
         parts.append("(route not stated)")
     if e.duration_minutes:
         parts.append(f"over {duration(e.duration_minutes)}")
+    parts += series_part(e)
     text = " ".join(parts)
     if e.premedication_for:
         text += f" [before {e.premedication_for}]"

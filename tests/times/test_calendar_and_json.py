@@ -133,7 +133,7 @@ def test_a_days_administration_list_is_in_time_order_with_columns_to_fill_in():
     text = administration_list(p, dt.date(2027, 5, 4))  # day -6: 00:00, 06:00, 12:00, 18:00
     rows = [line for line in text.splitlines() if "busulfan" in line]
     assert [r[:5] for r in rows] == ["00:00", "06:00", "12:00", "18:00"]
-    assert [r.split()[5] for r in rows] == ["4/16", "5/16", "6/16", "7/16"]
+    assert [" ".join(r.split()[5:8]) for r in rows] == ["4 of 16", "5 of 16", "6 of 16", "7 of 16"]
     assert all("[ ]" in r and "__:__" in r and "49.6 mg" in r for r in rows)
     seq = administration_list(times_plan("three-in-sequence", ANCHOR), dt.date(2027, 5, 4))
     assert seq.splitlines()[4].startswith("all day") and "clinic visit" in seq.splitlines()[4]

@@ -16,6 +16,7 @@ from schedplan.core.protocol import Protocol
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.tui.format import event_text, label_for
 from schedplan.tui.messages import DayOpened
+from schedplan.words import in_time_order
 
 WEEKEND = (5, 6)
 
@@ -99,7 +100,7 @@ class ScheduleList(OptionList):
         if self._note_lines:
             options.append(Option(Content.styled(self.course_note, "bold"), disabled=True))
         if plan is not None and protocol is not None and plan.events:
-            by_date = {d: list(evs) for d, evs in groupby(plan.events, key=lambda e: e.date)}
+            by_date = {d: in_time_order(evs) for d, evs in groupby(plan.events, key=lambda e: e.date)}
             if self.all_days:
                 first, last = plan.events[0].date, plan.events[-1].date
                 dates = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]

@@ -23,15 +23,17 @@ from schedplan.tui.format import (
     rule_marks,
     status_mark,
     status_text,
+    time_text,
     totals,
     ward_words,
     warning_title,
 )
+from schedplan.words import series_text
 
-COLUMNS = ("Drug", "Day", "Date", "Dose", "Site rules", "Prescribed", "Basis", "Route", "Duration")
+COLUMNS = ("Drug", "Day", "Date", "Time", "Dose", "Site rules", "Prescribed", "Basis", "Route", "Duration")
 # Which columns stay when the width runs out (the rest are in the detail pane below the table): whole columns
-# only, so a value is never cut by sideways scrolling.
-PRIORITY = (0, 1, 3, 4, 2, 5, 6, 7, 8)
+# only, so a value is never cut by sideways scrolling. The time is in the calendar and the detail pane: it goes first.
+PRIORITY = (0, 1, 4, 5, 2, 6, 7, 8, 9, 3)
 CELL_PADDING = 1
 _PARENS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")
 
@@ -146,6 +148,7 @@ class DoseCheck(Vertical):
                 f"{e.name} {status_mark(e)}".strip(),  # held, moved, modified, given: a word and a symbol
                 e.label,
                 e.date.strftime("%a %Y-%m-%d"),
+                time_text(e) or "all day",
                 Text(dose(e), style="bold", justify="right") if d else Text(f"{WARN} none", style="bold"),
                 Text(rule_marks(d), style="bold") if d else "",
                 d.prescribed if d else (e.dose_note or "not stated"),
@@ -185,7 +188,8 @@ class DoseCheck(Vertical):
         if e is None:
             box.update("")
             return
-        head = f"{e.name}, {e.label} ({e.date.strftime('%a %Y-%m-%d')}){status_text(e)}: "
+        when = ", ".join(x for x in (e.date.strftime("%a %Y-%m-%d"), time_text(e), series_text(e)) if x)
+        head = f"{e.name}, {e.label} ({when}){status_text(e)}: "
         if e.dose is None:
             box.update(Text(head + f"{WARN} no calculated dose - {e.dose_note or 'not stated'}"))
             return
