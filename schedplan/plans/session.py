@@ -112,12 +112,12 @@ class PlanSession:
             self.saved = doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
             return (
                 f"Exported {_events(result.items)} calendar events to {path}"
-                " (save the plan to keep its calendar identity)"
+                " (save the plan to keep its calendar identity)" + _clock_note(result.warnings)
             )
         if not with_file:
             result, _ = calendar(plan, ExportOptions())
             write_atomic(path, result.data, new_mode=0o600)
-            return f"Exported {_events(result.items)} calendar events to {path}"
+            return f"Exported {_events(result.items)} calendar events to {path}" + _clock_note(result.warnings)
         with locked_plan(self.path) as slot:
             base = self._current_base(slot, inputs)
             doc = self._document(base, plan, inputs, protocol)
@@ -128,7 +128,10 @@ class PlanSession:
             slot.write_with(doc, path, result.data, before=before)  # crash-safe, as `schedplan export`
         self.saved = doc
         again = f"; reusing {reused_text(reused)}" if reused else ""
-        return f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated{again}"
+        return (
+            f"Exported {_events(result.items)} calendar events to {path}; plan file {self.path.name} updated{again}"
+            + _clock_note(result.warnings)
+        )
 
     def _current_base(self, slot: PlanSlot, inputs: PlanInputs) -> SavedPlan | None:
         """What a write over the plan file in use starts from: the file as it is now (so checks recorded
@@ -260,6 +263,11 @@ class PlanSession:
             )
             for rec, link in zip(self.saved.checks, chain.records, strict=True)
         ]
+
+
+def _clock_note(warnings: tuple[str, ...]) -> str:
+    """The calendar's warnings (times the clocks skip or repeat, and what was done), said with the export."""
+    return "".join(f"; WARNING: {w}" for w in warnings)
 
 
 def _as_it_stands(doc: SavedPlan, plan: Plan) -> Plan:

@@ -47,3 +47,19 @@ def test_export_of_a_saved_plan_prints_the_clock_change_warning_on_stderr(cli, t
     assert [line for line in r.err.splitlines() if "warning" in line] == [WARNED]
     r = cli("export", str(saved), "--ics", str(tmp_path / "night-ny.ics"), "--tz", "America/New_York")
     assert r.code == 0 and "warning" not in r.err  # New York changed its clocks on 14 March 2027, not that night
+
+
+def test_an_export_from_the_terminal_ui_says_the_clock_change_warning_too(cli, tmp_path):
+    # the UI's export reuses the options the calendar file was last written with (here Europe/Rome): its message
+    # (shown as a notification) carries the same warning the command line prints
+    from schedplan.plans.checking import current
+    from schedplan.plans.session import PlanSession
+
+    saved = tmp_path / "night.json"
+    assert _plan(cli, "--save", str(saved)).code == 0
+    ics = tmp_path / "night.ics"
+    assert cli("export", str(saved), "--ics", str(ics), "--tz", "Europe/Rome").code == 0
+    session = PlanSession()
+    opened = session.open(saved)
+    message = session.export(current(opened.saved).plan, opened.saved.inputs, opened.protocol, ics)
+    assert "WARNING: " + WARNED.removeprefix("schedplan: warning: ") in message, message
