@@ -196,8 +196,8 @@ async def test_double_check_with_one_mismatch_is_recorded_in_the_plan_file(app_f
     assert main(["verify", str(plan_file), "--status"]) == 0
     assert (
         capsys.readouterr()
-        .out.strip()
-        .endswith("by A.B.: FAIL (1 of 10 doses do not match: busulfan (520 vs 341.4 mg)) - holds")
+        .out.splitlines()[0]
+        .endswith("by A.B.: FAIL (1 of 10 doses do not match: busulfan (520 vs 341.4 mg)) - holds (unsigned)")
     )
 
 
