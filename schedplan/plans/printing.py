@@ -12,6 +12,7 @@ from schedplan.core.saved import SavedPlan
 from schedplan.errors import InputError, SchedplanError
 
 if TYPE_CHECKING:
+    from schedplan.core.checks import CheckRecord
     from schedplan.export.printout import CheckStatus, PrintOptions, PrintSource
 
 
@@ -93,28 +94,48 @@ def _contacts(saved: SavedPlan, notes: list[str]) -> dict[str, Any] | None:
     return loaded.policy.contacts.model_dump()
 
 
-def _checks(saved: SavedPlan) -> tuple[CheckStatus, ...]:
-    """Each recorded double check, valid or void against the saved plan being printed."""
+def _checks(saved: SavedPlan) -> tuple[tuple[CheckStatus, ...], tuple[str, ...]]:
+    """(each recorded double check, valid or void as `verify --status` says it - tampered, no longer valid, or
+    void for the doses an amendment changed since; the doses of the course no valid check covers)."""
     from schedplan.core.checks import inputs_sha256, invalid_reasons
+    from schedplan.core.units import dose_display
+    from schedplan.plans.checking import check_statuses, current, unchecked
+
+    if not saved.checks:
+        return (), ()
+    now = current(saved)
+    if not now.same:  # the protocol or policy changed: say why each check is void, as before
+        reasons = [
+            invalid_reasons(
+                rec,
+                protocol_sha256=saved.protocol_sha256,
+                policy_sha256=saved.policy_sha256,
+                inputs_sha256=inputs_sha256(saved.inputs),
+            )
+            for rec in saved.checks
+        ]
+        return tuple(_status(rec, tuple(r)) for rec, r in zip(saved.checks, reasons, strict=True)), ()
+    _, statuses = check_statuses(saved, now)
+    out = tuple(_status(st.record, _void(st.state)) for st in statuses)
+    open_doses = tuple(
+        f"{d.name} {', '.join(d.days)}: {dose_display(d.value, d.unit)}"
+        + (f" ({d.modification})" if d.modification else "")
+        for d in unchecked(saved, now)
+    )
+    return out, open_doses
+
+
+def _void(state: str) -> tuple[str, ...]:
+    """Why a check is void, from its `verify --status` state (the printout says VOID itself); () when valid."""
+    if state.startswith("holds"):
+        return (state.split("; VOID ", 1)[1],) if "; VOID " in state else ()
+    return (state.removeprefix("NO LONGER VALID: "),)
+
+
+def _status(rec: CheckRecord, void: tuple[str, ...]) -> CheckStatus:
     from schedplan.export.printout import CheckStatus
 
-    return tuple(
-        CheckStatus(
-            at=rec.at,
-            checker=rec.checker,
-            result=rec.result,
-            summary=rec.summary,
-            void_reasons=tuple(
-                invalid_reasons(
-                    rec,
-                    protocol_sha256=saved.protocol_sha256,
-                    policy_sha256=saved.policy_sha256,
-                    inputs_sha256=inputs_sha256(saved.inputs),
-                )
-            ),
-        )
-        for rec in saved.checks
-    )
+    return CheckStatus(at=rec.at, checker=rec.checker, result=rec.result, summary=rec.summary, void_reasons=void)
 
 
 def course_schedule(saved: SavedPlan, plan_file: str, audience: str) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -159,6 +180,7 @@ def print_source(saved: SavedPlan, plan_file: str, audience: str, notes: list[st
     said = notes if notes is not None else []
     schedule, course_warnings = course_schedule(saved, plan_file, audience)
     texts, patient_notes = _protocol_extras(saved, plan_file, said) if audience == "patient" else ({}, ())
+    checks, open_doses = _checks(saved) if audience == "staff" else ((), ())
     return PrintSource(
         schedule=schedule,
         plan_id=saved.plan_id,
@@ -166,8 +188,9 @@ def print_source(saved: SavedPlan, plan_file: str, audience: str, notes: list[st
         patient_texts=texts,
         patient_notes=patient_notes,
         contacts=_contacts(saved, said) if audience == "patient" else None,
-        checks=_checks(saved) if audience == "staff" else (),
+        checks=checks,
         course_warnings=course_warnings,
+        unchecked=open_doses,
     )
 
 

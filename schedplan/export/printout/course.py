@@ -140,20 +140,3 @@ def course_totals(schedule: dict[str, Any]) -> list[dict[str, str]]:
         }
         for t in schedule.get("course_totals") or []
     ]
-
-
-def modified_doses(lang: Language, events: list[dict[str, Any]]) -> list[str]:
-    """Each administration whose dose an amendment set: a double check covers the doses as calculated, so
-    these are not covered by one."""
-    return [
-        lang.gettext("%(name)s %(label)s on %(date)s: %(dose)s, set by amendment %(n)s")
-        % {
-            "name": e["name"],
-            "label": e["label"],
-            "date": lang.medium_date(dt.date.fromisoformat(e["date"])),
-            "dose": _dose((e.get("dose") or {}).get("value"), (e.get("dose") or {}).get("unit")) or "-",
-            "n": e["modification"]["amendment"],
-        }
-        for e in events
-        if e.get("modification")
-    ]

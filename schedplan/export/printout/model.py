@@ -37,6 +37,7 @@ class PrintSource:
     contacts: dict[str, Any] | None = None  # the site policy's contacts block (core.policy.Contacts.model_dump())
     checks: tuple[CheckStatus, ...] = ()
     course_warnings: tuple[str, ...] = ()  # the course's own (a given dose off the plan, an amendment gone)
+    unchecked: tuple[str, ...] = ()  # doses of the course no valid double check covers (when there are checks)
 
 
 @dataclass(frozen=True)

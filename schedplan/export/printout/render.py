@@ -97,7 +97,7 @@ def render_html(source: PrintSource, options: PrintOptions) -> str:
         ] + [{"date": None, "code": "course", "message": m} for m in source.course_warnings]
         context["history"] = course.history(source.schedule)
         context["course_totals"] = course.course_totals(source.schedule)
-        context["modified_doses"] = course.modified_doses(lang, events)
+        context["unchecked"] = list(source.unchecked)
     return template.render(**context)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as htmllib
+import json
 import re
 from pathlib import Path
 
@@ -81,7 +82,22 @@ def test_staff_schedule_shows_each_amendment_with_its_reason_and_author(amended,
     # the course so far: cycle 1 days 1, 8, 15 at 1,400 mg (day 22 held) + cycle 2 four doses at 1,120 mg
     # = 4,200 + 4,480 = 8,680 mg planned; 1,400 mg given (C1 D1); 8,680 - 1,400 = 7,280 mg remaining
     assert any(r == "isatuximab 8,680 mg 1,400 mg 7,280 mg" for r in rows), [r for r in rows if "8,680" in r]
-    assert "isatuximab C2 D1 on 19 Apr 2027: 1,120 mg, set by amendment 2" in text  # not covered by a check
+
+
+def test_a_check_made_before_a_modification_is_void_for_the_changed_doses_and_they_are_listed(tmp_path):
+    # ISLAY 2 cycles, 70 kg: isatuximab 20 mg/kg x 70 kg = 1,400 mg; checked, then 80 % from cycle 2 = 1,120 mg
+    plan = save_plan(tmp_path, "NCT02999633", ["cycles=2", "dexamethasone_dose_mg=20"])
+    answers = tmp_path / "a.json"
+    doses = {"isatuximab@isatuximab/c1/1": "1400 mg", "dexamethasone@dexamethasone/c1/1": "20 mg"}
+    answers.write_text(json.dumps({k: {"dose": v, "confirmed": True} for k, v in doses.items()}))
+    assert main(["verify", str(plan), "--checker", "A.B.", "--answers", str(answers)]) == 0
+    modify = ["--drug", "isatuximab", "--from-cycle", "2", "--percent", "80", "--reason", MODIFY_WHY]
+    assert main(["amend", str(plan), "modify", *modify, "--by", PHARMACIST]) == 0
+    text = text_of(_print(plan, tmp_path, "staff").read_text(encoding="utf-8"))
+    assert "VOID" in text and "isatuximab C2 D1, C2 D8, C2 D15, C2 D22: dose changed by amendment 1" in text
+    assert "Doses no valid double check covers" in text
+    assert f"isatuximab C2 D1, C2 D8, C2 D15, C2 D22: 1,120 mg (x 80 % (amendment 1: {MODIFY_WHY}))" in text
+    assert "isatuximab C1 D1" not in text.split("Doses no valid double check covers", 1)[1]
 
 
 def test_patient_handout_shows_the_new_dates_and_no_reason_or_name(amended, tmp_path):
