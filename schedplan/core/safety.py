@@ -187,11 +187,11 @@ def safety_warnings(
                         date=e.date,
                     )
                 )
-    for (rule, name, detail), evs in same.items():
+    for (code, name, detail), evs in same.items():
         labels = ", ".join(dict.fromkeys(e.label for e in evs))
         out.append(
             PlanWarning(
-                code=rule,
+                code=code,
                 message=f"{name} {labels}: {detail}",
                 event_id=evs[0].event_id,
                 date=evs[0].date if len(evs) == 1 else None,

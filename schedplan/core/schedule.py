@@ -460,7 +460,7 @@ def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:
         which = (
             "the days"
             if event.approximate_day is True
-            else ", ".join(f"day {d:+d}" if d else "day 0" for d in event.approximate_day)  # type: ignore[union-attr]
+            else ", ".join(f"day {d:+d}" if d else "day 0" for d in event.approximate_day)
         )
         out.append(
             PlanWarning(

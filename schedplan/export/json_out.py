@@ -88,9 +88,9 @@ def _factors(plan: Plan) -> dict[str, Any]:
     return out
 
 
-def clock_warnings(plan: Plan, tz: str) -> list[dict[str, Any]]:
+def clock_warnings(plan: Plan, tz: str) -> list[dict[str, str | None]]:
     """A warning for each administration at a time the clocks skip or repeat in ``tz``, saying what was done."""
-    out = []
+    out: list[dict[str, str | None]] = []
     for e in plan.events:
         note = event_moments(e, tz)[2]
         if note is not None:
