@@ -13,7 +13,7 @@ from schedplan.core.patient import Patient, bsa_formula_value
 from schedplan.core.policy import SitePolicy, convert
 from schedplan.core.protocol import DoseLimit, Protocol
 from schedplan.core.safety import PlanWarning
-from schedplan.core.units import Basis, Quantity, dose_display, fmt
+from schedplan.core.units import Basis, dose_display, fmt
 from schedplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _compare(
         plain, how = plain * patient.bsa_m2, f"{fmt(amount)} {u.display} x {fmt(patient.bsa_m2)} m2 = "
     else:
         how = ""
-    given = Quantity(dose.unit)
+    given = dose.unit
     converted = plain if u.quantity is given else convert(plain, u.quantity, given)
     if converted is None:
         return None

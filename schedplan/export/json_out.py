@@ -22,7 +22,7 @@ def dose_dict(dose: CalculatedDose | None) -> dict[str, Any] | None:
         return None
     return {
         "value": dose.value,
-        "unit": dose.unit,
+        "unit": dose.unit.value,
         "prescribed": dose.prescribed,
         "per_administration": dose.per_administration,
         "basis": dose.basis,
@@ -164,7 +164,7 @@ def plan_dict(plan: Plan, *, policy_path: str | None = None, tz: str | None = No
                 "cycle": t.cycle,
                 "doses": t.doses,
                 "total": t.total,
-                "unit": t.unit,
+                "unit": t.unit.value,
                 "calculated_total": t.calculated_total,
                 "prescribed_total": t.prescribed_total,
             }
