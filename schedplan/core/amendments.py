@@ -225,7 +225,7 @@ def modified_dose(
     d = level_dose if a.params.dose_level is not None else e.dose
     if d is None:
         raise ValueError(f"{e.name} {e.label} has no calculated dose to modify")
-    q = Quantity(d.unit)
+    q = d.unit
     word = q.word
     after = {r.detail for r in d.rules if r.rule in _POLICY_RULES}
     steps = [s for s in d.calculation.split("; ") if s not in after]

@@ -15,7 +15,7 @@ from schedplan.core.model import Model
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.policy import MaxDoseAction, SitePolicy
 from schedplan.core.schedule import Plan
-from schedplan.core.units import Basis, Quantity, fmt, parse_decimal, quantize
+from schedplan.core.units import Basis, Quantity, fmt, parse_decimal, quantity_of, quantize
 from schedplan.errors import InputError
 
 # Without a tolerance in the site policy: correct independent arithmetic differs from ours only in the
@@ -37,7 +37,7 @@ class DoseToCheck(BaseModel):
     basis_kind: str = Field(
         description="what to scale by, without our number: 'BSA (Mosteller)', 'actual weight', 'flat'"
     )
-    unit: str
+    unit: Quantity
     policy_rules: list[str] = Field(default_factory=list, description="the site rules for this drug, not their result")
     value: Decimal = Field(description="ours: shown only after the checker's answer")
     route: str | None = Field(default=None, description="as the plan gives it; the checker confirms it")
@@ -49,7 +49,7 @@ class DoseToCheck(BaseModel):
     @property
     def unit_word(self) -> str:
         """The unit as a person writes it (``units``, never ``IU``)."""
-        return Quantity(self.unit).word if self.unit in {q.value for q in Quantity} else self.unit
+        return self.unit.word
 
 
 class CheckResult(BaseModel):
@@ -313,11 +313,11 @@ _UNIT_WORDS = {
 }
 
 
-def parse_answer(text: str, unit: str) -> Decimal:
+def parse_answer(text: str, unit: Quantity | str) -> Decimal:
     """A dose as a checker writes it, in ``unit``: a plain number (``46.13``, ``826666667``, ``826,666,667``)
     or the forms the program prints (``3.69 g``, ``826.7 x 10^6 cells``, ``10 x 10^6 units``).
     InputError (one line) when it is not a dose in ``unit``."""
-    q = Quantity(unit) if unit in {x.value for x in Quantity} else None
+    q = quantity_of(unit)
     word = q.word if q is not None else unit
     examples = {Quantity.CELLS: "826.7 x 10^6 cells", Quantity.IU: "10 x 10^6 units"}
     example = examples.get(q, f"46.13 {word}") if q is not None else f"46.13 {word}"

@@ -18,7 +18,7 @@ from schedplan.core.dosing_weight import PolicyWeight, RuleAction, policy_weight
 from schedplan.core.patient import Patient
 from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
-from schedplan.core.units import Basis, DoseUnit, Per, fmt, quantize
+from schedplan.core.units import Basis, DoseUnit, Per, Quantity, fmt, quantize
 
 
 class CalculatedDose(BaseModel):
@@ -27,7 +27,7 @@ class CalculatedDose(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     value: Decimal = Field(description="the dose, in `unit`, reported to the unit's precision")
-    unit: str = Field(description="mg, g, mcg, IU, cells or Gy (cells and IU as plain counts)")
+    unit: Quantity = Field(description="mg, g, mcg, IU, cells or Gy (cells and IU as plain counts)")
     prescribed: str = Field(description="as the protocol states it, e.g. '40 mg/m2/day'")
     per_administration: str = Field(description="the prescribed amount that applies to this one day, e.g. '14 g/m2'")
     basis: str = Field(
@@ -353,7 +353,7 @@ def calculate(
     change_percent = None if value == calculated else quantize((value - calculated) / calculated * 100, Decimal("0.01"))
     return CalculatedDose(
         value=value,
-        unit=unit.quantity.value,
+        unit=unit.quantity,
         prescribed=prescribed_text(amount, unit, dose.per),
         per_administration=f"{_amount(_dec(share.amount))} {unit.display}",
         basis=scaled.basis,

@@ -15,7 +15,7 @@ from schedplan.core.patient import Patient, bsa_formula_value
 from schedplan.core.policy import SitePolicy, convert
 from schedplan.core.protocol import DoseLimit, Protocol
 from schedplan.core.safety import PlanWarning
-from schedplan.core.units import Basis, Quantity, dose_display, fmt
+from schedplan.core.units import Basis, dose_display, fmt
 from schedplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _compare(
         plain, how = plain * patient.bsa_m2, f"{fmt(amount)} {u.display} x {fmt(patient.bsa_m2)} m2 = "
     else:
         how = ""
-    given = Quantity(dose.unit)
+    given = dose.unit
     converted = plain if u.quantity is given else convert(plain, u.quantity, given)
     if converted is None:
         return None
@@ -155,7 +155,7 @@ def max_dose_breach(e: PlannedEvent, policy: SitePolicy, policy_file: str | None
     d = e.dose
     if d is None or not any(a.rule == MAX_DOSE_EXCEEDED for a in d.rules):
         return None
-    q = Quantity(d.unit)
+    q = d.unit
     found = policy.max_dose_rule(e.name, q)
     if found is None:
         return None

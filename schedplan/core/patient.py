@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, localcontext
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -16,12 +16,12 @@ ADJUSTED_FACTOR = Decimal("0.4")  # adjusted BW = IBW + 0.4 x (actual - IBW)
 DEVINE_MIN_HEIGHT_CM = 60 * CM_PER_IN  # 152.4 cm: Devine is defined from 5 feet up
 
 
-class Sex(str, Enum):
+class Sex(StrEnum):
     MALE = "M"
     FEMALE = "F"
 
 
-class BSAFormula(str, Enum):
+class BSAFormula(StrEnum):
     """The body-surface-area formulas schedplan offers (weight in kg, height in cm)."""
 
     MOSTELLER = "mosteller"

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -69,14 +69,14 @@ def _drug_name(name: str) -> str:
 DrugNames = Annotated[list[str], AfterValidator(lambda v: [_drug_name(n) for n in v])]
 
 
-class DosingWeight(str, Enum):
+class DosingWeight(StrEnum):
     ACTUAL = "actual"
     IDEAL = "ideal"
     ADJUSTED = "adjusted"
     LESSER_OF_ACTUAL_AND_IDEAL = "lesser_of_actual_and_ideal"
 
 
-class BelowDevineHeight(str, Enum):
+class BelowDevineHeight(StrEnum):
     """What a dosing-weight rule does under 152.4 cm, where Devine defines no ideal body weight."""
 
     EXTRAPOLATE = "extrapolate"  # Devine's line continued below 60 in (2.3 kg less per inch)
@@ -84,7 +84,7 @@ class BelowDevineHeight(str, Enum):
     REFUSE = "refuse"  # the plan stops
 
 
-class DoseBasis(str, Enum):
+class DoseBasis(StrEnum):
     PER_KG = "per_kg"
     PER_M2 = "per_m2"
 
@@ -121,7 +121,7 @@ class BsaCap(_Model):
     drugs: DrugNames | None = Field(default=None, description="absent: every drug")
 
 
-class MaxDoseAction(str, Enum):
+class MaxDoseAction(StrEnum):
     """What a site's maximum single dose does to a calculated dose over it."""
 
     STOP = "stop"  # the plan stops (exit 2) unless overridden with a reason; overridden, the calculated dose stands
@@ -163,7 +163,7 @@ class Obesity(_Model):
     bmi: Decimal = Field(default=Decimal("30"), gt=0)
 
 
-class RenalEstimate(str, Enum):
+class RenalEstimate(StrEnum):
     """How a site estimates renal function from creatinine, where no measured clearance is given."""
 
     COCKCROFT_GAULT = "cockcroft-gault"  # creatinine clearance, mL/min (product labels mostly use it)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 from typing import Annotated, Any
 
@@ -95,7 +95,7 @@ FractionField = Annotated[Fraction, BeforeValidator(_parse_fraction), PlainSeria
 # --- what the record does not state: assumed values, frequency, limits ---------------------------------
 
 
-class AssumedField(str, Enum):
+class AssumedField(StrEnum):
     """An event's field whose value is the protocol author's reading, not the record's."""
 
     DAYS = "days"
@@ -105,12 +105,12 @@ class AssumedField(str, Enum):
     DOSE = "dose"
 
 
-class AnchorAssumedField(str, Enum):
+class AnchorAssumedField(StrEnum):
     CYCLE_DAYS = "cycle_days"
     CYCLES = "cycles"
 
 
-class ProtocolAssumedField(str, Enum):
+class ProtocolAssumedField(StrEnum):
     BSA_FORMULA = "bsa_formula"
 
 
@@ -121,7 +121,7 @@ def _reasons(v: dict[Any, str]) -> dict[Any, str]:
     return v
 
 
-class Frequency(str, Enum):
+class Frequency(StrEnum):
     """How often a day's amount is given, where that is not once: ``not_stated``, the record does not say."""
 
     NOT_STATED = "not_stated"
@@ -147,7 +147,7 @@ class DoseLimit(_Model):
         return self
 
 
-class AnchorType(str, Enum):
+class AnchorType(StrEnum):
     DAY0 = "day0"
     CYCLES = "cycles"
 
@@ -200,7 +200,7 @@ class Anchor(_Model):
         return self
 
 
-class ChoiceType(str, Enum):
+class ChoiceType(StrEnum):
     ENUM = "enum"
     NUMBER = "number"
     INTEGER = "integer"
@@ -276,7 +276,7 @@ class Choice(_Model):
         return f"{kind}{lo}{hi}{unit}"
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     DRUG = "drug"
     CELL_PRODUCT = "cell_product"
     RADIATION = "radiation"
@@ -286,7 +286,7 @@ class EventKind(str, Enum):
     NOTE = "note"
 
 
-class Route(str, Enum):
+class Route(StrEnum):
     IV = "IV"
     PO = "PO"
     SC = "SC"
@@ -294,7 +294,7 @@ class Route(str, Enum):
     IT = "IT"
 
 
-class WeightBasis(str, Enum):
+class WeightBasis(StrEnum):
     ACTUAL = "actual"
     IDEAL = "ideal"
     ADJUSTED = "adjusted"

@@ -14,7 +14,7 @@ from schedplan.core.dosing import CalculatedDose
 from schedplan.core.patient import Patient
 from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import EventKind, Protocol
-from schedplan.core.units import Basis, dose_display, fmt, percent_shown, quantize
+from schedplan.core.units import Basis, Quantity, dose_display, fmt, percent_shown, quantize
 
 if TYPE_CHECKING:  # schedule imports this module
     from schedplan.core.schedule import PlannedEvent
@@ -63,18 +63,21 @@ class DrugTotal(BaseModel):
     cycle: int | None = Field(description="None: the whole plan")
     doses: int
     total: Decimal = Field(description="sum of the doses given, in `unit`")
-    unit: str
+    unit: Quantity
     calculated_total: Decimal = Field(description="sum of the calculated doses, before caps and rounding")
     prescribed_total: str = Field(description="sum as prescribed, e.g. '42 g/m2' or '10 mg/kg'")
 
 
+_TotalKey = tuple[str, Quantity, str, int | None]  # drug, unit, prescribed unit, cycle (None: the whole plan)
+
+
 def drug_totals(events: Iterable[PlannedEvent], cycles: bool) -> list[DrugTotal]:
     """Per drug (and product, and radiation): the whole plan, then each cycle for cycle protocols."""
-    groups: dict[tuple[str, str, str, int | None], list[CalculatedDose]] = {}
+    groups: dict[_TotalKey, list[CalculatedDose]] = {}
     for e in events:
         if e.dose is None:
             continue
-        keys: list[tuple[str, str, str, int | None]] = [(e.name, e.dose.unit, e.dose.per_administration_unit, None)]
+        keys: list[_TotalKey] = [(e.name, e.dose.unit, e.dose.per_administration_unit, None)]
         if cycles and e.cycle is not None:
             keys.append((e.name, e.dose.unit, e.dose.per_administration_unit, e.cycle))
         for key in keys:
@@ -187,11 +190,11 @@ def safety_warnings(
                         date=e.date,
                     )
                 )
-    for (rule, name, detail), evs in same.items():
+    for (code, name, detail), evs in same.items():
         labels = ", ".join(dict.fromkeys(e.label for e in evs))
         out.append(
             PlanWarning(
-                code=rule,
+                code=code,
                 message=f"{name} {labels}: {detail}",
                 event_id=evs[0].event_id,
                 date=evs[0].date if len(evs) == 1 else None,

@@ -20,6 +20,7 @@ from schedplan.core.jsontext import dumps
 from schedplan.core.model import Model
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.publication import Publication
+from schedplan.core.units import Quantity
 
 FORMAT = "schedplan-plan"
 FORMAT_VERSION = 1
@@ -67,7 +68,7 @@ class _Read(BaseModel):
 
 class SavedDose(_Read):
     value: Decimal | None = None
-    unit: str | None = None
+    unit: Quantity | None = None  # a calculated dose's unit (its code in the file: "mg", "cells")
 
 
 class SavedAdministration(_Read):
@@ -88,6 +89,7 @@ class SavedEvent(_Read):
 
 class SavedPatient(_Read):
     weight_kg: Decimal
+    renal_value: Decimal | None = None  # written only when renal function was given (replan compares it)
 
 
 class SavedSchedule(_Read):

@@ -30,7 +30,7 @@ from schedplan.core.protocol import (
     When,
 )
 from schedplan.core.safety import DrugTotal, HolidayLookup, PlanWarning, drug_totals, safety_warnings
-from schedplan.errors import Problem, ProtocolInvalid
+from schedplan.errors import ChoiceError, Problem, ProtocolInvalid
 
 __all__ = ["Plan", "PlannedEvent", "PlanWarning", "PolicyInfo", "ProtocolInfo", "plan", "resolve_choices"]
 
@@ -132,10 +132,22 @@ class Plan(BaseModel):
 # --- days ----------------------------------------------------------------------------------------
 
 
+def _chosen_whole(protocol: Protocol, choices: Mapping[str, ChoiceValue], key: str, what: str) -> int:
+    """The whole number chosen for ``key``; a choice the protocol marks optional and left unset is asked for
+    (a day or a cycle count is never invented)."""
+    value = choices[key]
+    if value is None:
+        accepted = next((c.accepted() for c in protocol.choices if c.key == key), "a whole number")
+        raise ChoiceError(
+            f"{what} comes from {key}, which is not set: give it with --set {key}=N ({accepted})", key=key
+        )
+    return int(value)
+
+
 def _cycle_count(protocol: Protocol, choices: Mapping[str, ChoiceValue]) -> int:
     n = protocol.anchor.cycles
     if isinstance(n, ChoiceRef):
-        return int(choices[n.choice])  # type: ignore[arg-type]
+        return _chosen_whole(protocol, choices, n.choice, "the number of cycles")
     assert isinstance(n, int)
     return n
 
@@ -146,7 +158,7 @@ def _when_days(protocol: Protocol, when: When, cycle: int | None, choices: Mappi
         assert target is not None  # checked when the protocol was validated
         return _when_days(protocol, target.when, cycle, choices)
     if isinstance(when.day, ChoiceRef):
-        return [int(choices[when.day.choice])]  # type: ignore[arg-type]
+        return [_chosen_whole(protocol, choices, when.day.choice, "a day of the schedule")]
     if when.by_cycle is not None:
         assert cycle is not None
         if str(cycle) in when.by_cycle:
@@ -436,11 +448,12 @@ def _time_warnings(protocol: Protocol, event: Event, why: set[str]) -> list[Plan
 def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:
     out = []
     if event.dose is not None and amount is None:
+        assert isinstance(event.dose.amount, ChoiceRef)  # only an optional parameter left unset gives no amount
         out.append(
             PlanWarning(
                 code="dose-not-set",
                 message=f"{event.name}: no dose calculated ({event.dose_note or 'not stated'}) - the source gives"
-                f" none; --set {event.dose.amount.choice}=... calculates one",  # type: ignore[union-attr]
+                f" none; --set {event.dose.amount.choice}=... calculates one",
                 event_id=event.id,
             )
         )
@@ -464,7 +477,7 @@ def _event_warnings(event: Event, amount: Decimal | None) -> list[PlanWarning]:
         which = (
             "the days"
             if event.approximate_day is True
-            else ", ".join(f"day {d:+d}" if d else "day 0" for d in event.approximate_day)  # type: ignore[union-attr]
+            else ", ".join(f"day {d:+d}" if d else "day 0" for d in event.approximate_day)
         )
         out.append(
             PlanWarning(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 from schedplan.errors import InputError
 
@@ -16,8 +16,11 @@ WEIGHT_RANGE_KG = (Decimal("0.5"), Decimal("350"))  # weight must be > 0.5 and <
 HEIGHT_RANGE_CM = (Decimal("30"), Decimal("250"))  # height must be >= 30 and <= 250
 
 
-class Quantity(str, Enum):
-    """What a dose counts: a mass, an amount of activity, cells, or absorbed radiation."""
+class Quantity(StrEnum):
+    """What a dose counts: a mass, an amount of activity, cells, or absorbed radiation.
+
+    A StrEnum: ``str()`` and f-strings give the code (``mg``), as JSON and plan files write it.
+    """
 
     MG = "mg"
     G = "g"
@@ -47,10 +50,15 @@ _STEP = {
 }
 
 
-_BY_VALUE = {q.value for q in Quantity}
+_BY_CODE = {q.value: q for q in Quantity}
 
 
-class Basis(str, Enum):
+def quantity_of(unit: Quantity | str) -> Quantity | None:
+    """``unit`` itself, or the Quantity whose code a saved schedule's JSON holds (``"mg"``); None for another unit."""
+    return unit if isinstance(unit, Quantity) else _BY_CODE.get(unit)
+
+
+class Basis(StrEnum):
     """What a dose is scaled by."""
 
     PER_M2 = "m2"
@@ -59,7 +67,7 @@ class Basis(str, Enum):
     AUC = "AUC"  # a target AUC (mg/mL x min): carboplatin by Calvert, mg = AUC x (GFR + 25)
 
 
-class Per(str, Enum):
+class Per(StrEnum):
     """Whether an amount is given each time, each day, or is a total for the course."""
 
     DOSE = "dose"
@@ -154,10 +162,12 @@ def percent_shown(exact: Decimal, limit: Decimal | None = None) -> str:
     return fmt(shown)
 
 
-def dose_display(value: Decimal, unit: str) -> str:
+def dose_display(value: Decimal, unit: Quantity | str) -> str:
     """A dose as ISMP asks it to be written: ``68.04 mg``, ``0.5 mg`` (never ``.5`` or ``5.0``),
-    ``466.7 x 10^6 cells``, ``10 x 10^6 units`` (never ``IU``), thousands separated."""
-    q = Quantity(unit) if unit in _BY_VALUE else None
+    ``466.7 x 10^6 cells``, ``10 x 10^6 units`` (never ``IU``), thousands separated.
+
+    ``unit`` is a calculated dose's Quantity, or the code a saved schedule's JSON holds (``"mg"``)."""
+    q = quantity_of(unit)
     word = q.word if q is not None else unit
     if q in (Quantity.CELLS, Quantity.IU) and abs(value) >= 1_000_000:
         return f"{fmt(value / 1_000_000, 1)} x 10^6 {word}"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from schedplan.errors import Problem
 
@@ -14,12 +13,12 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
 
     A value that fits none of a union's forms gives one problem naming the forms, not one per form.
     """
-    grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
+    grouped: dict[tuple[str | int, ...], list[ErrorDetails]] = {}
     for err in exc.errors(include_url=False):
         # Union members add their type name to the path; keep only the real keys and indexes.
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
         grouped.setdefault(loc, []).append(err)
-    out = []
+    out: list[Problem] = []
     for loc, errs in grouped.items():
         if len(errs) > 1 and all(e["type"] not in ("extra_forbidden", "missing") for e in errs):
             forms = list(dict.fromkeys(_form(e) for e in errs))
@@ -32,7 +31,7 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
     return out
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         return f"unknown key {err['loc'][-1]!r}"
@@ -43,7 +42,7 @@ def _message(err: dict[str, Any]) -> str:
     return msg
 
 
-def _form(err: dict[str, Any]) -> str:
+def _form(err: ErrorDetails) -> str:
     t = err["type"]
     if t.startswith("decimal") or t.startswith("float"):
         return "a number"
@@ -58,7 +57,7 @@ def _form(err: dict[str, Any]) -> str:
     return _message(err)
 
 
-def _is_union_tag(part: Any) -> bool:
+def _is_union_tag(part: str | int) -> bool:
     if not isinstance(part, str):
         return False
     return (

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import STATUS, TRANSP, Alarm, Calendar, Event
 
 from schedplan import __version__
 from schedplan.core.changes import CalendarItem, item_uid
@@ -284,23 +284,27 @@ def _draft_event(
 ) -> tuple[Event, dt.datetime | None, str | None]:
     time = _event_time(e, options)
     text = summary(e, options.audience)
+    start: dt.datetime | None = None
     note = None
-    if time is not None:
-        start, note = zoned(e.date, time, options.tz)
-    info = description(e, plan, options.audience) + (f"\nClock change: {note}" if note else "")
-    common = {
-        "uid": uid,
-        "summary": text,
-        "description": info,
-        "categories": [CATEGORY[e.kind]],
-        "stamp": dt.datetime(2000, 1, 1, tzinfo=dt.UTC),  # replaced; Event.new needs one
-    }
-    if time is None:
-        ev = Event.new(start=e.date, end=e.date + dt.timedelta(days=1), transparency="TRANSPARENT", **common)
-        start = None
+    begin: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    transparency: TRANSP | None
+    if time is None:  # all day, shown as free time
+        begin, end, transparency = e.date, e.date + dt.timedelta(days=1), TRANSP.TRANSPARENT
     else:
+        start, note = zoned(e.date, time, options.tz)
         minutes = e.duration_minutes or DEFAULT_TIMED_MINUTES
-        ev = Event.new(start=unambiguous(start), end=unambiguous(end_of(start, minutes)), **common)
+        begin, end, transparency = unambiguous(start), unambiguous(end_of(start, minutes)), None
+    ev = Event.new(
+        uid=uid,
+        summary=text,
+        description=description(e, plan, options.audience) + (f"\nClock change: {note}" if note else ""),
+        categories=[CATEGORY[e.kind]],
+        stamp=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),  # replaced; Event.new needs one
+        start=begin,
+        end=end,
+        transparency=transparency,
+    )
     if options.alarm is not None:
         ev.add_component(Alarm.new_display(description=text, trigger=-options.alarm))
     del ev["DTSTAMP"]
@@ -350,7 +354,7 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
                 summary=label,
                 start=date,
                 end=date + dt.timedelta(days=1),
-                transparency="TRANSPARENT",
+                transparency=TRANSP.TRANSPARENT,
                 categories=[DAY_LABEL_CATEGORY],
                 description=f"{label} of {plan.protocol.id} (day 0: {plan.anchor_event})"
                 if plan.anchor_type != "cycles"
@@ -382,8 +386,8 @@ def _cancelled(item: CalendarItem, audience: str) -> Event:
         summary=item.summary if audience == "staff" else CANCELLED_FOR_PATIENT,
         start=item.date,
         end=item.date + dt.timedelta(days=1),
-        transparency="TRANSPARENT",
-        status="CANCELLED",
+        transparency=TRANSP.TRANSPARENT,
+        status=STATUS.CANCELLED,
         stamp=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
     )
     del ev["DTSTAMP"]

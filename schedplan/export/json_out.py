@@ -22,7 +22,7 @@ def dose_dict(dose: CalculatedDose | None) -> dict[str, Any] | None:
         return None
     return {
         "value": dose.value,
-        "unit": dose.unit,
+        "unit": dose.unit.value,
         "prescribed": dose.prescribed,
         "per_administration": dose.per_administration,
         "basis": dose.basis,
@@ -88,9 +88,9 @@ def _factors(plan: Plan) -> dict[str, Any]:
     return out
 
 
-def clock_warnings(plan: Plan, tz: str) -> list[dict[str, Any]]:
+def clock_warnings(plan: Plan, tz: str) -> list[dict[str, str | None]]:
     """A warning for each administration at a time the clocks skip or repeat in ``tz``, saying what was done."""
-    out = []
+    out: list[dict[str, str | None]] = []
     for e in plan.events:
         note = event_moments(e, tz)[2]
         if note is not None:
@@ -164,7 +164,7 @@ def plan_dict(plan: Plan, *, policy_path: str | None = None, tz: str | None = No
                 "cycle": t.cycle,
                 "doses": t.doses,
                 "total": t.total,
-                "unit": t.unit,
+                "unit": t.unit.value,
                 "calculated_total": t.calculated_total,
                 "prescribed_total": t.prescribed_total,
             }

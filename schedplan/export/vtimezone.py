@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
@@ -22,6 +23,7 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 _UTC = dt.UTC
 _DAY = dt.timedelta(days=1)
 _WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+RuleKind = Literal["nth", "last", "fixed", "onafter"]
 RULE_CHECK_YEARS = 28  # the weekday calendar repeats every 28 years; a rule is preferred when it holds that long
 
 
@@ -84,7 +86,7 @@ class Rule:
     """A yearly date rule in one month: the n-th / last weekday, a fixed day, or a weekday on or after a day."""
 
     month: int
-    kind: str  # "nth", "last", "fixed", "onafter"
+    kind: RuleKind
     weekday: int = 6  # 0 = Monday
     n: int = 0  # nth: 1..4; fixed: the day; onafter: the first day of the seven
     time: dt.time = dt.time(2)
@@ -119,7 +121,7 @@ def _candidates(onset: dt.datetime) -> list[Rule]:
     d = onset.date()
     wd = d.weekday()
     days_in_month = _calendar.monthrange(d.year, d.month)[1]
-    out = []
+    out: list[Rule] = []
     if d.day + 7 > days_in_month:
         out.append(Rule(d.month, "last", wd, 0, onset.time()))
     if (d.day - 1) // 7 < 4:
@@ -136,7 +138,7 @@ class _Kind:
     name: str
 
 
-def _yearly(zone: ZoneInfo, first_year: int, last_year: int):
+def _yearly(zone: ZoneInfo, first_year: int, last_year: int) -> list[tuple[_Kind, Rule, Transition]] | None:
     """(kind, rule, first transition) for the two yearly changes, or None when no yearly rule fits."""
     changes = transitions(zone, first_year, last_year)
     by_year: dict[int, list[Transition]] = {}
@@ -150,10 +152,10 @@ def _yearly(zone: ZoneInfo, first_year: int, last_year: int):
         if [_Kind(t.offset_before, t.offset_after, t.name_after) for t in by_year[y]] != kinds:
             return None
     # a longer window, to tell "last Sunday" from "4th Sunday" when the span is short
-    wide = {}
+    wide: dict[tuple[dt.timedelta, dt.timedelta], list[dt.datetime]] = {}
     for t in transitions(zone, first_year, first_year + RULE_CHECK_YEARS - 1):
         wide.setdefault((t.offset_before, t.offset_after), []).append(t.local_onset)
-    out = []
+    out: list[tuple[_Kind, Rule, Transition]] = []
     for i, kind in enumerate(kinds):
         onsets = [by_year[y][i].local_onset for y in years]
         fits = [
@@ -173,7 +175,7 @@ def _yearly(zone: ZoneInfo, first_year: int, last_year: int):
     return out
 
 
-def _observance(daylight: bool, kind: _Kind, onset: dt.datetime):
+def _observance(daylight: bool, kind: _Kind, onset: dt.datetime) -> TimezoneDaylight | TimezoneStandard:
     sub = TimezoneDaylight() if daylight else TimezoneStandard()
     sub.DTSTART = onset
     sub.TZOFFSETFROM = kind.offset_from

@@ -41,13 +41,12 @@ def weight_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) ->
 def renal_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) -> tuple[list[str], set[str]]:
     """A change of the renal function the site's renal rules use, against the policy's renal change_percent:
     (lines to show, keys of the doses to flag - those of drugs a renal rule names). Issue 16."""
-    patient = saved.schedule.get("patient") or {}
-    old, new = patient.get("renal_value"), new_plan.renal_value
+    old, new = saved.read_schedule().patient.renal_value, new_plan.renal_value
     if old is None and new is None or policy is None or not policy.renal:
         return [], set()
     affected = {e.key for e in new_plan.events if e.dose is not None and policy.renal_rule(e.name) is not None}
     if old is None or new is None:
-        was = "not known" if old is None else f"{fmt(Decimal(old))}"
+        was = "not known" if old is None else f"{fmt(old)}"
         now = "not known" if new is None else f"{fmt(new)}"
         if was == now:
             return [], set()
@@ -55,7 +54,6 @@ def renal_flags(saved: SavedPlan, new_plan: Plan, policy: SitePolicy | None) -> 
             f"! RECALCULATION REQUIRED - renal function {was} -> {now}: {len(affected)} dose(s) depend on it,"
             " each marked ! below"
         ], affected
-    old = Decimal(old)
     if old == new:
         return [], set()
     pct = quantize((new - old) / old * 100, Decimal("0.1"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,14 +155,20 @@ def publish(
 def _open_calendar(client: DAVClient, target: Target) -> tuple[Calendar, bool]:
     """The calendar collection to write to, and whether it was made now (``--calendar NAME`` not found)."""
     if target.calendar_url:
-        return _checked(client.calendar(url=target.calendar_url), target.calendar_url), False
+        return _checked(Calendar(client=client, url=target.calendar_url), target.calendar_url), False
     if target.calendar is None:
-        return _checked(client.calendar(url=target.url), target.url), False
-    principal = client.principal()
+        return _checked(Calendar(client=client, url=target.url), target.url), False
+    principal = client.get_principal()
     try:
-        return principal.calendar(name=target.calendar), False
+        return _synchronous(principal.calendar(name=target.calendar)), False
     except error.NotFoundError:
-        return principal.make_calendar(name=target.calendar), True
+        return _synchronous(principal.make_calendar(name=target.calendar)), True
+
+
+def _synchronous(result: Calendar | Awaitable[Calendar]) -> Calendar:
+    """caldav types its methods for its async client too; the synchronous DAVClient used here returns the value."""
+    assert isinstance(result, Calendar), result
+    return result
 
 
 def _checked(calendar: Calendar, url: str) -> Calendar:
