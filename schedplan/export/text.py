@@ -47,7 +47,8 @@ def marker_text(e: PlannedEvent) -> list[str]:
 def patient_line(plan: Plan) -> str:
     p = plan.patient
     bsa = f"BSA {fmt(p.bsa_m2)} m2 ({'measured' if p.measured_bsa_m2 is not None else p.bsa_formula.label})"
-    ibw = f"IBW {fmt(p.ibw_kg)} kg, AdjBW {fmt(p.adjbw_kg)} kg" if p.ibw_kg is not None else "IBW not calculated"
+    adj = f", AdjBW {fmt(p.adjbw_kg)} kg" if p.adjbw_kg is not None else ""
+    ibw = f"IBW {fmt(p.ibw_kg)} kg{adj}" if p.ibw_kg is not None else "IBW not calculated"
     sex = p.sex.value if p.sex else "sex not given"
     return f"Patient: {fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {sex}; {bsa}; {ibw}"
 
