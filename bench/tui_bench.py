@@ -34,6 +34,25 @@ async def auto(pilot):
 app.run(headless=True, size=(80, 24), auto_pilot=auto)
 """
 
+# issue 8: the UI's first paint (the protocol list on screen) against the first paint of a minimal Textual app
+# - a header, one line of text, a footer - measured the same way (fresh interpreter, headless, 80x24)
+MINIMAL = r"""
+import time, sys
+t0 = time.perf_counter()
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Minimal(App):
+    def compose(self):
+        yield Header()
+        yield Static("one line of text")
+        yield Footer()
+async def auto(pilot):
+    await pilot.pause()
+    sys.stderr.write(f"{time.perf_counter() - t0:.4f}\n")
+    pilot.app.exit()
+Minimal().run(headless=True, size=(80, 24), auto_pilot=auto)
+"""
+
 CASES = [
     # protocol, anchor, choices, all days
     ("NCT05184816", "2027-03-01", {"cohort": "9", "cycles": "52"}, False),
@@ -53,13 +72,21 @@ CASES = [
 
 
 def first_paint(target: str | None, runs: int) -> list[float]:
-    out = []
+    return [_painted(FIRST_PAINT.format(target=target)) for _ in range(runs)]
+
+
+def _painted(script: str) -> float:
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    return float(r.stderr.strip().splitlines()[-1])
+
+
+def paint_ratio(runs: int) -> tuple[list[float], list[float]]:
+    """(schedplan's picker, the minimal app): first paints measured alternately in one run, so load hits both."""
+    ours, minimal = [], []
     for _ in range(runs):
-        r = subprocess.run(
-            [sys.executable, "-c", FIRST_PAINT.format(target=target)], capture_output=True, text=True, cwd=ROOT
-        )
-        out.append(float(r.stderr.strip().splitlines()[-1]))
-    return out
+        ours.append(_painted(FIRST_PAINT.format(target=None)))
+        minimal.append(_painted(MINIMAL))
+    return ours, minimal
 
 
 async def recalc(
@@ -120,6 +147,10 @@ def main() -> int:
     print("time to first paint (fresh interpreter, imports included)")
     for target in (None, "NCT07256210"):
         print(f"  {target or 'picker':<12} {ms(first_paint(target, max(3, args.runs // 4)))}")
+    ours, minimal = paint_ratio(max(5, args.runs // 2))
+    ratio = statistics.median(ours) / statistics.median(minimal)
+    print(f"  minimal Textual app (header, a line, footer) {ms(minimal)}")
+    print(f"  picker / minimal app: {ratio:.2f}x (target: at most 1.5x)")
     print("recalculation on a field change (form -> plan -> views -> refresh)")
     for case in CASES:
         full, core, painted = asyncio.run(recalc(*case, runs=args.runs))
