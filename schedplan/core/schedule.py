@@ -14,6 +14,7 @@ from schedplan.core.choices import ChoiceValue, resolve_choices
 from schedplan.core.dates import as_pendulum, day_label
 from schedplan.core.dosing import CalculatedDose, calculate
 from schedplan.core.dosing_renal import RenalValue, adult_from, renal_breaches, renal_value
+from schedplan.core.eligibility import Finding, Status
 from schedplan.core.eligibility import evaluate as evaluate_eligibility
 from schedplan.core.factors import Measure, PatientFactors
 from schedplan.core.limits import Override, apply_overrides, limit_breaches
@@ -115,6 +116,9 @@ class Plan(BaseModel):
         default=None, description="the renal function the site's renal rules used (first day), with its calculation"
     )
     renal_value: Decimal | None = Field(default=None, description="its number (mL/min, or mL/min/1.73 m2 for eGFR)")
+    eligibility: list[Finding] = Field(
+        default_factory=list, description="each eligibility criterion of the record: met, not met or not checked"
+    )
 
     @property
     def age_text(self) -> str | None:
@@ -299,7 +303,8 @@ def plan(
         warnings.extend(mark_warnings(protocol, event))
     warnings.extend(protocol_mark_warnings(protocol, patient))
     warnings.extend(_patient_warnings(protocol, patient))
-    warnings.extend(_eligibility_warnings(protocol, patient, factors, min((r[1].date for r in rows), default=anchor)))
+    eligibility = _eligibility(protocol, patient, factors, min((r[1].date for r in rows), default=anchor))
+    warnings.extend(eligibility_warnings(eligibility))
     rows.sort(key=lambda r: r[0])
     planned = [r[1] for r in rows]
     events, overridden = apply_overrides(
@@ -325,6 +330,7 @@ def plan(
         warnings=warnings,
         totals=drug_totals(events, protocol.is_cycles),
         notes=list(protocol.notes),
+        eligibility=eligibility,
         **_factor_fields(factors, policy, events, anchor, renal_on),
     )
 
@@ -501,14 +507,32 @@ def _patient_warnings(protocol: Protocol, patient: Patient) -> list[PlanWarning]
     ]
 
 
-def _eligibility_warnings(
+def _eligibility(
     protocol: Protocol, patient: Patient, factors: PatientFactors | None, first_day: dt.date
-) -> list[PlanWarning]:
-    """Each eligibility criterion not met or not checked, age counted on the plan's first day."""
+) -> list[Finding]:
+    """Each eligibility criterion of the record, met, not met or not checked, age counted on the plan's first day
+    (none without patient factors)."""
     if factors is None:
         return []
-    return [
-        PlanWarning(code=f.code, message=f.message)
-        for f in evaluate_eligibility(protocol.eligibility, factors, patient, first_day)
-        if f.code is not None
-    ]
+    return evaluate_eligibility(protocol.eligibility, factors, patient, first_day)
+
+
+def eligibility_warnings(findings: list[Finding]) -> list[PlanWarning]:
+    """A warning for each criterion not met; the criteria not checked in one warning when there are several
+    (each, with the record's words, is in the plan's eligibility list: the table's ELIGIBILITY, the JSON's
+    ``eligibility``), so a plan made before the laboratory values are in does not bury its other warnings."""
+    out = [PlanWarning(code=f.code, message=f.message) for f in findings if f.status is Status.NOT_MET and f.code]
+    unchecked = [f for f in findings if f.status is Status.NOT_CHECKED and f.code]
+    if len(unchecked) == 1:
+        out.append(PlanWarning(code=unchecked[0].code or "", message=unchecked[0].message))
+    elif unchecked:
+        names = ", ".join(f.criterion_id for f in unchecked)
+        out.append(
+            PlanWarning(
+                code="eligibility-not-checked",
+                message=f"eligibility not checked for {len(unchecked)} of the record's criteria ({names}): the"
+                " values they need are not given - each, with what is missing and the record's words, is in the"
+                " plan's eligibility list",
+            )
+        )
+    return out

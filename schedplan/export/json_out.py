@@ -171,6 +171,25 @@ def plan_dict(plan: Plan, *, policy_path: str | None = None, tz: str | None = No
             for t in plan.totals
         ],
         "notes": list(plan.notes),
+        **_eligibility(plan),
+    }
+
+
+def _eligibility(plan: Plan) -> dict[str, Any]:
+    """Each of the record's eligibility criteria with what it came to (only for a protocol that states some)."""
+    if not plan.eligibility:
+        return {}
+    return {
+        "eligibility": [
+            {
+                "criterion": f.criterion_id,
+                "status": f.status.value,
+                "detail": f.detail,
+                "quote": f.quote,
+                "exception": f.exception,
+            }
+            for f in plan.eligibility
+        ]
     }
 
 

@@ -121,6 +121,21 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
                 f"  {t.name:<24} {where:<11} {t.doses:>3} dose{'s' if t.doses != 1 else ' '}  "
                 f"{dose_display(t.total, t.unit)}{changed}  = {t.prescribed_total}"
             )
+    if plan.eligibility:
+        out.append("")
+        out.append("ELIGIBILITY (the record's criteria)")
+        for f in plan.eligibility:
+            out.extend(
+                textwrap.wrap(
+                    f"{f.status.value.upper():<12} {f.criterion_id}: {f.detail}",
+                    width=WIDTH,
+                    initial_indent="  ",
+                    subsequent_indent=" " * 15,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
+            out.extend(wrapped(f'the record: "{f.quote}"'))
     if plan.notes:
         out.append("")
         out.append("NOTES")

@@ -50,3 +50,23 @@ def test_missing_one_criterion_gives_its_warning(cli, replace, quoted):
 def test_a_value_not_given_is_not_checked_never_passed(cli):
     found = eligibility_warnings(cli, cardiac=[])
     assert [w["code"] for w in found] == ["eligibility-not-checked"] and "LVEF" in found[0]["message"]
+
+
+def test_the_plan_lists_every_criterion_met_not_met_or_not_checked_in_json_and_table(cli):
+    # issue 16: a pharmacist sees which criteria the patient meets, misses, or has not been checked against -
+    # met ones included; the criteria not checked are one warning, each listed with the record's words
+    args = [*MEETS["birth"], *MEETS["renal"], "--lab", "oxygen_saturation=95"]  # 46 years; creatinine 1.1; SpO2 95
+    r = cli("plan", NK_CELLS, *BASE, *args, "--format", "json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    status = {c["criterion"]: c["status"] for c in data["eligibility"]}
+    assert status["renal"] == "met" and status["pulmonary"] == "not met"  # 95 % is under 96 %
+    assert {k for k, v in status.items() if v == "not checked"} == {"performance", "hepatic", "cardiac"}
+    assert all(c["quote"] for c in data["eligibility"])
+    found = [w for w in data["warnings"] if w["code"].startswith("eligibility")]
+    assert [w["code"] for w in found] == ["eligibility-not-met", "eligibility-not-checked"]
+    assert "3 of the record's criteria (performance, hepatic, cardiac)" in found[1]["message"]
+    table = cli("plan", NK_CELLS, *BASE, *args).out
+    section = table.split("ELIGIBILITY (the record's criteria)", 1)[1]
+    assert "  MET          renal:" in section and "  NOT MET      pulmonary:" in section
+    assert "  NOT CHECKED  cardiac:" in section and 'the record: "' in section

@@ -179,8 +179,13 @@ def test_a_child_planned_under_the_adult_only_nk_protocol_is_warned_in_the_plan(
     # the plan's first day is day -5, 2027-03-10; born 2016-09-01 she is 10 then
     (age,) = [w for w in p.warnings if w.code == "eligibility-not-met"]
     assert age.message.startswith("eligibility not met: age 10 years (a child) on 2027-03-10 is not at least 18 years")
-    not_checked = [w for w in p.warnings if w.code == "eligibility-not-checked"]
-    assert len(not_checked) == 5  # performance, renal, pulmonary, hepatic, cardiac: nothing given
+    # performance, renal, pulmonary, hepatic, cardiac: nothing given - one warning names the five, and the plan's
+    # eligibility list has each with the record's words
+    (not_checked,) = [w for w in p.warnings if w.code == "eligibility-not-checked"]
+    assert not_checked.message.startswith("eligibility not checked for 5 of the record's criteria (")
+    unchecked = {f.criterion_id for f in p.eligibility if f.status is Status.NOT_CHECKED}
+    assert len(unchecked) == 5 and all(c in not_checked.message for c in unchecked)
+    assert [f.status for f in p.eligibility].count(Status.NOT_MET) == 1
 
 
 def test_a_plan_without_patient_factors_has_no_eligibility_warnings():
