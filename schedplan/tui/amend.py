@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -19,18 +19,12 @@ from schedplan.errors import SchedplanError
 from schedplan.tui.amend_dialog import AmendDialog
 from schedplan.tui.dialogs import ReadScreen
 from schedplan.tui.format import administrations, event_text
-from schedplan.tui.services import AmendDone, Services
+from schedplan.tui.host import AppHost
+from schedplan.tui.services import AmendDone
 from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck
 from schedplan.tui.widgets.form import PatientForm
 from schedplan.tui.widgets.month import MonthGrid
-
-if TYPE_CHECKING:
-    from schedplan.tui.planning import Outcome, ProtocolEntry
-
-    _Base = App[None]
-else:
-    _Base = object
 
 KINDS = {"h": "hold", "d": "delay", "m": "modify", "g": "given", "u": "undo"}
 MENU_KEYS = "h hold  d delay  m modify  g given  u undo  l history  Esc close"
@@ -108,24 +102,9 @@ def history_lines(done: Amended) -> list[str]:
     return out
 
 
-class AmendActions(_Base):
+class AmendActions(AppHost):
     """Mixed into SchedplanApp: ctrl+r records an amendment in the plan file in use; the views show the course
     as it stands (the file's amendments applied to the plan on screen)."""
-
-    if TYPE_CHECKING:
-        services: Services
-        plan: Plan | None
-        entry: ProtocolEntry | None
-        outcome: Outcome | None
-        _clean: Any
-
-        @property
-        def modified(self) -> bool: ...
-
-        def _need_plan(self, what: str) -> Plan | None: ...
-        def _show(self, plan: Plan | None) -> None: ...
-        def refresh_checks(self) -> None: ...
-        def action_save(self, then: Callable[[], object] | None = None, title: str = "") -> None: ...
 
     _course_for: Plan | None = None
     _course: Amended | None = None

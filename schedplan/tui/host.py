@@ -48,6 +48,20 @@ if TYPE_CHECKING:
         def unless_unsaved(self, what: str, go: Callable[[], object]) -> None:
             """Do ``go`` now, or - with changes not saved - after the person says so."""
 
+        _clean: FormValues | None  # the form as last saved or opened (None: never saved)
+
+        @abstractmethod
+        def _need_plan(self, what: str) -> Plan | None:
+            """The plan on screen when it may be used (a message and None when not)."""
+
+        @abstractmethod
+        def _show(self, plan: Plan | None) -> None:
+            """Redraw the views for this plan."""
+
+        @abstractmethod
+        def action_save(self, then: Callable[[], object] | None = None, title: str = "Save the plan file") -> None:
+            """Ask where, then save; ``then()`` runs after a save that worked."""
+
         @abstractmethod
         def course(self) -> Amended | None:
             """The plan file's amendments applied to the plan on screen (None: no file or no amendments)."""
