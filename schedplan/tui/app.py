@@ -29,7 +29,7 @@ from schedplan.tui.dialogs import (
     PathDialog,
     ReadScreen,
 )
-from schedplan.tui.format import WARN, policy_line, ward_words
+from schedplan.tui.format import WARN, factor_lines, policy_line, ward_words
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
 from schedplan.tui.printing import PrintPublishActions
@@ -205,6 +205,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
             outcome = Outcome(None, {"calculation": why})
         self.outcome = outcome
         form.show_errors({fid: ward_words(why, self.entry.protocol) for fid, why in outcome.errors.items()})
+        form.show_stop(outcome.stop)
         if outcome.plan is not None and outcome.plan != self.plan:
             self.changes.note(self.plan, outcome.plan)
             self.plan = outcome.plan
@@ -219,7 +220,12 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         if self.query_one(TabbedContent).active != TABS["doses"]:
             return
         plan = self.plan
-        header = policy_line(plan, self.services.site.policy.name if self.services.site else None)
+        header = "\n".join(
+            [
+                policy_line(plan, self.services.site.policy.name if self.services.site else None),
+                *(ward_words(line, self.entry.protocol if self.entry else None) for line in factor_lines(plan)),
+            ]
+        )
         checks = ""
         if plan is not None and self.entry is not None:
             recorded = self.services.recorded_checks(plan, self.query_one(PatientForm).values())
@@ -262,6 +268,16 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         status.set_class(bool(self.plan and self.plan.warnings) and not stale, "-warn")
         if self.entry is None:
             status.update("No protocol: press F7 or / to pick one.")
+            return
+        if out is not None and out.stop is not None:
+            shown = "no plan shown" if self.plan is None else f"✗ STALE - {_shown(self.plan)}"
+            status.set_class(True, "-stale")
+            status.update(
+                Text(
+                    f'✗ STOPPED ({shown}): {out.stop.message}. To give it anyway: "Override this limit..." under'
+                    " Limits in the form (a reason is required); or change the inputs."
+                )
+            )
             return
         if out is not None and not out.ok:
             todo = _todo(self.entry, out)
@@ -395,6 +411,11 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         self._focus_start(from_file)
         self._title()
 
+    def action_override(self) -> None:
+        """Override the limit the plan is stopped at: the form asks the reason (the command palette's entry)."""
+        self.query_one("#form-box").display = True
+        self.query_one(PatientForm).query_one("#override-button").press()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -456,6 +477,12 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
             "Work out every dose yourself; recorded in the plan file (v)",
             self.action_double_check,
         )
+        if self.outcome is not None and self.outcome.stop is not None:
+            yield SystemCommand(
+                "Override the limit that stops the plan",
+                f"{self.outcome.stop.code}: give the reason, recorded with the dose",
+                self.action_override,
+            )
         yield SystemCommand("Change protocol", "Pick another protocol (/)", self.action_pick)
         yield SystemCommand("Show all days", "Calendar: every day, or only days with events (a)", self._toggle_all)
         yield SystemCommand("Hide or show the form", "More room for the views (f2)", self.action_toggle_form)
@@ -493,6 +520,12 @@ def _names(entry: ProtocolEntry) -> dict[str, str]:
         planning.BSA: "measured BSA",
         planning.BSA_FORMULA: "BSA formula",
         planning.MEASURED: "measurement date",
+        planning.BIRTH: "birth date",
+        planning.CREATININE: "creatinine",
+        planning.CREATININE_DATE: "creatinine date",
+        planning.CRCL: "measured CrCl",
+        planning.EGFR: "eGFR",
+        planning.LABS: "labs",
         "calculation": "the calculation (an internal error, see the message)",
         planning.ANCHOR: entry.protocol.anchor.date_label,
     }

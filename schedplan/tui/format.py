@@ -22,6 +22,19 @@ duration = duration_text  # one wording everywhere (schedplan.words): "1 hour", 
 dose = dose_text
 
 
+def factor_lines(plan: Plan | None) -> list[str]:
+    """The plan header's patient factors, where given: the age (child or adult) and the renal function used."""
+    if plan is None:
+        return []
+    out = [f"Age: {plan.age_text}"] if plan.age_text is not None else []
+    return out + ([f"Renal function: {plan.renal}"] if plan.renal is not None else [])
+
+
+def overridden(e: PlannedEvent) -> list[str]:
+    """One line per limit overridden for this dose, with the reason given (as the plan's table shows them)."""
+    return [f"OVERRIDDEN {o.code}: {o.limit} ({o.source}); reason: {o.reason}" for o in e.overrides]
+
+
 def policy_line(plan: Plan | None, site_name: str | None = None) -> str:
     """The site policy the doses were calculated under, or that there is none."""
     p = plan.policy if plan is not None else None
@@ -94,6 +107,8 @@ def event_text(e: PlannedEvent) -> str:
         text += f" [before {e.premedication_for}]"
     if e.approximate_day:
         text += " (~ day approximate)"
+    if e.overrides:
+        text += f" [{WARN} OVERRIDDEN: {', '.join(o.code for o in e.overrides)}]"
     return text
 
 
@@ -201,7 +216,14 @@ def ward_words(text: str, protocol: Protocol | None) -> str:
         "bsa-formula": "BSA formula",
         "measured-on": "Measured on",
         "anchor-date": protocol.anchor.date_label if protocol else "day 0 date",
+        "birth-date": "Birth date",
+        "creatinine": "Serum creatinine",
+        "creatinine-date": "Creatinine measured on",
+        "crcl": "Measured CrCl",
+        "egfr": "eGFR",
+        "lab": "Labs",
     }
+    text = text.replace(" VALUE UNIT", "").replace("--override ", "the override ")
     text = _SET_EACH.sub("choose each in the form", text)
     text = _SET.sub(lambda m: f'a value in the "{labels.get(m.group(1), m.group(1))}" field', text)
     text = re.sub(r"e\.g\. --bsa (\d)", r"e.g. \1", text)

@@ -20,6 +20,7 @@ from schedplan.tui.format import (
     dose_detail,
     duration,
     ordered_warnings,
+    overridden,
     rule_marks,
     totals,
     ward_words,
@@ -145,7 +146,7 @@ class DoseCheck(Vertical):
                 e.label,
                 e.date.strftime("%a %Y-%m-%d"),
                 Text(dose(e), style="bold", justify="right") if d else Text(f"{WARN} none", style="bold"),
-                Text(rule_marks(d), style="bold") if d else "",
+                Text(rule_marks(d) + (f" {WARN} OVERRIDDEN" if e.overrides else ""), style="bold") if d else "",
                 d.prescribed if d else (e.dose_note or "not stated"),
                 short_basis(d.basis) if d else "-",
                 e.route or f"{WARN} not stated",
@@ -189,7 +190,7 @@ class DoseCheck(Vertical):
             return
         over = f", over {duration(e.duration_minutes)}" if e.duration_minutes else ""
         given = f"Route {e.route or 'not stated'}{over}"
-        box.update(Text("\n".join([head + dose(e), *dose_detail(e.dose), given])))
+        box.update(Text("\n".join([head + dose(e), *overridden(e), *dose_detail(e.dose), given])))
 
     @on(DataTable.RowHighlighted)
     def _row(self, event: DataTable.RowHighlighted) -> None:

@@ -1,31 +1,43 @@
-"""The patient form: measurements with unit selectors, BSA, anchor date, and one field per protocol choice."""
+"""The patient form: measurements with unit selectors, BSA, anchor date, one field per protocol choice, the limits
+overridden (with the stop that asks for one), and the optional patient factors (age, renal function, labs)."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType
-from schedplan.tui.entry import typed_unit
+from schedplan.tui.entry import typed_creatinine_unit, typed_unit
 from schedplan.tui.messages import FormChanged
 from schedplan.tui.planning import (
     ANCHOR,
+    BIRTH,
     BSA,
     BSA_FORMULA,
+    CRCL,
+    CREATININE,
+    CREATININE_DATE,
+    CREATININE_UNITS,
+    EGFR,
+    FACTORS,
     HEIGHT,
     HEIGHT_UNITS,
+    LABS,
     MEASURED,
     SEX,
     WEIGHT,
     WEIGHT_UNITS,
     FormValues,
     ProtocolEntry,
+    Stop,
     accepted_hint,
     choice_field,
+    lab_hint,
 )
 
 ERROR_MARK = "✗ "
@@ -38,6 +50,14 @@ class FieldError(Static):
     """The reason a field is not usable, shown right under it (empty and hidden when it is fine)."""
 
 
+class RemoveOverride(Button):
+    """Removes one override from the form (the plan then stops at that limit again, if it is still passed)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__("Remove", compact=True, classes="remove-override")
+        self.code = code
+
+
 class PatientForm(VerticalScroll):
     """Everything a plan is calculated from. Posts FormChanged on every edit; shows reasons per field."""
 
@@ -47,6 +67,8 @@ class PatientForm(VerticalScroll):
         self.initial = values or FormValues()
         self._fields: dict[str, Widget] = {}
         self._last: Widget | None = None
+        self.overrides: dict[str, str] = dict(self.initial.overrides)  # {code: reason}, in the order given
+        self.stop: Stop | None = None
 
     # --- building -----------------------------------------------------------------------------
 
@@ -86,6 +108,44 @@ class PatientForm(VerticalScroll):
             yield Static("Protocol choices", classes="section")
         for c in p.choices:
             yield from self._choice(c, v.choices.get(c.key))
+        with Vertical(id="limits"):
+            yield Static("Limits", classes="section")
+            yield Static("", id="stop-text")
+            yield Button("Override this limit...", id="override-button", compact=True, variant="warning")
+            yield Static("", id="overrides-title", classes="hint")
+            yield Vertical(id="override-list")
+        yield from self._factors(v)
+
+    def _factors(self, v: FormValues) -> ComposeResult:
+        yield Static("Patient factors (optional)", classes="section")
+        yield Static("age, renal function and the values the protocol's criteria use", classes="hint")
+        yield Label("Birth date", classes="field-label")
+        yield self._input(BIRTH, v.birth_date, "YYYY-MM-DD")
+        yield FieldError(id=f"err-{BIRTH}")
+        yield Label("Serum creatinine", classes="field-label")
+        with Horizontal(classes="with-unit creatinine"):
+            yield self._input(CREATININE, v.creatinine, "e.g. 97")
+            units = [(u, u) for u in CREATININE_UNITS]
+            yield self._select("creatinine_unit", units, v.creatinine_unit, prompt="unit?")
+        yield FieldError(id=f"err-{CREATININE}")
+        yield Label("Creatinine measured on", classes="field-label")
+        yield self._input(CREATININE_DATE, v.creatinine_date, "YYYY-MM-DD")
+        yield FieldError(id=f"err-{CREATININE_DATE}")
+        yield Label("Measured CrCl, mL/min", classes="field-label")
+        yield self._input(CRCL, v.crcl, "e.g. 65")
+        yield FieldError(id=f"err-{CRCL}")
+        yield Label("eGFR, mL/min/1.73 m2", classes="field-label")
+        yield self._input(EGFR, v.egfr, "e.g. 72")
+        yield FieldError(id=f"err-{EGFR}")
+        yield Label("Labs (NAME=VALUE[/ULN], ...)", classes="field-label", markup=False)
+        yield self._input(LABS, v.labs, "e.g. alt=40/50, bilirubin=0.8/1.2")
+        if self.entry is not None:
+            yield Static(lab_hint(self.entry.protocol), classes="hint")
+        yield FieldError(id=f"err-{LABS}")
+
+    def on_mount(self) -> None:
+        self.show_stop(None)
+        self._list_overrides()
 
     def _choice(self, c: Choice, value: str | None) -> ComposeResult:
         fid = choice_field(c.key)
@@ -144,8 +204,12 @@ class PatientForm(VerticalScroll):
                 got = self._sel(fid) if c.type is ChoiceType.ENUM else self._text(fid)
                 if got is not None and got.strip():
                     choices[c.key] = got
+        # the order a plan file opened here gave them (saved back as it was), then the protocol's
+        first = [k for k in self.initial.choices if k in choices]
+        choices = {k: choices[k] for k in [*first, *(k for k in choices if k not in first)]}
         formula = self._sel(BSA_FORMULA)
-        if self.entry is not None and formula == self.entry.protocol.bsa_formula.value:
+        protocols = self.entry is not None and formula == self.entry.protocol.bsa_formula.value
+        if protocols and self.initial.bsa_formula != formula:
             formula = None  # the protocol's own, as a plan made on the command line without --bsa-formula
         return FormValues(
             weight=self._text(WEIGHT),
@@ -158,6 +222,14 @@ class PatientForm(VerticalScroll):
             anchor_date=self._text(ANCHOR),
             choices=choices,
             measured_on=self._text(MEASURED),
+            birth_date=self._text(BIRTH),
+            creatinine=self._text(CREATININE),
+            creatinine_unit=self._sel("creatinine_unit"),
+            creatinine_date=self._text(CREATININE_DATE),
+            crcl=self._text(CRCL),
+            egfr=self._text(EGFR),
+            labs=self._text(LABS),
+            overrides=dict(self.overrides),
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -178,7 +250,7 @@ class PatientForm(VerticalScroll):
         if self._last is not None and self._last.is_attached:
             self._last.focus()
             return
-        optional = {BSA, MEASURED} | {
+        optional = {BSA, MEASURED, "creatinine_unit", *FACTORS} | {
             choice_field(c.key) for c in (self.entry.protocol.choices if self.entry else []) if not c.required
         }
         for fid, w in self._fields.items():
@@ -207,10 +279,14 @@ class PatientForm(VerticalScroll):
 
     def _follow_unit(self, field: Input, text: str) -> None:
         """A unit typed with the number wins: the selector beside it follows (never a conversion it contradicts)."""
-        pairs = ((WEIGHT, "weight_unit", TYPED_WEIGHT_UNITS), (HEIGHT, "height_unit", TYPED_HEIGHT_UNITS))
-        for fid, selector, units in pairs:
+        pairs = (
+            (WEIGHT, "weight_unit", lambda t: typed_unit(t, TYPED_WEIGHT_UNITS)),
+            (HEIGHT, "height_unit", lambda t: typed_unit(t, TYPED_HEIGHT_UNITS)),
+            (CREATININE, "creatinine_unit", typed_creatinine_unit),
+        )
+        for fid, selector, unit_of in pairs:
             if self._fields.get(fid) is field:
-                unit = typed_unit(text, units)
+                unit = unit_of(text)
                 select = self._fields.get(selector)
                 if unit is not None and isinstance(select, Select) and select.value != unit:
                     select.value = unit
@@ -223,3 +299,63 @@ class PatientForm(VerticalScroll):
     def _next(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+    # --- limits: the stop and the overrides -----------------------------------------------------
+
+    def show_stop(self, stop: Stop | None) -> None:
+        """The limit the plan is stopped at (with the way to override it), or none; the section shows while there
+        is a stop or an override."""
+        self.stop = stop
+        if self.entry is None:
+            return
+        text = self.query_one("#stop-text", Static)
+        text.update(Text(f"✗ STOPPED: {stop.message}" if stop else ""))
+        text.display = stop is not None
+        self.query_one("#override-button", Button).display = stop is not None
+        self.query_one("#limits").display = stop is not None or bool(self.overrides)
+
+    def _list_overrides(self) -> None:
+        if self.entry is None:
+            return
+        box = self.query_one("#override-list", Vertical)
+        box.remove_children()
+        rows = [
+            Horizontal(
+                Static(Text(f"{code}: {reason}"), classes="override-text"), RemoveOverride(code), classes="override"
+            )
+            for code, reason in self.overrides.items()
+        ]
+        if rows:
+            box.mount(*rows)
+        title = self.query_one("#overrides-title", Static)
+        title.update(f"Overridden ({len(self.overrides)}), each with its reason:" if self.overrides else "")
+        title.display = bool(self.overrides)
+        self.query_one("#limits").display = self.stop is not None or bool(self.overrides)
+
+    @on(Button.Pressed, "#override-button")
+    def _override(self, event: Button.Pressed) -> None:
+        event.stop()
+        stop = self.stop
+        if stop is None:
+            return
+        from schedplan.tui.override import OverrideDialog
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.add_override(stop.code, reason)
+
+        self.app.push_screen(OverrideDialog(stop.code, stop.message), answered)
+
+    def add_override(self, code: str, reason: str) -> None:
+        """Pass the limit ``code`` for ``reason``: the plan is calculated again, the override recorded with the dose."""
+        self.overrides[code] = reason
+        self._list_overrides()
+        self.post_message(FormChanged())
+
+    @on(Button.Pressed, ".remove-override")
+    def _remove(self, event: Button.Pressed) -> None:
+        event.stop()
+        if isinstance(event.button, RemoveOverride):
+            self.overrides.pop(event.button.code, None)
+            self._list_overrides()
+            self.post_message(FormChanged())
