@@ -270,12 +270,13 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
             status.update("No protocol: press F7 or / to pick one.")
             return
         if out is not None and out.stop is not None:
-            shown = "no plan shown" if self.plan is None else f"✗ STALE - {_shown(self.plan)}"
+            where = out.stop.message.split(": ", 1)[0]
+            shown = "" if self.plan is None else " - the plan shown is the last one made, not this"
             status.set_class(True, "-stale")
             status.update(
                 Text(
-                    f'✗ STOPPED ({shown}): {out.stop.message}. To give it anyway: "Override this limit..." under'
-                    " Limits in the form (a reason is required); or change the inputs."
+                    f"✗ STOPPED{shown}: {where} is outside a limit. Override it with a reason under Limits in the"
+                    " form, or change the inputs."
                 )
             )
             return
@@ -389,6 +390,14 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
             height_unit=keep.height_unit,
             sex=keep.sex,
             measured_bsa=keep.measured_bsa,
+            # the patient's factors go with the patient; overrides belong to a protocol's limits and do not
+            birth_date=keep.birth_date,
+            creatinine=keep.creatinine,
+            creatinine_unit=keep.creatinine_unit,
+            creatinine_date=keep.creatinine_date,
+            crcl=keep.crcl,
+            egfr=keep.egfr,
+            labs=keep.labs,
         )
         await self.use(entry, values)
         if carried or any((values.weight, values.height)):

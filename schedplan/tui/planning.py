@@ -270,7 +270,8 @@ _CLI_OVERRIDE = re.compile(r"; to give it anyway, --override \S+ --reason 'WHY' 
 
 def stop_text(message: str) -> str:
     """The core's stop in the form's words: the limit and its source, without the command line's options."""
-    return _CLI_OVERRIDE.sub("", message)
+    text = _CLI_OVERRIDE.sub("", message)
+    return text.removeprefix("stopped: ")
 
 
 def _field_of(name: str | None) -> str:

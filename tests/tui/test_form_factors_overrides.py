@@ -17,7 +17,9 @@ from textual.widgets import Button, Input, Select
 from schedplan.tui.dialogs import PathDialog
 from schedplan.tui.override import OverrideDialog
 from schedplan.tui.widgets.form import RemoveOverride
+from schedplan.tui.widgets.picker import ProtocolPicker
 from tests.tui.helpers import choose, dose_rows, money, mosteller, patient, show_tab, text_of, type_into
+from tests.tui.test_flows import pick
 
 NK_CELLS = "NCT06885476"  # donor NK cells: fludarabine 25 mg/m2, no protocol choices
 NK_SITE = "NCT07256210"  # tocilizumab and abatacept with labelled maximums
@@ -239,3 +241,22 @@ async def test_in_every_new_field_letters_stay_in_it_and_the_f_keys_reach_the_vi
         await pilot.press("f3")
         await pilot.pause()
         assert app.query_one("TabbedContent").active == "tab-calendar"
+
+
+async def test_another_protocol_keeps_the_patients_factors_and_drops_the_overrides(app_factory):
+    app = app_factory(NK_CELLS, site=SITE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await nk_patient(pilot)
+        await type_into(pilot, "birth_date", "1960-01-01")
+        await type_into(pilot, "crcl", "25")
+        assert app.outcome.stop.code == "renal-stop:fludarabine"
+        await override(pilot, "haematologist")
+        assert app.outcome.ok and [b.code for b in app.query(RemoveOverride)] == ["renal-stop:fludarabine"]
+        await pilot.press("f7", "y")  # the work on screen is not saved: change protocol anyway
+        await pilot.pause()
+        assert isinstance(app.screen, ProtocolPicker)
+        await pick(pilot, "NCT03875495")
+        assert app.entry.protocol.id == "NCT03875495"
+        assert app.query_one("#f-birth_date", Input).value == "1960-01-01"
+        assert app.query_one("#f-crcl", Input).value == "25"
+        assert list(app.query(RemoveOverride)) == [] and app.query_one("PatientForm").overrides == {}

@@ -54,7 +54,7 @@ class RemoveOverride(Button):
     """Removes one override from the form (the plan then stops at that limit again, if it is still passed)."""
 
     def __init__(self, code: str) -> None:
-        super().__init__("Remove", compact=True, classes="remove-override")
+        super().__init__("Remove this override", compact=True, classes="remove-override")
         self.code = code
 
 
@@ -144,7 +144,7 @@ class PatientForm(VerticalScroll):
         yield FieldError(id=f"err-{LABS}")
 
     def on_mount(self) -> None:
-        self.show_stop(None)
+        self.show_stop(self.stop)
         self._list_overrides()
 
     def _choice(self, c: Choice, value: str | None) -> ComposeResult:
@@ -320,7 +320,7 @@ class PatientForm(VerticalScroll):
         box = self.query_one("#override-list", Vertical)
         box.remove_children()
         rows = [
-            Horizontal(
+            Vertical(
                 Static(Text(f"{code}: {reason}"), classes="override-text"), RemoveOverride(code), classes="override"
             )
             for code, reason in self.overrides.items()
