@@ -103,7 +103,7 @@ def form_values(inputs: PlanInputs) -> FormValues:
         weight_unit=wunit,
         height=height,
         height_unit=hunit,
-        sex=i.sex.strip().upper()[:1] if i.sex else None,
+        sex=i.sex,  # as the file has it ("M", "male"): the form selects M or F and saves the file's spelling
         bsa_formula=i.bsa_formula,
         measured_bsa=i.bsa or "",
         anchor_date=i.anchor_date,

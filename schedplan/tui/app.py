@@ -121,7 +121,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         yield Static("", id="title-bar")
         with Horizontal(id="main"):
             with Vertical(id="form-box"):
-                yield PatientForm(self.entry, self.initial_values, id="form")
+                yield PatientForm(self.entry, self.initial_values, id="form", from_file=self.opened_from_file)
             with Vertical(id="views"):
                 yield Static("", id="status")
                 with TabbedContent(id="tabs", initial=TABS["calendar"]):
@@ -413,7 +413,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         self._show(None)
         box = self.query_one("#form-box")
         await box.remove_children()
-        form = PatientForm(entry, values, id="form")
+        form = PatientForm(entry, values, id="form", from_file=from_file)
         await box.mount(form)
         self.recalculate()
         self._clean = form.values()

@@ -260,3 +260,38 @@ async def test_another_protocol_keeps_the_patients_factors_and_drops_the_overrid
         assert app.query_one("#f-birth_date", Input).value == "1960-01-01"
         assert app.query_one("#f-crcl", Input).value == "25"
         assert list(app.query(RemoveOverride)) == [] and app.query_one("PatientForm").overrides == {}
+
+
+async def test_a_cli_plan_leaving_a_choice_to_its_default_and_spelling_sex_out_is_saved_back_unchanged(
+    app_factory, cli, tmp_path
+):
+    # ISLAY: `cycles` defaults to 2 and was not given; sex typed as "male" (the form selects M)
+    path = tmp_path / "islay.json"
+    r = cli(
+        "plan",
+        "NCT02999633",
+        "--weight",
+        "70kg",
+        "--height",
+        "175cm",
+        "--sex",
+        "male",
+        "--anchor-date",
+        "2027-03-01",
+        "--save",
+        str(path),
+    )
+    assert r.code == 0, r.err
+    before = json.loads(path.read_text())["inputs"]
+    assert before["choices"] == {} and before["sex"] == "male"
+    app = app_factory(str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.outcome.ok and app.query_one("#f-sex", Select).value == "M"
+        assert app.query_one("#f-choice-cycles", Select).value == "2"  # the default, shown
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#path-input").value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert json.dumps(json.loads(path.read_text())["inputs"]) == json.dumps(before)

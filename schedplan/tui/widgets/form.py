@@ -46,6 +46,15 @@ TYPED_WEIGHT_UNITS = {"kg": "kg", "lb": "lb", "lbs": "lb"}
 TYPED_HEIGHT_UNITS = {"cm": "cm", "in": "in"}
 
 
+def _sex_value(text: str) -> str:
+    """The sex selector's value for a spelling the command line accepts (M, male, f ...)."""
+    return {"MALE": "M", "FEMALE": "F"}.get(text.strip().upper(), text.strip().upper())
+
+
+def _default(c: Choice) -> str | None:
+    return None if c.default is None else str(c.default)
+
+
 class FieldError(Static):
     """The reason a field is not usable, shown right under it (empty and hidden when it is fine)."""
 
@@ -61,8 +70,11 @@ class RemoveOverride(Button):
 class PatientForm(VerticalScroll):
     """Everything a plan is calculated from. Posts FormChanged on every edit; shows reasons per field."""
 
-    def __init__(self, entry: ProtocolEntry | None, values: FormValues | None = None, **kw) -> None:
+    def __init__(
+        self, entry: ProtocolEntry | None, values: FormValues | None = None, *, from_file: bool = False, **kw
+    ) -> None:
         super().__init__(**kw)
+        self.from_file = from_file  # the values are a plan file's: what it left out stays out
         self.entry = entry
         self.initial = values or FormValues()
         self._fields: dict[str, Widget] = {}
@@ -89,7 +101,8 @@ class PatientForm(VerticalScroll):
             yield self._select("height_unit", [(u, u) for u in HEIGHT_UNITS], v.height_unit, blank=False)
         yield FieldError(id=f"err-{HEIGHT}")
         yield Label("Sex (for ideal body weight)", classes="field-label")
-        yield self._select(SEX, [("M (male)", "M"), ("F (female)", "F")], v.sex, prompt="not given")
+        sex = _sex_value(v.sex) if v.sex else None
+        yield self._select(SEX, [("M (male)", "M"), ("F (female)", "F")], sex, prompt="not given")
         yield FieldError(id=f"err-{SEX}")
         yield Label("BSA formula", classes="field-label")
         formula = v.bsa_formula or p.bsa_formula.value
@@ -202,8 +215,11 @@ class PatientForm(VerticalScroll):
             for c in self.entry.protocol.choices:
                 fid = choice_field(c.key)
                 got = self._sel(fid) if c.type is ChoiceType.ENUM else self._text(fid)
-                if got is not None and got.strip():
-                    choices[c.key] = got
+                if got is None or not got.strip():
+                    continue
+                if self.from_file and c.key not in self.initial.choices and got == _default(c):
+                    continue  # the plan file left it to the protocol's default: saved back the same
+                choices[c.key] = got
         # the order a plan file opened here gave them (saved back as it was), then the protocol's
         first = [k for k in self.initial.choices if k in choices]
         choices = {k: choices[k] for k in [*first, *(k for k in choices if k not in first)]}
@@ -216,7 +232,7 @@ class PatientForm(VerticalScroll):
             weight_unit=self._sel("weight_unit") or "kg",
             height=self._text(HEIGHT),
             height_unit=self._sel("height_unit") or "cm",
-            sex=self._sel(SEX),
+            sex=self._sex(),
             bsa_formula=formula,
             measured_bsa=self._text(BSA),
             anchor_date=self._text(ANCHOR),
@@ -231,6 +247,14 @@ class PatientForm(VerticalScroll):
             labs=self._text(LABS),
             overrides=dict(self.overrides),
         )
+
+    def _sex(self) -> str | None:
+        """M or F as chosen; a plan file's own spelling of the same sex ('male') is kept as it was."""
+        chosen = self._sel(SEX)
+        given = self.initial.sex
+        if chosen is not None and given is not None and _sex_value(given) == chosen:
+            return given
+        return chosen
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Mark each field with its reason; clear the marks of fields that are fine now."""
