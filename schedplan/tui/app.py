@@ -271,13 +271,10 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
             return
         if out is not None and out.stop is not None:
             where = out.stop.message.split(": ", 1)[0]
-            shown = "" if self.plan is None else " - the plan shown is the last one made, not this"
+            shown = "" if self.plan is None else " (older plan shown)"
             status.set_class(True, "-stale")
             status.update(
-                Text(
-                    f"✗ STOPPED{shown}: {where} is outside a limit. Override it with a reason under Limits in the"
-                    " form, or change the inputs."
-                )
+                Text(f"✗ STOPPED: {where} is outside a limit{shown}. Override it under Limits, at the end of the form.")
             )
             return
         if out is not None and not out.ok:

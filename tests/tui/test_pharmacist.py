@@ -130,7 +130,7 @@ async def test_without_a_policy_the_labelled_maximums_stop_the_plan(app_factory)
         assert stop.code == "dose-limit:tocilizumab"
         assert "tocilizumab Day -1: 1,040 mg is over the maximum of 800 mg per dose" in stop.message
         assert "Actemra" in stop.message and "--override" not in stop.message  # the form's way, not the CLI's
-        assert "STOPPED" in text_of(app, "#status") and "Override this limit" in text_of(app, "#status")
+        assert "STOPPED" in text_of(app, "#status") and "Override it under Limits" in text_of(app, "#status")
 
 
 async def answer_dose(pilot, text: str, *, keys: bool = False) -> None:

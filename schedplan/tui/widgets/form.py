@@ -121,13 +121,14 @@ class PatientForm(VerticalScroll):
             yield Static("Protocol choices", classes="section")
         for c in p.choices:
             yield from self._choice(c, v.choices.get(c.key))
+        yield from self._factors(v)
+        # last: showing or hiding it never moves a field a person is typing in
         with Vertical(id="limits"):
             yield Static("Limits", classes="section")
             yield Static("", id="stop-text")
             yield Button("Override this limit...", id="override-button", compact=True, variant="warning")
             yield Static("", id="overrides-title", classes="hint")
             yield Vertical(id="override-list")
-        yield from self._factors(v)
 
     def _factors(self, v: FormValues) -> ComposeResult:
         yield Static("Patient factors (optional)", classes="section")
