@@ -206,6 +206,8 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         self.outcome = outcome
         form.show_errors({fid: ward_words(why, self.entry.protocol) for fid, why in outcome.errors.items()})
         form.show_stop(outcome.stop)
+        if outcome.plan is not None:
+            form.show_used({o.code for e in outcome.plan.events for o in e.overrides})
         if outcome.plan is not None and outcome.plan != self.plan:
             self.changes.note(self.plan, outcome.plan)
             self.plan = outcome.plan

@@ -295,3 +295,16 @@ async def test_a_cli_plan_leaving_a_choice_to_its_default_and_spelling_sex_out_i
         await pilot.press("enter")
         await pilot.pause()
     assert json.dumps(json.loads(path.read_text())["inputs"]) == json.dumps(before)
+
+
+async def test_an_override_no_limit_calls_for_any_more_is_marked_unused(app_factory):
+    app = app_factory(NK_CELLS, site=SITE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await nk_patient(pilot)
+        await type_into(pilot, "crcl", "25")
+        await override(pilot, "haematologist")
+        assert app.outcome.ok and "not used" not in text_of(app, ".override-text")
+        await type_into(pilot, "crcl", "60")  # the 50-79 band: reduced, no stop - the override is not used
+        assert app.outcome.ok and any(w.code == "override-unused" for w in app.plan.warnings)
+        assert "not used" in text_of(app, ".override-text")
+        assert all(not e.overrides for e in app.plan.events)

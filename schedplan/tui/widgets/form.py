@@ -41,6 +41,7 @@ from schedplan.tui.planning import (
 )
 
 ERROR_MARK = "✗ "
+UNUSED = " (not used: this limit is not passed now)"
 # What a person may type after the number, and the selector value it stands for.
 TYPED_WEIGHT_UNITS = {"kg": "kg", "lb": "lb", "lbs": "lb"}
 TYPED_HEIGHT_UNITS = {"cm": "cm", "in": "in"}
@@ -81,6 +82,7 @@ class PatientForm(VerticalScroll):
         self._last: Widget | None = None
         self.overrides: dict[str, str] = dict(self.initial.overrides)  # {code: reason}, in the order given
         self.stop: Stop | None = None
+        self._unused: set[str] = set()  # overrides the plan on screen has no use for
 
     # --- building -----------------------------------------------------------------------------
 
@@ -339,6 +341,13 @@ class PatientForm(VerticalScroll):
         self.query_one("#override-button", Button).display = stop is not None
         self.query_one("#limits").display = stop is not None or bool(self.overrides)
 
+    def show_used(self, used: set[str] | None) -> None:
+        """Mark the overrides no limit of the plan calls for now (None: no plan, nothing known)."""
+        unused = set() if used is None else set(self.overrides) - used
+        if unused != self._unused:
+            self._unused = unused
+            self._list_overrides()
+
     def _list_overrides(self) -> None:
         if self.entry is None:
             return
@@ -346,7 +355,9 @@ class PatientForm(VerticalScroll):
         box.remove_children()
         rows = [
             Vertical(
-                Static(Text(f"{code}: {reason}"), classes="override-text"), RemoveOverride(code), classes="override"
+                Static(Text(f"{code}: {reason}" + (UNUSED if code in self._unused else "")), classes="override-text"),
+                RemoveOverride(code),
+                classes="override",
             )
             for code, reason in self.overrides.items()
         ]
