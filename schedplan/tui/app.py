@@ -29,7 +29,7 @@ from schedplan.tui.dialogs import (
     PathDialog,
     ReadScreen,
 )
-from schedplan.tui.format import WARN, factor_lines, policy_line, ward_words
+from schedplan.tui.format import WARN, factor_lines, factor_summary, policy_line, ward_words
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
 from schedplan.tui.printing import PrintPublishActions
@@ -222,12 +222,7 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
         if self.query_one(TabbedContent).active != TABS["doses"]:
             return
         plan = self.plan
-        header = "\n".join(
-            [
-                policy_line(plan, self.services.site.policy.name if self.services.site else None),
-                *(ward_words(line, self.entry.protocol if self.entry else None) for line in factor_lines(plan)),
-            ]
-        )
+        header = policy_line(plan, self.services.site.policy.name if self.services.site else None)
         checks = ""
         if plan is not None and self.entry is not None:
             recorded = self.services.recorded_checks(plan, self.query_one(PatientForm).values())
@@ -236,6 +231,9 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
                 checks = f"Double checks recorded: {len(recorded)}; the last {last}"
             else:
                 checks = "Double check: none recorded - press v to check every dose"
+        # the patient's age and renal function, as the plan's header has them (below: 80x24 shows two lines)
+        factors = [ward_words(line, self.entry.protocol if self.entry else None) for line in factor_lines(plan)]
+        checks = "\n".join([checks, *factors]) if checks else "\n".join(factors)
         self.query_one(DoseCheck).show_header(header, checks)
 
     def _show(self, plan: Plan | None) -> None:
@@ -296,7 +294,8 @@ class SchedplanApp(PlanActions, PrintPublishActions, App[None]):
             if plan.warnings
             else ""
         )
-        line = f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}; {days} days with events{warn}"
+        patient = f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}{factor_summary(plan)}"
+        line = f"{patient}; {days} days with events{warn}"
         found = self.changes.changes(plan)
         if found is not None:
             since = "saved" if self.services.plan_path() else "first made"

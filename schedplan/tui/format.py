@@ -30,6 +30,16 @@ def factor_lines(plan: Plan | None) -> list[str]:
     return out + ([f"Renal function: {plan.renal}"] if plan.renal is not None else [])
 
 
+def factor_summary(plan: Plan) -> str:
+    """'; 67 years (adult); CrCl 64.7 mL/min' for the status line: the age and the renal value used, where known."""
+    out = ""
+    if plan.age is not None:
+        out += f"; {plan.age} years ({'child' if plan.age < plan.adult_from else 'adult'})"
+    if plan.renal is not None and plan.renal_value is not None:
+        out += "; " + plan.renal.split(" (", 1)[0].replace("creatinine clearance", "CrCl")
+    return out
+
+
 def overridden(e: PlannedEvent) -> list[str]:
     """One line per limit overridden for this dose, with the reason given (as the plan's table shows them)."""
     return [f"OVERRIDDEN {o.code}: {o.limit} ({o.source}); reason: {o.reason}" for o in e.overrides]

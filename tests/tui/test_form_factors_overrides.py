@@ -66,7 +66,8 @@ async def test_a_birth_date_after_the_anchor_is_refused_at_its_field(app_factory
         await type_into(pilot, "birth_date", "1960-01-01")
         assert app.outcome.ok and app.plan.age == 67
         await show_tab(pilot, "doses")
-        assert "Age: 67 years (an adult)" in text_of(app, "#dose-policy")
+        assert "Age: 67 years (an adult)" in text_of(app, "#dose-policy")  # the header (4 lines when wide)
+        assert "67 years (adult)" in text_of(app, "#status")  # and at 80x24, with the weight and BSA
 
 
 async def test_bad_labs_and_clearance_are_refused_at_their_fields(app_factory):
@@ -101,6 +102,7 @@ async def test_fludarabine_at_clearance_25_stops_the_plan_and_at_60_is_reduced_w
         rows = [r for r in await dose_rows(pilot) if r["Drug"] == "fludarabine"]
         assert all("renal-reduced" in r["Site rules"] for r in rows)
         assert "Renal function:" in text_of(app, "#dose-policy") and "60 mL/min" in text_of(app, "#dose-policy")
+        assert "CrCl 60 mL/min" in text_of(app, "#status")
         assert not app.query_one("#limits").display  # no stop and no override: the section is not shown
 
 
