@@ -60,31 +60,65 @@ def build_services(site: str | None = None) -> Services:
 
 
 def _split_unit(text: str, units: tuple[str, ...], default: str) -> tuple[str, str]:
+    """``70kg`` -> (``70``, ``kg``): only where the form gives the same text back (number + unit); anything else
+    (``70 kg``, ``70KG``) stays whole in the field, its typed unit moving the selector, and is saved as typed."""
+    import re
+
     t = text.strip()
     for u in units:
-        if t.lower().endswith(u):
-            return t[: -len(u)].strip(), "lb" if u == "lbs" else u
+        number = t[: -len(u)]
+        if u != "lbs" and t.endswith(u) and re.fullmatch(r"[0-9]+(\.[0-9]+)?", number):
+            return number, u
+    lowered = t.lower()
+    for u in units:
+        if lowered.endswith(u):
+            return t, "lb" if u == "lbs" else u
     return t, default
 
 
+def _split_creatinine(text: str | None) -> tuple[str, str | None]:
+    """``97 umol/L`` -> (``97``, ``umol/L``) when the form gives the same text back; else the text whole (its
+    typed unit moves the selector)."""
+    import re
+
+    from schedplan.tui.entry import typed_creatinine_unit
+    from schedplan.tui.planning import CREATININE_UNITS
+
+    if not text:
+        return "", None
+    m = re.fullmatch(r"(\S+) (\S+)", text)
+    if m is not None and m.group(2) in CREATININE_UNITS and not re.search(r"[^0-9.,+-]", m.group(1)):
+        return m.group(1), m.group(2)
+    return text, typed_creatinine_unit(text)
+
+
 def form_values(inputs: PlanInputs) -> FormValues:
-    """The form values that give a plan file's PlanInputs again."""
-    from schedplan.tui.planning import FormValues
+    """The form values that give a plan file's PlanInputs again (typed(form_values(i), i.site) == i)."""
+    from schedplan.tui.planning import FormValues, labs_text
 
     i = inputs
     weight, wunit = _split_unit(i.weight, ("kg", "lbs", "lb"), "kg")
     height, hunit = _split_unit(i.height, ("cm", "in"), "cm")
+    creatinine, cunit = _split_creatinine(i.creatinine)
     return FormValues(
         weight=weight,
         weight_unit=wunit,
         height=height,
         height_unit=hunit,
-        sex=i.sex.strip().upper()[:1] if i.sex else None,
+        sex=i.sex,  # as the file has it ("M", "male"): the form selects M or F and saves the file's spelling
         bsa_formula=i.bsa_formula,
         measured_bsa=i.bsa or "",
         anchor_date=i.anchor_date,
         choices=dict(i.choices),
         measured_on=i.measured_on or "",
+        birth_date=i.birth_date or "",
+        creatinine=creatinine,
+        creatinine_unit=cunit,
+        creatinine_date=i.creatinine_date or "",
+        crcl=i.crcl or "",
+        egfr=i.egfr or "",
+        labs=labs_text(i.labs),
+        overrides=dict(i.overrides),
     )
 
 
@@ -103,12 +137,8 @@ def _connect_files(services: Services, session: PlanSession) -> None:
         values = form_values(opened.saved.inputs)
         note = None
         outcome = compute(opened.protocol, values, site=opened.site)
-        lost = session.not_in_form()
-        if lost:
-            note = (
-                f"it records {', '.join(lost)}, which this form has no field for yet: the doses shown here are"
-                " calculated without them, and it cannot be saved from here (use `schedplan show` and `replan`)"
-            )
+        if outcome.stop is not None:
+            note = f"its inputs now stop at a limit ({outcome.stop.code}): see Limits in the form"
         elif outcome.plan is None:
             note = "its inputs no longer give a plan: see the marked fields"
         elif not same_schedule(opened.saved.schedule, outcome.plan):

@@ -67,29 +67,9 @@ class PlanSession:
         return doc
 
     def save(self, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol, path: Path) -> str:
-        self.refuse_dropping(inputs)
         doc = self._merge(path, plan, inputs, protocol)
         self.saved, self.path = doc, path
         return f"Saved the plan to {path}"
-
-    def not_in_form(self) -> list[str]:
-        """What the plan file in use records that the terminal UI's form has no field for (patient factors,
-        limit overrides): a plan calculated from the form is calculated without them."""
-        i = self.saved.inputs if self.saved is not None else None
-        if i is None:
-            return []
-        names = [k.replace("_", " ") for k in i.factor_data()]
-        return names + ([f"override of {code}" for code in i.overrides] if i.overrides else [])
-
-    def refuse_dropping(self, inputs: PlanInputs) -> None:
-        """A save from the form would silently drop what the form cannot show: refuse it, saying what and how."""
-        lost = [n for n in self.not_in_form() if n]
-        if lost and not (inputs.factor_data() or inputs.overrides):
-            raise PlanFileError(
-                f"{self.path} records {', '.join(lost)}, which the terminal UI cannot show or keep yet; nothing was"
-                f" saved - change this plan with `schedplan replan {self.path}`",
-                path=str(self.path),
-            )
 
     def export(self, plan: Plan, inputs: PlanInputs, protocol: LoadedProtocol, path: Path) -> str:
         """Write the plan on screen as a calendar; when it belongs to the plan file in use, the file records

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Button, Footer, Static, TabbedContent, TabPane
 
 from schedplan.core.schedule import Plan
 from schedplan.core.units import fmt
@@ -32,7 +32,7 @@ from schedplan.tui.dialogs import (
     PathDialog,
     ReadScreen,
 )
-from schedplan.tui.format import WARN, policy_line, ward_words
+from schedplan.tui.format import WARN, factor_lines, factor_summary, policy_line, ward_words
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
 from schedplan.tui.printing import PrintPublishActions
@@ -125,7 +125,7 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
         yield Static("", id="title-bar")
         with Horizontal(id="main"):
             with Vertical(id="form-box"):
-                yield PatientForm(self.entry, self.initial_values, id="form")
+                yield PatientForm(self.entry, self.initial_values, id="form", from_file=self.opened_from_file)
             with Vertical(id="views"):
                 yield Static("", id="status")
                 with TabbedContent(id="tabs", initial=TABS["calendar"]):
@@ -209,6 +209,9 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
             outcome = Outcome(None, {"calculation": why})
         self.outcome = outcome
         form.show_errors({fid: ward_words(why, self.entry.protocol) for fid, why in outcome.errors.items()})
+        form.show_stop(outcome.stop)
+        if outcome.plan is not None:
+            form.show_used({o.code for e in outcome.plan.events for o in e.overrides})
         if outcome.plan is not None and outcome.plan != self.plan:
             self.changes.note(self.plan, outcome.plan)
             self.plan = outcome.plan
@@ -232,6 +235,9 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
                 checks = f"Double checks recorded: {len(recorded)}; the last {last}"
             else:
                 checks = "Double check: none recorded - press v to check every dose"
+        # the patient's age and renal function, as the plan's header has them (below: 80x24 shows two lines)
+        factors = [ward_words(line, self.entry.protocol if self.entry else None) for line in factor_lines(plan)]
+        checks = "\n".join([checks, *factors]) if checks else "\n".join(factors)
         self.query_one(DoseCheck).show_header(header, checks)
 
     def _show(self, plan: Plan | None) -> None:
@@ -267,6 +273,14 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
         if self.entry is None:
             status.update("No protocol: press F7 or / to pick one.")
             return
+        if out is not None and out.stop is not None:
+            where = out.stop.message.split(": ", 1)[0]
+            shown = "" if self.plan is None else " (older plan shown)"
+            status.set_class(True, "-stale")
+            status.update(
+                Text(f"✗ STOPPED: {where} is outside a limit{shown}. Override it under Limits, at the end of the form.")
+            )
+            return
         if out is not None and not out.ok:
             todo = _todo(self.entry, out)
             if self.plan is None:
@@ -284,7 +298,8 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
             if plan.warnings
             else ""
         )
-        line = f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}; {days} days with events{warn}"
+        patient = f"{fmt(p.weight_kg, 2)} kg, {fmt(p.height_cm, 1)} cm, {bsa}{factor_summary(plan)}"
+        line = f"{patient}; {days} days with events{warn}"
         found = self.changes.changes(plan)
         if found is not None:
             since = "saved" if self.services.plan_path() else "first made"
@@ -377,6 +392,14 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
             height_unit=keep.height_unit,
             sex=keep.sex,
             measured_bsa=keep.measured_bsa,
+            # the patient's factors go with the patient; overrides belong to a protocol's limits and do not
+            birth_date=keep.birth_date,
+            creatinine=keep.creatinine,
+            creatinine_unit=keep.creatinine_unit,
+            creatinine_date=keep.creatinine_date,
+            crcl=keep.crcl,
+            egfr=keep.egfr,
+            labs=keep.labs,
         )
         await self.use(entry, values)
         if carried or any((values.weight, values.height)):
@@ -392,12 +415,17 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
         self._show(None)
         box = self.query_one("#form-box")
         await box.remove_children()
-        form = PatientForm(entry, values, id="form")
+        form = PatientForm(entry, values, id="form", from_file=from_file)
         await box.mount(form)
         self.recalculate()
         self._clean = form.values()
         self._focus_start(from_file)
         self._title()
+
+    def action_override(self) -> None:
+        """Override the limit the plan is stopped at: the form asks the reason (the command palette's entry)."""
+        self.query_one("#form-box").display = True
+        self.query_one(PatientForm).query_one("#override-button", Button).press()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -461,6 +489,12 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
             self.action_double_check,
         )
         yield from (SystemCommand(*c) for c in amend_commands(self))
+        if self.outcome is not None and self.outcome.stop is not None:
+            yield SystemCommand(
+                "Override the limit that stops the plan",
+                f"{self.outcome.stop.code}: give the reason, recorded with the dose",
+                self.action_override,
+            )
         yield SystemCommand("Change protocol", "Pick another protocol (/)", self.action_pick)
         yield SystemCommand("Show all days", "Calendar: every day, or only days with events (a)", self._toggle_all)
         yield SystemCommand("Hide or show the form", "More room for the views (f2)", self.action_toggle_form)
@@ -498,6 +532,12 @@ def _names(entry: ProtocolEntry) -> dict[str, str]:
         planning.BSA: "measured BSA",
         planning.BSA_FORMULA: "BSA formula",
         planning.MEASURED: "measurement date",
+        planning.BIRTH: "birth date",
+        planning.CREATININE: "creatinine",
+        planning.CREATININE_DATE: "creatinine date",
+        planning.CRCL: "measured CrCl",
+        planning.EGFR: "eGFR",
+        planning.LABS: "labs",
         "calculation": "the calculation (an internal error, see the message)",
         planning.ANCHOR: entry.protocol.anchor.date_label,
     }

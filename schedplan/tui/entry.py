@@ -42,3 +42,46 @@ def typed_unit(text: str, units: dict[str, str]) -> str | None:
     if m is None:
         return None
     return units.get(m.group(1).lower())
+
+
+# creatinine: what may be typed after the number (lower case, spaces removed), and the selector value it stands for
+CREATININE_UNITS = {
+    "mg/dl": "mg/dL",
+    "umol/l": "umol/L",
+    "µmol/l": "umol/L",
+    "μmol/l": "umol/L",
+    "micromol/l": "umol/L",
+}
+_NUMBER_THEN = re.compile(r"^\s*[-+]?[\d.,]*\s*(?P<unit>.*?)\s*$")
+
+
+def has_unit(text: str) -> bool:
+    """Whether something other than the number was typed (``97 umol/L``, ``1.1mg/dl``, ``1.1 mmol/L``)."""
+    m = _NUMBER_THEN.match(text)
+    return m is not None and bool(m.group("unit"))
+
+
+def typed_creatinine_unit(text: str) -> str | None:
+    """The creatinine selector value a unit typed after the number stands for (``97 umol/L`` -> ``umol/L``)."""
+    m = _NUMBER_THEN.match(text)
+    if m is None:
+        return None
+    return CREATININE_UNITS.get(re.sub(r"\s+", "", m.group("unit")).lower())
+
+
+_LAB_SPLIT = re.compile(r"\s*[,;]\s*(?=[A-Za-z_][\w-]*\s*=)")  # a comma inside a value (1,1) does not split
+
+
+def lab_items(text: str) -> list[str]:
+    """``alt=40/50, bilirubin=0.8/1.2`` -> ``['alt=40/50', 'bilirubin=0.8/1.2']``, the command line's --lab pairs."""
+    return [item for item in _LAB_SPLIT.split(text.strip()) if item.strip()]
+
+
+def lab_pairs(text: str) -> dict[str, str]:
+    """The labs typed as a plan file records them, {name: value} - the same as schedplan.inputs.parse_labs gives
+    for what it accepts, and never an error (a pair it refuses is shown at the field by the form's check)."""
+    out: dict[str, str] = {}
+    for item in lab_items(text):
+        name, _, value = item.partition("=")
+        out[name.strip().lower().replace("-", "_")] = value.strip()
+    return out

@@ -25,6 +25,29 @@ duration = duration_text  # one wording everywhere (schedplan.words): "1 hour", 
 dose = dose_text
 
 
+def factor_lines(plan: Plan | None) -> list[str]:
+    """The plan header's patient factors, where given: the age (child or adult) and the renal function used."""
+    if plan is None:
+        return []
+    out = [f"Age: {plan.age_text}"] if plan.age_text is not None else []
+    return out + ([f"Renal function: {plan.renal}"] if plan.renal is not None else [])
+
+
+def factor_summary(plan: Plan) -> str:
+    """'; 67 years (adult); CrCl 64.7 mL/min' for the status line: the age and the renal value used, where known."""
+    out = ""
+    if plan.age is not None:
+        out += f"; {plan.age} years ({'child' if plan.age < plan.adult_from else 'adult'})"
+    if plan.renal is not None and plan.renal_value is not None:
+        out += "; " + plan.renal.split(" (", 1)[0].replace("creatinine clearance", "CrCl")
+    return out
+
+
+def overridden(e: PlannedEvent) -> list[str]:
+    """One line per limit overridden for this dose, with the reason given (as the plan's table shows them)."""
+    return [f"OVERRIDDEN {o.code}: {o.limit} ({o.source}); reason: {o.reason}" for o in e.overrides]
+
+
 def policy_line(plan: Plan | None, site_name: str | None = None) -> str:
     """The site policy the doses were calculated under, or that there is none."""
     p = plan.policy if plan is not None else None
@@ -108,6 +131,8 @@ def event_text(e: PlannedEvent) -> str:
         text += f" [before {e.premedication_for}]"
     if e.approximate_day:
         text += " (~ day approximate)"
+    if e.overrides:
+        text += f" [{WARN} OVERRIDDEN: {', '.join(o.code for o in e.overrides)}]"
     text += status_text(e)
     return text
 
@@ -257,7 +282,14 @@ def ward_words(text: str, protocol: Protocol | None) -> str:
         "bsa-formula": "BSA formula",
         "measured-on": "Measured on",
         "anchor-date": protocol.anchor.date_label if protocol else "day 0 date",
+        "birth-date": "Birth date",
+        "creatinine": "Serum creatinine",
+        "creatinine-date": "Creatinine measured on",
+        "crcl": "Measured CrCl",
+        "egfr": "eGFR",
+        "lab": "Labs",
     }
+    text = text.replace(" VALUE UNIT", "").replace("--override ", "the override ")
     text = _SET_EACH.sub("choose each in the form", text)
     text = _SET.sub(lambda m: f'a value in the "{labels.get(m.group(1), m.group(1))}" field', text)
     text = re.sub(r"e\.g\. --bsa (\d)", r"e.g. \1", text)

@@ -61,19 +61,22 @@ def test_an_export_from_the_ui_onto_its_plan_file_is_refused(plan_file):
     assert plan_file.read_bytes() == before
 
 
-def test_a_ui_save_never_drops_patient_factors_or_overrides_it_cannot_show(cli, tmp_path):
-    """The form has no creatinine, birth date or override field: saving it over a plan that records them would
-    silently drop them (and the renal dose reduction with them); it is refused, the file unchanged."""
+def test_the_ui_form_gives_back_every_input_of_a_cli_plan_with_factors_and_overrides(cli, tmp_path):
+    """Opened into the terminal UI's form and read back, a plan file's inputs are the same, field for field and in
+    order (the form once had no creatinine, birth date or override field and would have dropped them)."""
+    from schedplan.commands.tui import form_values
+    from schedplan.tui.planning import typed
+
     path = tmp_path / "p.json"
-    r = cli(*ARGS, "--creatinine", "1.1mg/dL", "--birth-date", "1980-05-01", "--save", str(path))
+    extra = ["--creatinine", "97", "umol/L", "--birth-date", "1980-05-01", "--creatinine-date", "2026-11-01"]
+    extra += ["--egfr", "72", "--lab", "alt=40/50", "--lab", "ecog=1", "--bsa-formula"]
+    extra += ["mosteller", "--override", "dose-limit:tocilizumab", "--reason", "PI agreed"]
+    r = cli(*["136.7lbs" if a == "70kg" else a for a in ARGS], *extra, "--save", str(path))
     assert r.code == 0, r.err
-    before = path.read_bytes()
-    session, opened, plan = _opened(path)
-    assert session.not_in_form() == ["birth date", "creatinine"]
-    form_inputs = opened.saved.inputs.model_copy(update={"birth_date": None, "creatinine": None})
-    with pytest.raises(PlanFileError, match="birth date, creatinine, which the terminal UI cannot show"):
-        session.save(plan, form_inputs, opened.protocol, path)
-    assert path.read_bytes() == before
+    inputs = open_plan(path).inputs
+    again = typed(form_values(inputs), inputs.site)
+    assert again == inputs and json.dumps(again.model_dump()) == json.dumps(inputs.model_dump())
+    assert inputs.creatinine == "97 umol/L" and inputs.weight == "136.7lbs"
 
 
 def test_an_export_from_the_ui_writes_the_course_as_it_stands(cli, tmp_path):

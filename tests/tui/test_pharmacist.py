@@ -117,7 +117,7 @@ async def test_obese_patient_under_the_example_policy(app_factory):
 
 async def test_without_a_policy_the_labelled_maximums_stop_the_plan(app_factory):
     # no policy: the protocol's doses exactly, so tocilizumab 8 mg/kg x 130 kg = 1,040 mg is over its labelled
-    # 800 mg and the plan stops (issue 10); the UI has no override yet, so no plan is shown
+    # 800 mg and the plan stops (issue 10): the stop is the plan's, never a field's, and no plan is shown
     app = app_factory("NCT07256210")
     async with app.run_test(size=(140, 45)) as pilot:
         await patient(pilot, weight="130", height="175", anchor="2027-03-15")
@@ -125,10 +125,12 @@ async def test_without_a_policy_the_labelled_maximums_stop_the_plan(app_factory)
         await choose(pilot, "choice-donor", "haploidentical")
         await choose(pilot, "choice-conditioning", "busulfan")
         await choose(pilot, "choice-nk_dose_level", "1")
-        assert app.plan is None
-        stop = " ".join(app.outcome.errors.values())
-        assert "tocilizumab Day -1: 1,040 mg is over the maximum of 800 mg per dose" in stop
-        assert "--override dose-limit:tocilizumab" in stop
+        assert app.plan is None and app.outcome.errors == {}
+        stop = app.outcome.stop
+        assert stop.code == "dose-limit:tocilizumab"
+        assert "tocilizumab Day -1: 1,040 mg is over the maximum of 800 mg per dose" in stop.message
+        assert "Actemra" in stop.message and "--override" not in stop.message  # the form's way, not the CLI's
+        assert "STOPPED" in text_of(app, "#status") and "Override it under Limits" in text_of(app, "#status")
 
 
 async def answer_dose(pilot, text: str, *, keys: bool = False) -> None:

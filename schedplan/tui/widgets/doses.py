@@ -4,6 +4,7 @@ rules that acted, the selected dose worked out step by step, totals per drug as 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -20,6 +21,7 @@ from schedplan.tui.format import (
     dose_detail,
     duration,
     ordered_warnings,
+    overridden,
     rule_marks,
     status_mark,
     status_text,
@@ -72,7 +74,7 @@ class WarningsPanel(VerticalScroll, can_focus=True):
 class DoseCheck(Vertical):
     """Dose check view. The table's cursor picks the row whose calculation is written out below."""
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self.plan: Plan | None = None
         self._keys: list[str] = []
@@ -82,7 +84,9 @@ class DoseCheck(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="dose-policy")
         yield WarningsPanel(id="dose-warnings")
-        table: DataTable = DataTable(id="dose-table", cursor_type="row", fixed_columns=1, zebra_stripes=True)
+        table: DataTable[str | Text] = DataTable(
+            id="dose-table", cursor_type="row", fixed_columns=1, zebra_stripes=True
+        )
         yield table
         with VerticalScroll(id="dose-calculation-box"):
             yield Static("", id="dose-calculation")
@@ -150,7 +154,7 @@ class DoseCheck(Vertical):
                 e.date.strftime("%a %Y-%m-%d"),
                 time_text(e) or "all day",
                 Text(dose(e), style="bold", justify="right") if d else Text(f"{WARN} none", style="bold"),
-                Text(rule_marks(d), style="bold") if d else "",
+                Text(rule_marks(d) + (f" {WARN} OVERRIDDEN" if e.overrides else ""), style="bold") if d else "",
                 d.prescribed if d else (e.dose_note or "not stated"),
                 short_basis(d.basis) if d else "-",
                 e.route or f"{WARN} not stated",
@@ -196,7 +200,7 @@ class DoseCheck(Vertical):
         over = f", over {duration(e.duration_minutes)}" if e.duration_minutes else ""
         given = f"Route {e.route or 'not stated'}{over}"
         course = list(getattr(e, "course_lines", ()))  # what the recorded amendments did to it
-        box.update(Text("\n".join([head + dose(e), *course, *dose_detail(e.dose), given])))
+        box.update(Text("\n".join([head + dose(e), *course, *overridden(e), *dose_detail(e.dose), given])))
 
     @on(DataTable.RowHighlighted)
     def _row(self, event: DataTable.RowHighlighted) -> None:

@@ -1,52 +1,90 @@
-"""The patient form: measurements with unit selectors, BSA, anchor date, and one field per protocol choice."""
+"""The patient form: measurements with unit selectors, BSA, anchor date, one field per protocol choice, the limits
+overridden (with the stop that asks for one), and the optional patient factors (age, renal function, labs)."""
 
 from __future__ import annotations
 
-from textual import on
+from typing import Any
+
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType
-from schedplan.tui.entry import typed_unit
+from schedplan.tui.entry import typed_creatinine_unit, typed_unit
 from schedplan.tui.messages import FormChanged
 from schedplan.tui.planning import (
     ANCHOR,
+    BIRTH,
     BSA,
     BSA_FORMULA,
+    CRCL,
+    CREATININE,
+    CREATININE_DATE,
+    CREATININE_UNITS,
+    EGFR,
+    FACTORS,
     HEIGHT,
     HEIGHT_UNITS,
+    LABS,
     MEASURED,
     SEX,
     WEIGHT,
     WEIGHT_UNITS,
     FormValues,
     ProtocolEntry,
+    Stop,
     accepted_hint,
     choice_field,
+    lab_hint,
 )
 
 ERROR_MARK = "✗ "
+UNUSED = " (not used: this limit is not passed now)"
 # What a person may type after the number, and the selector value it stands for.
 TYPED_WEIGHT_UNITS = {"kg": "kg", "lb": "lb", "lbs": "lb"}
 TYPED_HEIGHT_UNITS = {"cm": "cm", "in": "in"}
+
+
+def _sex_value(text: str) -> str:
+    """The sex selector's value for a spelling the command line accepts (M, male, f ...)."""
+    return {"MALE": "M", "FEMALE": "F"}.get(text.strip().upper(), text.strip().upper())
+
+
+def _default(c: Choice) -> str | None:
+    return None if c.default is None else str(c.default)
 
 
 class FieldError(Static):
     """The reason a field is not usable, shown right under it (empty and hidden when it is fine)."""
 
 
+class RemoveOverride(Button):
+    """Removes one override from the form (the plan then stops at that limit again, if it is still passed)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__("Remove this override", compact=True, classes="remove-override")
+        self.code = code
+
+
 class PatientForm(VerticalScroll):
     """Everything a plan is calculated from. Posts FormChanged on every edit; shows reasons per field."""
 
-    def __init__(self, entry: ProtocolEntry | None, values: FormValues | None = None, **kw) -> None:
+    def __init__(
+        self, entry: ProtocolEntry | None, values: FormValues | None = None, *, from_file: bool = False, **kw: Any
+    ) -> None:
         super().__init__(**kw)
+        self.from_file = from_file  # the values are a plan file's: what it left out stays out
         self.entry = entry
         self.initial = values or FormValues()
         self._fields: dict[str, Widget] = {}
         self._last: Widget | None = None
+        self.overrides: dict[str, str] = dict(self.initial.overrides)  # {code: reason}, in the order given
+        self.stop: Stop | None = None
+        self._unused: set[str] = set()  # overrides the plan on screen has no use for
 
     # --- building -----------------------------------------------------------------------------
 
@@ -67,7 +105,8 @@ class PatientForm(VerticalScroll):
             yield self._select("height_unit", [(u, u) for u in HEIGHT_UNITS], v.height_unit, blank=False)
         yield FieldError(id=f"err-{HEIGHT}")
         yield Label("Sex (for ideal body weight)", classes="field-label")
-        yield self._select(SEX, [("M (male)", "M"), ("F (female)", "F")], v.sex, prompt="not given")
+        sex = _sex_value(v.sex) if v.sex else None
+        yield self._select(SEX, [("M (male)", "M"), ("F (female)", "F")], sex, prompt="not given")
         yield FieldError(id=f"err-{SEX}")
         yield Label("BSA formula", classes="field-label")
         formula = v.bsa_formula or p.bsa_formula.value
@@ -86,6 +125,45 @@ class PatientForm(VerticalScroll):
             yield Static("Protocol choices", classes="section")
         for c in p.choices:
             yield from self._choice(c, v.choices.get(c.key))
+        yield from self._factors(v)
+        # last: showing or hiding it never moves a field a person is typing in
+        with Vertical(id="limits"):
+            yield Static("Limits", classes="section")
+            yield Static("", id="stop-text")
+            yield Button("Override this limit...", id="override-button", compact=True, variant="warning")
+            yield Static("", id="overrides-title", classes="hint")
+            yield Vertical(id="override-list")
+
+    def _factors(self, v: FormValues) -> ComposeResult:
+        yield Static("Patient factors (optional)", classes="section")
+        yield Static("age, renal function and the values the protocol's criteria use", classes="hint")
+        yield Label("Birth date", classes="field-label")
+        yield self._input(BIRTH, v.birth_date, "YYYY-MM-DD")
+        yield FieldError(id=f"err-{BIRTH}")
+        yield Label("Serum creatinine", classes="field-label")
+        with Horizontal(classes="with-unit creatinine"):
+            yield self._input(CREATININE, v.creatinine, "e.g. 97")
+            units = [(u, u) for u in CREATININE_UNITS]
+            yield self._select("creatinine_unit", units, v.creatinine_unit, prompt="unit?")
+        yield FieldError(id=f"err-{CREATININE}")
+        yield Label("Creatinine measured on", classes="field-label")
+        yield self._input(CREATININE_DATE, v.creatinine_date, "YYYY-MM-DD")
+        yield FieldError(id=f"err-{CREATININE_DATE}")
+        yield Label("Measured CrCl, mL/min", classes="field-label")
+        yield self._input(CRCL, v.crcl, "e.g. 65")
+        yield FieldError(id=f"err-{CRCL}")
+        yield Label("eGFR, mL/min/1.73 m2", classes="field-label")
+        yield self._input(EGFR, v.egfr, "e.g. 72")
+        yield FieldError(id=f"err-{EGFR}")
+        yield Label("Labs (NAME=VALUE[/ULN], ...)", classes="field-label", markup=False)
+        yield self._input(LABS, v.labs, "e.g. alt=40/50, bilirubin=0.8/1.2")
+        if self.entry is not None:
+            yield Static(lab_hint(self.entry.protocol), classes="hint")
+        yield FieldError(id=f"err-{LABS}")
+
+    def on_mount(self) -> None:
+        self.show_stop(self.stop)
+        self._list_overrides()
 
     def _choice(self, c: Choice, value: str | None) -> ComposeResult:
         fid = choice_field(c.key)
@@ -110,9 +188,17 @@ class PatientForm(VerticalScroll):
         self._fields[fid] = w
         return w
 
-    def _select(self, fid: str, options, value, *, blank: bool = True, prompt: str = "choose...") -> Select:
+    def _select(
+        self,
+        fid: str,
+        options: list[tuple[str, str]],
+        value: str | None,
+        *,
+        blank: bool = True,
+        prompt: str = "choose...",
+    ) -> Select[str]:
         valid = {o[1] for o in options}
-        w: Select = Select(
+        w: Select[str] = Select(
             options,
             value=value if value in valid else Select.NULL,
             allow_blank=blank,
@@ -142,23 +228,46 @@ class PatientForm(VerticalScroll):
             for c in self.entry.protocol.choices:
                 fid = choice_field(c.key)
                 got = self._sel(fid) if c.type is ChoiceType.ENUM else self._text(fid)
-                if got is not None and got.strip():
-                    choices[c.key] = got
+                if got is None or not got.strip():
+                    continue
+                if self.from_file and c.key not in self.initial.choices and got == _default(c):
+                    continue  # the plan file left it to the protocol's default: saved back the same
+                choices[c.key] = got
+        # the order a plan file opened here gave them (saved back as it was), then the protocol's
+        first = [k for k in self.initial.choices if k in choices]
+        choices = {k: choices[k] for k in [*first, *(k for k in choices if k not in first)]}
         formula = self._sel(BSA_FORMULA)
-        if self.entry is not None and formula == self.entry.protocol.bsa_formula.value:
+        protocols = self.entry is not None and formula == self.entry.protocol.bsa_formula.value
+        if protocols and self.initial.bsa_formula != formula:
             formula = None  # the protocol's own, as a plan made on the command line without --bsa-formula
         return FormValues(
             weight=self._text(WEIGHT),
             weight_unit=self._sel("weight_unit") or "kg",
             height=self._text(HEIGHT),
             height_unit=self._sel("height_unit") or "cm",
-            sex=self._sel(SEX),
+            sex=self._sex(),
             bsa_formula=formula,
             measured_bsa=self._text(BSA),
             anchor_date=self._text(ANCHOR),
             choices=choices,
             measured_on=self._text(MEASURED),
+            birth_date=self._text(BIRTH),
+            creatinine=self._text(CREATININE),
+            creatinine_unit=self._sel("creatinine_unit"),
+            creatinine_date=self._text(CREATININE_DATE),
+            crcl=self._text(CRCL),
+            egfr=self._text(EGFR),
+            labs=self._text(LABS),
+            overrides=dict(self.overrides),
         )
+
+    def _sex(self) -> str | None:
+        """M or F as chosen; a plan file's own spelling of the same sex ('male') is kept as it was."""
+        chosen = self._sel(SEX)
+        given = self.initial.sex
+        if chosen is not None and given is not None and _sex_value(given) == chosen:
+            return given
+        return chosen
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Mark each field with its reason; clear the marks of fields that are fine now."""
@@ -178,7 +287,7 @@ class PatientForm(VerticalScroll):
         if self._last is not None and self._last.is_attached:
             self._last.focus()
             return
-        optional = {BSA, MEASURED} | {
+        optional = {BSA, MEASURED, "creatinine_unit", *FACTORS} | {
             choice_field(c.key) for c in (self.entry.protocol.choices if self.entry else []) if not c.required
         }
         for fid, w in self._fields.items():
@@ -207,15 +316,19 @@ class PatientForm(VerticalScroll):
 
     def _follow_unit(self, field: Input, text: str) -> None:
         """A unit typed with the number wins: the selector beside it follows (never a conversion it contradicts)."""
-        pairs = ((WEIGHT, "weight_unit", TYPED_WEIGHT_UNITS), (HEIGHT, "height_unit", TYPED_HEIGHT_UNITS))
-        for fid, selector, units in pairs:
+        pairs = (
+            (WEIGHT, "weight_unit", lambda t: typed_unit(t, TYPED_WEIGHT_UNITS)),
+            (HEIGHT, "height_unit", lambda t: typed_unit(t, TYPED_HEIGHT_UNITS)),
+            (CREATININE, "creatinine_unit", typed_creatinine_unit),
+        )
+        for fid, selector, unit_of in pairs:
             if self._fields.get(fid) is field:
-                unit = typed_unit(text, units)
+                unit = unit_of(text)
                 select = self._fields.get(selector)
                 if unit is not None and isinstance(select, Select) and select.value != unit:
                     select.value = unit
 
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if event.widget in self._fields.values():
             self._last = event.widget
 
@@ -223,3 +336,72 @@ class PatientForm(VerticalScroll):
     def _next(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+    # --- limits: the stop and the overrides -----------------------------------------------------
+
+    def show_stop(self, stop: Stop | None) -> None:
+        """The limit the plan is stopped at (with the way to override it), or none; the section shows while there
+        is a stop or an override."""
+        self.stop = stop
+        if self.entry is None:
+            return
+        text = self.query_one("#stop-text", Static)
+        text.update(Text(f"✗ STOPPED: {stop.message}" if stop else ""))
+        text.display = stop is not None
+        self.query_one("#override-button", Button).display = stop is not None
+        self.query_one("#limits").display = stop is not None or bool(self.overrides)
+
+    def show_used(self, used: set[str] | None) -> None:
+        """Mark the overrides no limit of the plan calls for now (None: no plan, nothing known)."""
+        unused = set() if used is None else set(self.overrides) - used
+        if unused != self._unused:
+            self._unused = unused
+            self._list_overrides()
+
+    def _list_overrides(self) -> None:
+        if self.entry is None:
+            return
+        box = self.query_one("#override-list", Vertical)
+        box.remove_children()
+        rows = [
+            Vertical(
+                Static(Text(f"{code}: {reason}" + (UNUSED if code in self._unused else "")), classes="override-text"),
+                RemoveOverride(code),
+                classes="override",
+            )
+            for code, reason in self.overrides.items()
+        ]
+        if rows:
+            box.mount(*rows)
+        title = self.query_one("#overrides-title", Static)
+        title.update(f"Overridden ({len(self.overrides)}), each with its reason:" if self.overrides else "")
+        title.display = bool(self.overrides)
+        self.query_one("#limits").display = self.stop is not None or bool(self.overrides)
+
+    @on(Button.Pressed, "#override-button")
+    def _override(self, event: Button.Pressed) -> None:
+        event.stop()
+        stop = self.stop
+        if stop is None:
+            return
+        from schedplan.tui.override import OverrideDialog
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.add_override(stop.code, reason)
+
+        self.app.push_screen(OverrideDialog(stop.code, stop.message), answered)
+
+    def add_override(self, code: str, reason: str) -> None:
+        """Pass the limit ``code`` for ``reason``: the plan is calculated again, the override recorded with the dose."""
+        self.overrides[code] = reason
+        self._list_overrides()
+        self.post_message(FormChanged())
+
+    @on(Button.Pressed, ".remove-override")
+    def _remove(self, event: Button.Pressed) -> None:
+        event.stop()
+        if isinstance(event.button, RemoveOverride):
+            self.overrides.pop(event.button.code, None)
+            self._list_overrides()
+            self.post_message(FormChanged())
