@@ -342,6 +342,9 @@ def apply(
                 if a.params.dose_level is not None and level is None:
                     not_applying.append((a.number, f"{e.name} {e.label} has no dose at level {a.params.dose_level}"))
                     continue
+                if (level or st["dose"]) is None:  # a file edited by hand can select an event without a dose
+                    not_applying.append((a.number, f"{e.name} {e.label} has no calculated dose to modify"))
+                    continue
                 st["dose"] = modified_dose(e, a, policy, level)
                 st["modification"] = modification_data(a)
                 st["lines"].append(f"DOSE MODIFIED (amendment {a.number}: {a.reason}; by {a.by})")
@@ -414,7 +417,7 @@ def premedications_of_held(events: Sequence[AmendedEvent]) -> list[str]:
         still = [
             p.name
             for p in events
-            if p.premedication_for == e.name and p.date == e.date and p.status == "planned" and p.cycle == e.cycle
+            if p.premedication_for == e.event_id and p.date == e.date and p.status == "planned" and p.cycle == e.cycle
         ]
         if still:
             out.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -325,3 +326,34 @@ def test_holding_a_dose_says_its_premedications_that_day_are_still_planned(cli, 
     data = json.loads(shown.out)
     premeds = [e for e in data["events"] if e["premedication_for"] == "isatuximab" and e["label"] == "C1 D22"]
     assert premeds and all(e["status"] == "planned" for e in premeds)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_the_premedication_warning_follows_the_event_id_not_the_name(cli, tmp_path):
+    # regression: premedication_for holds an event id; comparing it with the drug's name missed "ritux"/rituximab
+    plan = tmp_path / "r.json"
+    made = ["plan", str(FIXTURES / "premed-id-not-name.yaml"), "--weight", "70kg", "--height", "175cm"]
+    assert cli(*made, "--anchor-date", "2027-03-15", "--save", str(plan)).code == 0
+    r = cli("amend", str(plan), "hold", "--drug", "rituximab", "--day", "-1", "--reason", "fever", "--by", "RN A")
+    assert r.code == 0, r.err
+    assert "rituximab Day -1 is held, and its premedications that day are still planned (paracetamol)" in r.out + r.err
+
+
+def test_an_amendment_edited_by_hand_onto_an_event_without_a_dose_is_reported_not_a_crash(cli, tmp_path):
+    # regression: a modify whose selection was edited by hand to the transplant (no dose) crashed show, verify and
+    # print with an internal error; it is an amendment that no longer applies, said as such
+    plan = tmp_path / "r.json"
+    made = ["plan", str(FIXTURES / "premed-id-not-name.yaml"), "--weight", "70kg", "--height", "175cm"]
+    assert cli(*made, "--anchor-date", "2027-03-15", "--save", str(plan)).code == 0
+    modify = ["--drug", "rituximab", "--day", "-1", "--percent", "80", "--reason", "toxicity", "--by", "PharmD B"]
+    assert cli("amend", str(plan), "modify", *modify).code == 0
+    data = json.loads(plan.read_text())
+    data["amendments"][0]["select"] = {"key": "transplant/1"}
+    plan.write_text(json.dumps(data, indent=2))
+    shown = cli("show", str(plan))
+    assert shown.code == 0, shown.err
+    assert "amendment 1" in shown.out + shown.err and "has no calculated dose to modify" in shown.out + shown.err
+    status = cli("verify", str(plan), "--status")
+    assert status.code in (0, 1) and "internal error" not in status.err
