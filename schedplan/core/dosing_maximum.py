@@ -70,8 +70,10 @@ def apply_rounding(
     word = quantity.word
     rounded = _round_to(value, to)
     under = False
-    if most is not None and rounded > most and _round_down(value, to) <= most:
-        rounded, under = _round_down(value, to), True  # rounding never goes over the maximum
+    if most is not None and value <= most < rounded:
+        # rounding never takes a dose at or under the maximum over it; a calculated dose already over a stop
+        # maximum is rounded to the nearest step and stops (never pulled down to the maximum: that is a cap)
+        rounded, under = _round_down(value, to), True
     if rounded == value:
         return value, None
     change = abs(rounded - value) / value * 100

@@ -16,6 +16,7 @@ import pytest
 
 from schedplan.core.checks import policy_rules
 from schedplan.core.policy import MaxDoseAction, SitePolicy
+from schedplan.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 TOCILIZUMAB = str(ROOT / "tests" / "fixtures" / "tocilizumab-per-kg.yaml")
@@ -146,12 +147,19 @@ def test_replan_to_a_dose_over_a_stop_maximum_stops(cli, tmp_path):
     assert toc["dose"]["value"] == 880 and toc["overrides"][0]["code"] == "max-dose:tocilizumab"
 
 
-def test_rounding_keeps_a_dose_at_or_under_a_stop_maximum(make_policy_plan):
-    # 100.375 kg x 8 = 803 mg; to the nearest 5 mg is 805 (over 800), so 800 (3 / 803 = 0.37 %, within 5 %):
-    # the dose given is at the maximum, no stop
-    p = make_policy_plan("100.375", rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}])
+def test_rounding_never_pulls_a_calculated_dose_over_a_stop_maximum_down_to_it(make_policy_plan):
+    # regression (review): 100.375 kg x 8 = 803 mg is over the 800 mg maximum as calculated; rounding it down to
+    # 800 "at or under the maximum" was a cap without a decision. To the nearest 5 mg it is 805 mg: the plan stops.
+    with pytest.raises(InputError, match="805 mg is over the maximum single dose of tocilizumab, 800 mg"):
+        make_policy_plan("100.375", rounding=[{"unit": "mg", "to": 5, "max_change_percent": 5}])
+
+
+def test_rounding_never_takes_a_dose_at_or_under_a_stop_maximum_over_it(make_policy_plan):
+    # 99.375 kg x 8 = 795 mg (under 800); to the nearest 30 mg is 810 (795 is halfway, rounded half up), over the
+    # maximum, so 780 mg instead (15 / 795 = 1.89 %, within 5 %), said as "at or under the maximum"; no stop
+    p = make_policy_plan("99.375", rounding=[{"unit": "mg", "to": 30, "max_change_percent": 5}])
     toc = p.events[0]
-    assert toc.dose.value == D("800") and [r.rule for r in toc.dose.rules] == ["rounding"]
+    assert toc.dose.value == D("780") and [r.rule for r in toc.dose.rules] == ["rounding"]
     assert "at or under the maximum" in toc.dose.rules[0].detail
 
 
