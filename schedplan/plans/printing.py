@@ -14,6 +14,7 @@ from schedplan.errors import InputError, SchedplanError
 if TYPE_CHECKING:
     from schedplan.core.checks import CheckRecord
     from schedplan.export.printout import CheckStatus, PrintOptions, PrintSource
+    from schedplan.plans.checking import Current
 
 
 def print_time(environ: Mapping[str, str] | None = None) -> dt.datetime:
@@ -94,17 +95,17 @@ def _contacts(saved: SavedPlan, notes: list[str]) -> dict[str, Any] | None:
     return loaded.policy.contacts.model_dump()
 
 
-def _checks(saved: SavedPlan) -> tuple[tuple[CheckStatus, ...], tuple[str, ...]]:
+def _checks(saved: SavedPlan, now: Current | None) -> tuple[tuple[CheckStatus, ...], tuple[str, ...]]:
     """(each recorded double check, valid or void as `verify --status` says it - tampered, no longer valid, or
-    void for the doses an amendment changed since; the doses of the course no valid check covers)."""
+    void for the doses an amendment changed since; the doses of the course no valid check covers). Without
+    ``now`` (the protocol could not be read) each check is judged against the hashes the plan file recorded."""
     from schedplan.core.checks import inputs_sha256, invalid_reasons
     from schedplan.core.units import dose_display
-    from schedplan.plans.checking import check_statuses, current, unchecked
+    from schedplan.plans.checking import check_statuses, unchecked
 
     if not saved.checks:
         return (), ()
-    now = current(saved)
-    if not now.same:  # the protocol or policy changed: say why each check is void, as before
+    if now is None:
         reasons = [
             invalid_reasons(
                 rec,
@@ -117,12 +118,32 @@ def _checks(saved: SavedPlan) -> tuple[tuple[CheckStatus, ...], tuple[str, ...]]
         return tuple(_status(rec, tuple(r)) for rec, r in zip(saved.checks, reasons, strict=True)), ()
     _, statuses = check_statuses(saved, now)
     out = tuple(_status(st.record, _void(st.state)) for st in statuses)
+    if not now.same:
+        return out, ()
     open_doses = tuple(
         f"{d.name} {', '.join(d.days)}: {dose_display(d.value, d.unit)}"
         + (f" ({d.modification})" if d.modification else "")
         for d in unchecked(saved, now)
     )
     return out, open_doses
+
+
+def _current(saved: SavedPlan, plan_file: str) -> Current | None:
+    """The plan recalculated now (None when its protocol cannot be read: the saved schedule is still printed).
+    Raises InputError when the saved schedule was edited by hand: a printout would show doses nobody calculated."""
+    from schedplan.plans.checking import current, file_tampering
+
+    try:
+        now = current(saved)
+    except SchedplanError:
+        return None
+    edited = [r for r in file_tampering(saved, now) if "saved schedule" in r]
+    if edited:
+        raise InputError(
+            f"{plan_file}: TAMPERED - {edited[0]}; nothing was printed (a printout would show doses nobody"
+            f" calculated) - `schedplan verify {plan_file} --status` says what, `schedplan replan` makes it again"
+        )
+    return now
 
 
 def _void(state: str) -> tuple[str, ...]:
@@ -178,9 +199,10 @@ def print_source(saved: SavedPlan, plan_file: str, audience: str, notes: list[st
     from schedplan.export.printout import PrintSource
 
     said = notes if notes is not None else []
+    now = _current(saved, plan_file)  # first: a schedule edited by hand is never printed
     schedule, course_warnings = course_schedule(saved, plan_file, audience)
     texts, patient_notes = _protocol_extras(saved, plan_file, said) if audience == "patient" else ({}, ())
-    checks, open_doses = _checks(saved) if audience == "staff" else ((), ())
+    checks, open_doses = _checks(saved, now) if audience == "staff" else ((), ())
     return PrintSource(
         schedule=schedule,
         plan_id=saved.plan_id,

@@ -40,3 +40,18 @@ def test_no_check_recorded_is_said(frozen_plan, tmp_path):
     pdf = tmp_path / "s.pdf"
     assert main(["print", str(frozen_plan), "--pdf", str(pdf)]) == 0
     assert "No double check recorded." in "\n".join(pages_text(pdf))
+
+
+def test_a_stored_dose_edited_by_hand_is_never_printed(tmp_path, capsys):
+    # regression (review): with no amendments, print showed a hand-edited dose (5,600 mg where 8 mg/kg x 70 kg
+    # gives 560) and called its double check "valid"; verify --status says TAMPERED, and print now refuses
+    plan = save_plan(tmp_path, "NCT02999633", ["cycles=1", "dexamethasone_dose_mg=20"])
+    data = json.loads(plan.read_text())
+    isa = next(e for e in data["schedule"]["events"] if e["name"] == "isatuximab")
+    isa["dose"]["value"] = 14000  # 1,400 mg by hand -> 14,000 mg
+    plan.write_text(json.dumps(data, indent=2))
+    for audience in ("staff", "patient"):
+        html = tmp_path / f"{audience}.html"
+        assert main(["print", str(plan), "--html", str(html), "--audience", audience]) == 2
+        assert not html.exists()
+        assert "TAMPERED" in capsys.readouterr().err
