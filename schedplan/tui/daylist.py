@@ -7,7 +7,9 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from schedplan.core.amendments import AmendedEvent
 from schedplan.core.schedule import PlannedEvent
+from schedplan.tui.format import status_text
 from schedplan.words import AdministrationRow, administration_rows, in_time_order
 
 HEADINGS = ("Time", "Item", "Dose", "Route", "No.", "Given at", "Initials")
@@ -16,19 +18,29 @@ GAP = 2  # between two columns: the box's blank divider and one cell of padding 
 
 
 def item_text(e: PlannedEvent) -> str:
-    """The item as the list names it, with what a premedication is given before and a day that is approximate."""
+    """The item as the list names it, with what a premedication is given before, a day that is approximate, and
+    what the recorded amendments did to it (held, moved, modified, given: in words with a symbol)."""
     text = e.name
     if e.premedication_for:
         text += f" [before {e.premedication_for}]"
     if e.approximate_day:
         text += " (~ day approximate)"
-    return text
+    return text + status_text(e)
 
 
 def cells(r: AdministrationRow) -> tuple[str, ...]:
-    """A row's cells under HEADINGS; the bedside columns (given at, initials) are left empty."""
-    route = r.route + (f" {r.event.route_note}" if r.route and r.event.route_note else "")
-    return (r.time, item_text(r.event), r.dose, route, r.number, "", "")
+    """A row's cells under HEADINGS: a held administration has no dose to give ("✗ HELD"), a given one its time
+    and who in the bedside columns (given at, initials); otherwise those are left empty to fill in."""
+    e = r.event
+    route = r.route + (f" {e.route_note}" if r.route and e.route_note else "")
+    dose, given_at, initials = r.dose, "", ""
+    if isinstance(e, AmendedEvent) and e.status == "held":
+        dose = "✗ HELD"
+    elif isinstance(e, AmendedEvent) and e.status == "given" and e.given is not None:
+        at = str(e.given.get("at") or "")
+        given_at = at[11:] if at[:10] == e.date.isoformat() else at
+        initials = str(e.given.get("by") or "")
+    return (r.time, item_text(e), dose, route, r.number, given_at, initials)
 
 
 def _longest_word(text: str) -> int:

@@ -308,3 +308,22 @@ async def test_the_double_check_asks_the_course_as_it_stands_and_a_later_modific
         assert asked == {(1200, ("C1 D1", "C1 D8", "C1 D15")), (960, ("C2 D1", "C2 D8", "C2 D15", "C2 D22"))}
         reduced = next(d for d in screen.doses if d.value == 960)
         assert reduced.modification == "x 80 % (amendment 1: neutropenia)"
+
+
+def test_the_days_administration_list_marks_held_and_given_administrations(tmp_path):
+    # regression (review): the bedside list (Enter on a day) showed a held dose with its full dose and empty
+    # "given at" / "initials" boxes, as if it were to be given
+    from schedplan.plans.amending import as_it_stands
+    from schedplan.tui.daylist import AdministrationList
+
+    plan_file = saved_plan(tmp_path)
+    hold = ["--drug", "isatuximab", "--cycle", "1", "--day", "8", "--reason", "fever", "--by", "RN Smith"]
+    assert main(["amend", str(plan_file), "hold", *hold]) == 0
+    given = ["--drug", "isatuximab", "--cycle", "1", "--day", "1", "--at", "2027-03-15 09:10", "--by", "AB"]
+    assert main(["amend", str(plan_file), "given", *given]) == 0
+    events = as_it_stands(str(plan_file)).amended.events
+    c1d8 = {r[1].split(" ")[0]: r for r in AdministrationList([e for e in events if e.date == C1D8]).rows}
+    assert c1d8["isatuximab"][2] == "✗ HELD" and "HELD" in c1d8["isatuximab"][1]  # no dose to give
+    assert c1d8["dexamethasone"][2] != "✗ HELD"  # its premedication is not held for the nurse
+    c1d1 = {r[1].split(" ")[0]: r for r in AdministrationList([e for e in events if e.date == C1[0]]).rows}
+    assert c1d1["isatuximab"][2] == "1,200 mg" and c1d1["isatuximab"][5:] == ("09:10", "AB")
