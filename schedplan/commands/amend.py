@@ -25,6 +25,12 @@ def _select(p: argparse.ArgumentParser, *, ranges: bool = False, cycle_delay: bo
         help="the cycle" + ("; without --drug: cycle K and every later cycle start later" if cycle_delay else ""),
     )
     g.add_argument("--date", metavar="YYYY-MM-DD", help="the date it is on now (instead of --day)")
+    g.add_argument(
+        "--administration",
+        type=int,
+        metavar="N",
+        help="which administration of that day (n of m), where there are several (e.g. every 6 hours)",
+    )
     if ranges:
         g.add_argument("--from-cycle", type=int, metavar="K", help="with --drug: every dose from cycle K on")
         g.add_argument("--from-day", type=int, metavar="N", help="with --drug: every dose from day N on")
@@ -95,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         day=getattr(args, "day", None),
         cycle=getattr(args, "cycle", None),
         date=getattr(args, "date", None),
+        administration=getattr(args, "administration", None),
         and_later=getattr(args, "and_later", False),
         from_cycle=getattr(args, "from_cycle", None),
         from_day=getattr(args, "from_day", None),

@@ -112,6 +112,7 @@ class AmendRequest:
     day: int | None = None
     cycle: int | None = None
     date: str | None = None
+    administration: int | None = None  # n of m on that day (or in an `every` series), where there are several
     and_later: bool = False
     from_cycle: int | None = None
     from_day: int | None = None
@@ -156,6 +157,15 @@ def parse_dose(text: str, what: str = "--dose") -> tuple[Decimal, str]:
 
 
 def _label(e: PlannedEvent) -> str:
+    """'busulfan Day -7 2027-05-03 06:00 (2 of 4)': enough to tell administrations of one day apart."""
+    return (
+        _base_label(e)
+        + (f" {e.time.strftime('%H:%M')}" if e.time else "")
+        + (f" ({e.administration} of {e.administrations})" if e.administration and e.administrations else "")
+    )
+
+
+def _base_label(e: PlannedEvent) -> str:
     return f"{e.name} {e.label} {e.date}"
 
 
@@ -180,6 +190,7 @@ def resolve(events: list[AmendedEvent], r: AmendRequest, cycle_protocol: bool) -
         if (r.day is None or e.day == r.day)
         and (r.cycle is None or e.cycle == r.cycle)
         and (when is None or e.date == when)
+        and (r.administration is None or e.administration == r.administration)
     ]
     if len(found) == 1:
         return found[0]
@@ -187,7 +198,13 @@ def resolve(events: list[AmendedEvent], r: AmendRequest, cycle_protocol: bool) -
     listed = "; ".join(_label(e) for e in pool[:20]) + (f"; and {len(pool) - 20} more" if len(pool) > 20 else "")
     if not found:
         raise InputError(f"no administration of {r.drug} matches; candidates: {listed}", field="drug")
-    hint = " (add --cycle K)" if cycle_protocol and r.cycle is None else " (add --date)"
+    numbers = sorted({e.administration for e in found if e.administration is not None})
+    if cycle_protocol and r.cycle is None:
+        hint = " (add --cycle K)"
+    elif numbers and len({(e.date, e.day, e.cycle) for e in found}) == 1:
+        hint = f" (add --administration N, {numbers[0]} to {numbers[-1]}: which one of the day)"
+    else:
+        hint = " (add --date)"
     raise InputError(f"{len(found)} administrations match{hint}: {listed}", field="drug")
 
 

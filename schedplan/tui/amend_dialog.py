@@ -114,6 +114,8 @@ def request_fields(
     if event is not None:
         who = {"drug": event.event_id}
         one = {**who, "day": event.day, "cycle": event.cycle, "date": event.date.isoformat()}
+        if event.administration is not None:  # one of several that day (q6h): that one, not all
+            one["administration"] = event.administration
         if scope == "cycle":
             fields["cycle"] = event.cycle
         elif scope == "from_cycle":

@@ -357,3 +357,21 @@ def test_an_amendment_edited_by_hand_onto_an_event_without_a_dose_is_reported_no
     assert "amendment 1" in shown.out + shown.err and "has no calculated dose to modify" in shown.out + shown.err
     status = cli("verify", str(plan), "--status")
     assert status.code in (0, 1) and "internal error" not in status.err
+
+
+def test_one_administration_of_several_a_day_can_be_held(cli, tmp_path):
+    # regression (review): with busulfan every 6 hours, "--drug busulfan --day -7" matched the day's 4 doses and the
+    # hint "add --date" could not tell them apart; --administration N (n of 16, as the plan numbers them) can.
+    # From 06:00 every 6 hours, day -7 has 06:00, 12:00 and 18:00 (1-3 of 16); 00:00 is day -6
+    plan = tmp_path / "bu.json"
+    made = ["plan", str(FIXTURES / "times" / "busulfan-q6h.yaml"), "--weight", "62kg", "--height", "170cm"]
+    assert cli(*made, "--anchor-date", "2027-05-10", "--save", str(plan)).code == 0
+    ambiguous = cli("amend", str(plan), "hold", "--drug", "busulfan", "--day", "-7", "--reason", "x", "--by", "RN A")
+    assert ambiguous.code == 2 and "add --administration N, 1 to 3" in ambiguous.err, ambiguous.err
+    assert "06:00 (1 of 16)" in ambiguous.err and "12:00 (2 of 16)" in ambiguous.err
+    one = ["--drug", "busulfan", "--day", "-7", "--administration", "2", "--reason", "vomited", "--by", "RN A"]
+    r = cli("amend", str(plan), "hold", *one)
+    assert r.code == 0, r.err
+    shown = json.loads(cli("show", str(plan), "--format", "json").out)
+    held = [(e["day"], e["administration"]) for e in shown["events"] if e["status"] == "held"]
+    assert held == [(-7, {"n": 2, "of": 16})]

@@ -327,3 +327,20 @@ def test_the_days_administration_list_marks_held_and_given_administrations(tmp_p
     assert c1d8["dexamethasone"][2] != "✗ HELD"  # its premedication is not held for the nurse
     c1d1 = {r[1].split(" ")[0]: r for r in AdministrationList([e for e in events if e.date == C1[0]]).rows}
     assert c1d1["isatuximab"][2] == "1,200 mg" and c1d1["isatuximab"][5:] == ("09:10", "AB")
+
+
+def test_the_amend_dialog_names_which_administration_of_the_day(tmp_path):
+    # regression (review): the dialog sent drug, day and date only, so a q6h dose could not be held or given alone
+    from schedplan.plans.amending import AmendRequest, amend, as_it_stands
+    from schedplan.tui.amend_dialog import request_fields
+    from tests.times.conftest import TIMES
+
+    plan_file = tmp_path / "bu.json"
+    made = ["plan", str(TIMES / "busulfan-q6h.yaml"), "--weight", "62kg", "--height", "170cm"]
+    assert main([*made, "--anchor-date", "2027-05-10", "--save", str(plan_file)]) == 0
+    second = next(e for e in as_it_stands(str(plan_file)).amended.events if e.administration == 2)
+    fields, errors = request_fields("hold", second, "one", {"reason": "vomited", "by": "RN A"})
+    assert not errors and fields["administration"] == 2
+    amend(str(plan_file), AmendRequest(**fields))
+    held = [e.administration for e in as_it_stands(str(plan_file)).amended.events if e.status == "held"]
+    assert held == [2]
