@@ -132,9 +132,11 @@ def _facts(saved: Any, plan: Any, site: Any) -> list[str]:
         else "no site policy (the protocol's doses exactly)"
     )
     choices = ", ".join(f"{k}={v}" for k, v in sorted(i.choices.items())) or "none"
+    factors = i.factors_text()
     return [
         f"Patient: weight {i.weight} ({fmt(p.weight_kg)} kg), height {i.height} ({fmt(p.height_cm)} cm),"
         f" sex {sex}{measured}; {bsa}",
+        *([factors] if factors else []),
         f"Policy: {policy}",
         f"Arm / dose level (choices): {choices}",
     ]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.model import Model
 from schedplan.core.plan_inputs import PlanInputs
-from schedplan.core.policy import MaxDoseAction, SitePolicy
+from schedplan.core.policy import MaxDoseAction, RenalRule, SitePolicy
 from schedplan.core.schedule import Plan
 from schedplan.core.units import Basis, Quantity, fmt, parse_decimal, quantity_of, quantize
 from schedplan.errors import InputError
@@ -174,6 +174,9 @@ def policy_rules(policy: SitePolicy | None, drug: str, unit: str, basis: Basis |
     cap = policy.bsa_cap_for(drug)
     if cap is not None:
         out.append(f"BSA capped at {fmt(cap)} m2")
+    renal = policy.renal_rule(drug)
+    if renal is not None:
+        out.append(renal_rule_text(policy, renal))
     q = Quantity(unit) if unit in {x.value for x in Quantity} else None
     maximum = policy.max_dose_rule(drug, q) if q else None
     if maximum is not None and q is not None:
@@ -193,6 +196,28 @@ def policy_rules(policy: SitePolicy | None, drug: str, unit: str, basis: Basis |
             f" changes the dose by more than {fmt(limit)}%"
         )
     return out
+
+
+def renal_rule_text(policy: SitePolicy, rule: RenalRule) -> str:
+    """The site's renal rule as the checker applies it, without its result: the estimate, then each band."""
+    how = policy.renal_function
+    if how is None:
+        estimate = "a measured creatinine clearance"
+    elif how.weight is not None:
+        estimate = f"{how.estimate.value} (a measured clearance if given; else with the {how.weight} weight)"
+    else:
+        estimate = f"{how.estimate.value} (a measured clearance if given)"
+    unit = "mL/min/1.73 m2" if how is not None and how.estimate.value == "ckd-epi-2021" else "mL/min"
+    ordered = sorted(rule.bands, key=lambda b: b.below)
+    bands = "; ".join(
+        f"{b.text()}: {'not given (stop)' if b.stop else f'{fmt(b.percent)} %' if b.percent is not None else ''}"
+        for b in ordered
+    )
+    source = f" ({rule.source})" if rule.source else ""
+    return (
+        f"renal function by {estimate}, on each dose date (the age that day), in {unit}: {bands};"
+        f" {fmt(ordered[-1].below)} or more: 100 %{source}"
+    )
 
 
 def _basis(per_administration_unit: str) -> Basis:

@@ -50,6 +50,22 @@ class PlanInputs(Model):
             out["labs"] = dict(self.labs)
         return out
 
+    def factors_text(self) -> str | None:
+        """The patient factors as typed, for a double checker (a renal or AUC dose is worked out from them);
+        None when none were given."""
+        parts = [
+            f"born {self.birth_date}" if self.birth_date else None,
+            f"serum creatinine {self.creatinine}"
+            + (f" (measured {self.creatinine_date})" if self.creatinine_date else "")
+            if self.creatinine
+            else None,
+            f"measured CrCl {self.crcl} mL/min" if self.crcl else None,
+            f"eGFR {self.egfr} mL/min/1.73 m2" if self.egfr else None,
+            *(f"{k} {v}" for k, v in sorted(self.labs.items())),
+        ]
+        given = [x for x in parts if x]
+        return "Patient factors: " + "; ".join(given) if given else None
+
     def replaced(self, **changes: Any) -> PlanInputs:
         """A copy with the fields given (not None) replaced; ``choices`` are merged over the current ones."""
         new_choices = changes.pop("choices", None) or {}

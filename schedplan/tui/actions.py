@@ -12,7 +12,7 @@ from schedplan.tui.check import DoubleCheckScreen
 from schedplan.tui.dialogs import PathDialog
 from schedplan.tui.format import policy_line
 from schedplan.tui.host import AppHost
-from schedplan.tui.planning import FormValues, ProtocolEntry
+from schedplan.tui.planning import FormValues, ProtocolEntry, typed
 from schedplan.tui.services import OpenedPlan
 from schedplan.tui.widgets.form import PatientForm
 
@@ -178,6 +178,7 @@ class PlanActions(AppHost):
             checks=self.services.recorded_checks(plan, values),
             record=recorded,
             choices=values.choices,
+            factors=typed(values).factors_text(),
         )
         self.push_screen(screen, self._checked)
 

@@ -101,8 +101,10 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         checks: list[RecordedCheck],
         record: Callable[[str, list[CheckResult]], str],
         choices: dict[str, str] | None = None,
+        factors: str | None = None,
     ) -> None:
         super().__init__()
+        self.factors = factors  # the patient factors as typed (birth date, creatinine ...), for renal and AUC doses
         self.doses = doses
         self.patient = patient
         self.tolerance, self.tolerance_source = tolerance
@@ -159,6 +161,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
                 f"Your numbers are compared {self._tolerance_words()}, and the check is recorded in the plan file.",
                 self.policy,
                 patient_facts(self.patient),
+                *([self.factors] if self.factors else []),
                 "",
                 "Checks recorded in this plan file:" if self.checks else "No check recorded in this plan file yet.",
                 *check_lines(self.checks),
@@ -178,6 +181,7 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
                 f"Calculated from: {d.basis_kind}",
                 f"Site rules: {rules}",
                 patient_facts(self.patient),
+                *([self.factors] if self.factors else []),
             ]
             text.update(Text("\n".join(lines)))
             example = "e.g. 466.7 x 10^6" if d.unit in ("cells", "IU") else "the number only, e.g. 73.8"
