@@ -10,6 +10,7 @@ is caught only by signatures (``signature``, verified by the application layer w
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ _SCHEDULE_KEYS = ("events", "patient", "choices", "anchor_date", "policy")
 def _plain(obj: Any) -> Any:
     if isinstance(obj, Decimal):
         return {"$decimal": f"{obj.normalize():f}"}  # exact digits; 73.80 and 73.8 are one number
+    if isinstance(obj, dt.date):  # an amendment's date (datetime is a date too): ISO text, as the file has it
+        return obj.isoformat()
     raise TypeError(f"cannot hash {type(obj).__name__}")
 
 

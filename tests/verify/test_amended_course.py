@@ -108,3 +108,14 @@ def test_amendments_edited_by_hand_after_a_check_make_it_tampered(cli, plan_file
     status = cli("verify", str(plan_file), "--status")
     assert status.code == 1 and "TAMPERED" in status.out and "edited by hand" in status.out, status.out
     assert "- holds" not in status.out
+
+
+def test_a_check_is_recorded_on_a_plan_with_an_amendment_selected_by_date(cli, plan_file, tmp_path):
+    # regression (user test): an amendment made with --date (as every UI amendment is) holds a date, and hashing
+    # the amendments into the check record crashed ("cannot hash date", exit 70): the check was lost
+    hold = ["--drug", "isatuximab", "--date", "2026-01-26", "--reason", "fever", "--by", "RN A"]  # C1 D22
+    assert cli("amend", str(plan_file), "hold", *hold).code == 0
+    r = cli("verify", str(plan_file), "--checker", "A.B.", "--answers", str(_answers(tmp_path, {ISA: "1200 mg"})))
+    assert r.code == 0, r.out + r.err
+    status = cli("verify", str(plan_file), "--status")
+    assert status.code == 0 and "- holds" in status.out, status.out
