@@ -272,7 +272,16 @@ def _params(r: AmendRequest, course: Course, sel: Selection) -> Params:
         if event is not None and event.status == "held":
             raise InputError(f"{_label(event)} is held; undo the hold first", field="drug")
         if r.dose is None:
-            return Params(given_at=at, note=_one_line_text(r.note, "--note", required=False))
+            # what was given is recorded as it was: the dose as it stands now, never recalculated by a later replan
+            planned = event.dose if event is not None else None
+            if planned is None:
+                return Params(given_at=at, note=_one_line_text(r.note, "--note", required=False))
+            return Params(
+                dose=planned.value,
+                unit=str(planned.unit),
+                given_at=at,
+                note=_one_line_text(r.note, "--note", required=False),
+            )
         value, unit = parse_dose(r.dose)
         _same_unit(course, sel, unit)
         return Params(dose=value, unit=unit, given_at=at, note=_one_line_text(r.note, "--note", required=False))

@@ -375,3 +375,17 @@ def test_one_administration_of_several_a_day_can_be_held(cli, tmp_path):
     shown = json.loads(cli("show", str(plan), "--format", "json").out)
     held = [(e["day"], e["administration"]) for e in shown["events"] if e["status"] == "held"]
     assert held == [(-7, {"n": 2, "of": 16})]
+
+
+def test_a_dose_given_stays_what_it_was_when_a_replan_changes_the_weight(cli, tmp_path):
+    # regression (user test): `given` without --dose recorded no amount, so a replan to 65 kg rewrote what had been
+    # given. ISLAY 60 kg: isatuximab 20 mg/kg x 60 = 1,200 mg given on C1 D1; at 65 kg the plan is 1,300 mg a dose
+    plan = tmp_path / "islay.json"
+    made = ["plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2026-01-05"]
+    assert cli(*made, "--save", str(plan)).code == 0
+    given = ["--drug", "isatuximab", "--cycle", "1", "--day", "1", "--at", "2026-01-05 09:10", "--by", "RN A"]
+    assert cli("amend", str(plan), "given", *given).code == 0
+    assert cli("replan", str(plan), "--weight", "65kg").code == 0
+    data = json.loads(cli("show", str(plan), "--format", "json").out)
+    c1d1 = next(e for e in data["events"] if e["name"] == "isatuximab" and e["cycle"] == 1 and e["day"] == 1)
+    assert str(c1d1["given"]["value"]) == "1200" and str(c1d1["dose"]["value"]) == "1300"
