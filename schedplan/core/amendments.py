@@ -10,12 +10,14 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from schedplan.core.dates import day_label
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.dosing_maximum import MAX_DOSE_EXCEEDED, apply_max_dose, apply_rounding, max_dose_exceeded
 from schedplan.core.dosing_weight import RuleAction
 from schedplan.core.limits import Breach, Override, max_dose_breach
 from schedplan.core.model import Model
 from schedplan.core.policy import SitePolicy
+from schedplan.core.protocol import EventKind
 from schedplan.core.safety import drug_totals
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.units import Quantity, dose_display, fmt, quantize
@@ -355,9 +357,18 @@ def apply(
     out: list[AmendedEvent] = []
     for e in events:
         st = state[e.key]
+        where: dict[str, Any] = {}
+        if not cycles and st["date"] != e.date:  # moved: its day is the calendar day it is now on
+            day = (st["date"] - plan.anchor_date).days
+            where = {"day": day, "label": day_label(day, None)}
+            if e.day < 0 <= day and e.kind in (EventKind.DRUG, EventKind.RADIATION):
+                warnings.append(
+                    f"{e.name} {e.label} (conditioning) is now on {where['label']}, {st['date'].isoformat()}: on or"
+                    f" after day 0 ({plan.anchor_event}) - check the order with the team"
+                )
         out.append(
             AmendedEvent(
-                **{**dict(e), "date": st["date"], "dose": st["dose"], "overrides": st["overrides"]},
+                **{**dict(e), "date": st["date"], "dose": st["dose"], "overrides": st["overrides"], **where},
                 status=st["status"],
                 planned_date=e.date,
                 modification=st["modification"],

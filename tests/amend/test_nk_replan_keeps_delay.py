@@ -56,12 +56,12 @@ def test_replan_keeps_the_delay_of_the_day_5_nk_infusion(cli, tmp_path):
     day0 = dt.date(2026, 3, 16)
     nk = _nk(data)
     assert nk[-12]["date"] == (day0 - dt.timedelta(days=12)).isoformat()  # moved with day 0, not delayed
-    assert nk[5]["planned_date"] == (day0 + dt.timedelta(days=5)).isoformat()
-    assert nk[5]["date"] == (day0 + dt.timedelta(days=7)).isoformat()
+    # the delayed infusion is on day +7 now: its day and label are the calendar day's, the planned date is kept
+    assert nk[7]["planned_date"] == (day0 + dt.timedelta(days=5)).isoformat()
+    assert nk[7]["date"] == (day0 + dt.timedelta(days=7)).isoformat() and nk[7]["label"] == "Day +7"
     for e in data["events"]:
-        if e["event_id"] != "nk-cells" or e["day"] != 5:
-            assert e["date"] == (day0 + dt.timedelta(days=e["day"])).isoformat()
-    assert data["amendments"][0]["select"]["key"] == nk[5]["key"]
+        assert e["date"] == (day0 + dt.timedelta(days=e["day"])).isoformat()
+    assert data["amendments"][0]["select"]["key"] == nk[7]["key"]
 
 
 def test_modify_by_dose_level_uses_the_protocols_level(cli, tmp_path):

@@ -389,3 +389,19 @@ def test_a_dose_given_stays_what_it_was_when_a_replan_changes_the_weight(cli, tm
     data = json.loads(cli("show", str(plan), "--format", "json").out)
     c1d1 = next(e for e in data["events"] if e["name"] == "isatuximab" and e["cycle"] == 1 and e["day"] == 1)
     assert str(c1d1["given"]["value"]) == "1200" and str(c1d1["dose"]["value"]) == "1300"
+
+
+def test_conditioning_delayed_past_day_0_is_warned_and_labelled_by_its_new_day(cli, tmp_path):
+    # regression (user test): busulfan day -2 delayed 5 days landed after the transplant as "Day -2", silently.
+    # Day 0 2027-03-15: day -2 is 2027-03-13, +5 days is 2027-03-18 = day +3
+    plan = tmp_path / "nk.json"
+    made = ["plan", "NCT07256210", "--weight", "62kg", "--height", "168cm", "--sex", "F", "--anchor-date", "2027-03-15"]
+    made += ["--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=2"]
+    assert cli(*made, "--save", str(plan)).code == 0
+    delay = ["--drug", "busulfan", "--day", "-2", "--days", "5", "--reason", "vomiting", "--by", "N.R."]
+    r = cli("amend", str(plan), "delay", *delay)
+    assert r.code == 0, r.err
+    assert "busulfan Day -2 (conditioning) is now on Day +3, 2027-03-18: on or after day 0" in r.out + r.err
+    data = json.loads(cli("show", str(plan), "--format", "json").out)
+    moved = next(e for e in data["events"] if e["name"] == "busulfan" and e["planned_date"] == "2027-03-13")
+    assert (moved["date"], moved["day"], moved["label"]) == ("2027-03-18", 3, "Day +3")
