@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 MEASURED_BSA_LIMIT_PERCENT = Decimal("10")  # without a site policy: how far a measured BSA may be from the formula's
 MEASURED_BSA_CODE = "measured-bsa"
+WEIGHT_HEIGHT_CODE = "weight-height"
+# A plausibility bound, not a clinical rule: a body-mass index outside it is almost always a weight or height typed
+# wrong (6.2 kg for 62 kg, 35 cm for 135 cm) - the extremes seen in practice (severe anorexia, newborns, extreme
+# obesity) lie inside it. Outside it the plan stops until the person confirms the numbers with a reason.
+BMI_PLAUSIBLE = (Decimal(10), Decimal(80))
 
 
 def dose_limit_code(event_id: str) -> str:
@@ -126,6 +131,24 @@ def _dose_breaches(protocol: Protocol, events: Iterable[PlannedEvent], patient: 
     return list(found.values())
 
 
+def _bmi_breach(events: list[PlannedEvent], patient: Patient) -> Breach | None:
+    """Weight and height that do not fit each other (a decimal slip): every weight- or BSA-based dose stops."""
+    scaled = [e.key for e in events if e.dose is not None and e.dose.per_administration_unit.endswith(("/kg", "/m2"))]
+    metres = patient.height_cm / 100
+    bmi = patient.weight_kg / (metres * metres)  # unrounded: the bound is compared exactly
+    low, high = BMI_PLAUSIBLE
+    if not scaled or low <= bmi <= high:
+        return None
+    return Breach(
+        code=WEIGHT_HEIGHT_CODE,
+        limit=f"weight {fmt(patient.weight_kg)} kg and height {fmt(patient.height_cm)} cm give a body-mass index of"
+        f" {fmt(bmi, 1)} kg/m2, outside {fmt(low)} to {fmt(high)} - one of them is probably mistyped",
+        source=f"plausibility bound of schedplan (BMI {fmt(low)} to {fmt(high)} kg/m2), not a clinical rule",
+        keys=tuple(scaled),
+        where="weight and height",
+    )
+
+
 def _bsa_breach(
     protocol: Protocol, events: list[PlannedEvent], patient: Patient, policy: SitePolicy | None
 ) -> Breach | None:
@@ -199,8 +222,10 @@ def limit_breaches(
     (the protocol's), then the site policy's maximum doses whose action is stop (``policy_file``: named in the
     stop line)."""
     bsa = _bsa_breach(protocol, events, patient, policy)
+    bmi = _bmi_breach(events, patient)
     return (
-        ([bsa] if bsa else [])
+        ([bmi] if bmi else [])
+        + ([bsa] if bsa else [])
         + _dose_breaches(protocol, events, patient)
         + max_dose_breaches(events, policy, policy_file)
     )
