@@ -37,7 +37,12 @@ def _select(p: argparse.ArgumentParser, *, ranges: bool = False, cycle_delay: bo
 
 
 def _who(p: argparse.ArgumentParser, *, reason_required: bool = True) -> None:
-    p.add_argument("--reason", required=reason_required, metavar="TEXT", help="why (recorded; required)")
+    p.add_argument(
+        "--reason",
+        required=reason_required,
+        metavar="TEXT",
+        help="why (recorded; required)" if reason_required else "why (recorded; optional)",
+    )
     p.add_argument("--by", required=True, metavar="NAME", help="who records it (recorded; required)")
 
 

@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="double-check every calculated dose of a saved plan and record the check",
         description="Enter each dose as you worked it out yourself (ours is shown only after your answer) and"
         " confirm its arm / dose level, days and route; the doses are compared within the site policy's tolerance"
-        " (default 0.1 %%) and the check is sealed into the plan file's chain of checks."
+        " (default 0.1 %) and the check is sealed into the plan file's chain of checks."
         " Exit status 0: all match (--status: nothing tampered with); 1: a mismatch (--status: a record or the"
         " plan was tampered with); 2: bad input.",
     )
