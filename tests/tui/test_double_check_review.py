@@ -171,3 +171,22 @@ async def test_escape_on_the_review_records_nothing(app_factory, tmp_path):
         await pilot.pause()
         assert not isinstance(app.screen, DoubleCheckScreen) and app.is_running
     assert recorded(plan_file) == []
+
+
+async def test_the_check_is_blind_at_80x24_and_its_keys_stay_on_screen(app_factory, tmp_path):
+    # regression (user test): at 80x24 the calendar's doses showed through and around the check dialog (a modal
+    # screen is see-through, and the dialog was only as tall as its text), and on the review screen the key hints
+    # were pushed off the terminal
+    import re
+
+    plan_file = saved_plan(tmp_path)
+    app = app_factory(str(plan_file))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot)
+        assert screen.styles.background.a == 1  # opaque: nothing of the plan shows through
+        dialog = screen.query_one("#dialog")
+        assert dialog.region.height >= 24 - 3  # the whole height but its margins: the hints never pushed off
+        await answer_all(pilot, BY_HAND)
+        svg = app.export_screenshot()
+        shown = " ".join(re.findall(r">([^<>]*)</text>", svg)).replace("&#160;", " ")
+        assert "Enter" in shown, shown[-400:]  # the review's key hint (Enter: record) is on screen
