@@ -116,7 +116,8 @@ def event_text(e: PlannedEvent) -> str:
     """One line for the calendar: time, name, dose, route, duration, n of m, and what it is given before."""
     parts = [time_text(e), e.name] if e.time is not None else [e.name]
     if e.dose is not None:
-        parts.append(dose(e))
+        # a daily total whose frequency the record does not state says so, as the table and calendars do
+        parts.append(dose(e) + (" daily total" if e.frequency else ""))
     elif e.kind in ADMINISTERED:
         parts.append(f"(no dose: {e.dose_note or 'not stated'})")
     if e.route:
@@ -127,6 +128,8 @@ def event_text(e: PlannedEvent) -> str:
         parts.append(f"over {duration(e.duration_minutes)}")
     parts += series_part(e)
     text = " ".join(parts)
+    if e.assumed:  # the protocol's reading of the record, not the record's words: never shown as fact
+        text += f" [ASSUMED: {', '.join(k.replace('_', ' ') for k in e.assumed)}]"
     if e.premedication_for:
         text += f" [before {e.premedication_for}]"
     if e.approximate_day:

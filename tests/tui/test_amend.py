@@ -345,3 +345,20 @@ def test_the_amend_dialog_names_which_administration_of_the_day(tmp_path):
     amend(str(plan_file), AmendRequest(**fields))
     held = [e.administration for e in as_it_stands(str(plan_file)).amended.events if e.status == "held"]
     assert held == [2]
+
+
+def test_the_calendar_line_says_assumed_and_daily_total(tmp_path):
+    # regression (user test): the UI's calendar showed "tocilizumab ... IV" and "busulfan 248 mg PO" as fact, while
+    # the record gives no route for tocilizumab and no frequency for oral busulfan
+    from schedplan.plans.amending import as_it_stands
+    from schedplan.tui.format import event_text
+
+    plan_file = tmp_path / "nk.json"
+    made = ["plan", "NCT07256210", "--weight", "62kg", "--height", "168cm", "--sex", "F", "--anchor-date", "2027-03-15"]
+    made += ["--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=2"]
+    assert main([*made, "--save", str(plan_file)]) == 0
+    events = as_it_stands(str(plan_file)).calculated.events
+    busulfan = next(event_text(e) for e in events if e.name == "busulfan")
+    tocilizumab = next(event_text(e) for e in events if e.name == "tocilizumab")
+    assert "248 mg daily total PO" in busulfan  # 4 mg/kg x 62 kg = 248 mg a day
+    assert "[ASSUMED: route" in tocilizumab

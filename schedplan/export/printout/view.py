@@ -64,6 +64,8 @@ class Row:
     course_lines: list[str] = field(default_factory=list)  # staff: what each amendment did, reason and author
     given_columns: tuple[str, str, str] = ("", "", "")  # staff: given / at / initials (empty to fill in)
     moved_from: dt.date | None = None  # patient: the date it moved from (on the row, or once for its day)
+    assumed: list[tuple[str, str]] = field(default_factory=list)  # staff: (field, why) the protocol's reading
+    frequency: str | None = None  # staff: a daily total whose frequency the record does not state
 
 
 @dataclass
@@ -123,6 +125,8 @@ def _row(lang: Language, e: dict[str, Any], source: PrintSource, names: dict[str
         course_lines=list(e.get("course_lines") or []) if staff else [],
         given_columns=course.given_columns(lang, e) if staff else ("", "", ""),
         moved_from=course.planned_date(e),
+        assumed=[(k.replace("_", " "), str(v)) for k, v in (e.get("assumed") or {}).items()] if staff else [],
+        frequency=e.get("frequency") if staff else None,
     )
 
 
