@@ -32,7 +32,9 @@ class PathDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(value=self.suggestion, id="path-input")
+            # the cursor at the end, nothing selected: a key pressed by habit (m, h, y) adds to the path and is seen,
+            # never silently replaces it with a one-letter file name
+            yield Input(value=self.suggestion, id="path-input", select_on_focus=False)
             yield Static("", id="path-status", classes="hint")
             yield Static(f"Enter: {self.action_word}   Esc: cancel", classes="hint")
 

@@ -362,3 +362,29 @@ def test_the_calendar_line_says_assumed_and_daily_total(tmp_path):
     tocilizumab = next(event_text(e) for e in events if e.name == "tocilizumab")
     assert "248 mg daily total PO" in busulfan  # 4 mg/kg x 62 kg = 248 mg a day
     assert "[ASSUMED: route" in tocilizumab
+
+
+async def test_a_letter_pressed_in_the_save_first_dialog_does_not_replace_the_path(app_factory, tmp_path):
+    # regression (user test): ctrl+r on unsaved work opens "Save the plan file, then amend it" with the path
+    # selected; pressing m (for modify, by habit) replaced the whole path with "m"
+    from schedplan.tui.dialogs import PathDialog
+
+    plan_file = saved_plan(tmp_path)
+    app = app_factory(str(plan_file))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.query_one("#f-weight", Input).value = "61"  # unsaved work
+        await pilot.pause()
+        await open_menu_or_dialog(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PathDialog), dialog
+        before = dialog.query_one("#path-input", Input).value
+        await pilot.press("m")
+        await pilot.pause()
+        after = dialog.query_one("#path-input", Input).value
+        assert after != "m" and after.startswith(before[:-5]), (before, after)
+
+
+async def open_menu_or_dialog(pilot) -> None:
+    await pilot.press("ctrl+r")
+    await pilot.pause()
