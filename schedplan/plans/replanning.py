@@ -106,6 +106,8 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
             f" (version {saved.protocol_version} -> {new_plan.protocol.version}); check every change below"
         )
     changed = diff(saved.snapshot(), snapshot(new_plan), old_anchor=saved.anchor_date, new_anchor=new_plan.anchor_date)
+    if saved.amendments:  # the changes as the course stands: a dose set by hand stays, a modified one changes as such
+        changed = _course_changes(saved, with_plan(saved, new_plan, inputs), now) or changed
     lines, flagged = weight_flags(saved, new_plan, site.policy if site else None)
     renal_lines, renal_keys = renal_flags(saved, new_plan, site.policy if site else None)
     lines, flagged = lines + renal_lines, flagged | renal_keys
@@ -113,6 +115,25 @@ def _replan(saved: SavedPlan, changes: dict[str, Any]) -> Replanned:
 
     notes.extend(replan_notes(saved, new_plan, site))  # every amendment is kept; one that no longer applies is named
     return Replanned(saved, with_plan(saved, new_plan, inputs), new_plan, site, changed, lines, flagged, notes)
+
+
+def _course_changes(saved: SavedPlan, replanned: SavedPlan, now: Any) -> PlanChanges | None:
+    """The changes between the course as it stood and as it stands after the replan (amendments applied to both);
+    None when the plan as saved cannot be recalculated to apply them (its protocol changed: then the calculated
+    schedules are compared, and replan's notes say the protocol changed)."""
+    from schedplan.errors import SchedplanError
+    from schedplan.plans.amending import applied
+    from schedplan.plans.checking import current
+
+    try:
+        before = current(saved)
+        if not before.same:
+            return None
+        old = applied(before.plan, before.site, saved, saved.amendments, before.protocol).plan
+        new = applied(now.plan, now.site, replanned, saved.amendments, now.protocol).plan
+    except (SchedplanError, ValueError):
+        return None
+    return diff(snapshot(old), snapshot(new), old_anchor=saved.anchor_date, new_anchor=now.plan.anchor_date)
 
 
 def replan(path: str, changes: dict[str, Any], *, dry_run: bool = False) -> Replanned:

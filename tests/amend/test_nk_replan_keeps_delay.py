@@ -109,3 +109,23 @@ def test_modify_by_dose_level_uses_the_protocols_level(cli, tmp_path):
         "Dr Who",
     )
     assert bad.code == 2 and "no dose at level 1" in bad.err, bad.err
+
+
+def test_replans_change_report_shows_the_doses_as_they_stand(cli, tmp_path):
+    # regression (user test): after a dose set by hand (500 mg) and an 80 % modification, replan to 65 kg reported
+    # "abatacept 620 mg -> 650 mg" for both, though neither stood at 620. Abatacept 10 mg/kg: 62 kg -> 620 mg,
+    # 65 kg -> 650 mg; set by hand: 500 mg before and after (no change); 80 %: 496 mg -> 520 mg
+    plan = tmp_path / "nk.json"
+    made = ["plan", "NCT07256210", "--weight", "62kg", "--height", "168cm", "--sex", "F", "--anchor-date", "2027-03-15"]
+    made += ["--set", "donor=haploidentical", "--set", "conditioning=busulfan", "--set", "nk_dose_level=2"]
+    assert cli(*made, "--save", str(plan)).code == 0
+    by = ["--reason", "infusion reaction", "--by", "PharmD B"]
+    assert cli("amend", str(plan), "modify", "--drug", "abatacept", "--day", "7", "--dose", "500 mg", *by).code == 0
+    assert cli("amend", str(plan), "modify", "--drug", "abatacept", "--day", "28", "--percent", "80", *by).code == 0
+    r = cli("replan", str(plan), "--weight", "65kg")
+    assert r.code == 0, r.err
+    lines = [line for line in (r.out + r.err).splitlines() if "abatacept" in line]
+    day7 = [line for line in lines if "Day +7 " in line]
+    day28 = [line for line in lines if "Day +28" in line]
+    assert day7 == [] or all("-> 650" not in line for line in day7), lines
+    assert any("496 mg -> 520 mg" in line for line in day28), lines
