@@ -253,7 +253,7 @@ def _params(r: AmendRequest, course: Course, sel: Selection) -> Params:
         if r.override is not None and override is None:
             raise InputError("--override cannot be empty: give the code the stop named, e.g. max-dose:tocilizumab")
         if r.percent is not None:
-            pct = parse_decimal(r.percent, "--percent")
+            pct = parse_decimal(r.percent.strip().removesuffix("%").strip(), "--percent")  # "80%" is 80 %
             if not Decimal(1) <= pct <= Decimal(200):
                 raise InputError(f"--percent {r.percent}: a dose modification is 1 to 200 %", field="percent")
             return Params(percent=pct, override=override)

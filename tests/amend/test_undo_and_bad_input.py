@@ -405,3 +405,14 @@ def test_conditioning_delayed_past_day_0_is_warned_and_labelled_by_its_new_day(c
     data = json.loads(cli("show", str(plan), "--format", "json").out)
     moved = next(e for e in data["events"] if e["name"] == "busulfan" and e["planned_date"] == "2027-03-13")
     assert (moved["date"], moved["day"], moved["label"]) == ("2027-03-18", 3, "Day +3")
+
+
+def test_a_percent_typed_with_its_sign_is_read(cli, tmp_path):
+    # user test: "--percent 80%" was refused as not a number; 80 % of 1,200 mg (60 kg x 20 mg/kg) is 960 mg
+    plan = tmp_path / "islay.json"
+    made = ["plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2026-01-05"]
+    assert cli(*made, "--save", str(plan)).code == 0
+    mod = ["--drug", "isatuximab", "--cycle", "1", "--day", "8", "--percent", "80%", "--reason", "tox", "--by", "Ph"]
+    r = cli("amend", str(plan), "modify", *mod)
+    assert r.code == 0, r.err
+    assert "1,200 mg -> 960 mg" in r.out
