@@ -22,6 +22,13 @@ def duration_text(minutes: int | None) -> str:
     return f"{minutes} min"
 
 
+def given_at_text(at: str | None, day: str) -> str:
+    """When a recorded administration was given, as its day's row shows it: the time alone ("09:10") when it was
+    given on ``day`` (YYYY-MM-DD), else the date and time as recorded; "" when no time was recorded."""
+    text = str(at or "")
+    return text[11:] if text[:10] == day else text
+
+
 def dose_value_text(value: Decimal, unit: str) -> str:
     """A dose as ISMP asks: ``68.04 mg``, ``466.7 x 10^6 cells``, ``10 x 10^6 units`` (core.units.dose_display)."""
     return dose_display(value, unit)

@@ -10,7 +10,7 @@ from rich.text import Text
 from schedplan.core.amendments import AmendedEvent
 from schedplan.core.schedule import PlannedEvent
 from schedplan.tui.format import status_text
-from schedplan.words import AdministrationRow, administration_rows, in_time_order
+from schedplan.words import AdministrationRow, administration_rows, given_at_text, in_time_order
 
 HEADINGS = ("Time", "Item", "Dose", "Route", "No.", "Given at", "Initials")
 SITE_MARK = "(site time)"  # words.time_text's mark of a time from the site policy
@@ -37,8 +37,7 @@ def cells(r: AdministrationRow) -> tuple[str, ...]:
     if isinstance(e, AmendedEvent) and e.status == "held":
         dose = "✗ HELD"
     elif isinstance(e, AmendedEvent) and e.status == "given" and e.given is not None:
-        at = str(e.given.get("at") or "")
-        given_at = at[11:] if at[:10] == e.date.isoformat() else at
+        given_at = given_at_text(e.given.get("at"), e.date.isoformat())
         initials = str(e.given.get("by") or "")
     return (r.time, item_text(e), dose, route, r.number, given_at, initials)
 

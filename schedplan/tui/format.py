@@ -14,7 +14,7 @@ from schedplan.core.dosing import CalculatedDose
 from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.schedule import Plan, PlannedEvent, PlanWarning
 from schedplan.core.units import dose_display, fmt
-from schedplan.words import dose_text, duration_text, series_text
+from schedplan.words import dose_text, duration_text, given_at_text, series_text
 from schedplan.words import time_text as clock_text
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
@@ -161,8 +161,7 @@ def status_text(e: PlannedEvent) -> str:
             out.append(f"% MODIFIED to {fmt(Decimal(d.get('value', 0)))} {d.get('unit', '')}".rstrip())
     if e.status == "given" and e.given is not None:
         g = e.given
-        at = str(g.get("at") or "")
-        when = at[11:] if at[:10] == e.date.isoformat() else at  # the time on the day it is on; else date and time
+        when = given_at_text(g.get("at"), e.date.isoformat())
         amount = ""
         if e.dose is not None and g.get("value") is not None and Decimal(g["value"]) != e.dose.value:
             amount = f" {fmt(Decimal(g['value']))} {g.get('unit', '')}"

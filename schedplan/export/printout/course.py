@@ -8,6 +8,7 @@ from typing import Any
 
 from schedplan.core.units import dose_display
 from schedplan.export.printout.i18n import Language
+from schedplan.words import given_at_text
 
 # a symbol beside each word, so that no mark depends on colour or on the word alone
 HELD, GIVEN, MOVED, MODIFIED = "\u2717", "\u2713", "\u2192", "%"
@@ -63,9 +64,7 @@ def given_columns(lang: Language, event: dict[str, Any]) -> tuple[str, str, str]
     given = event.get("given")
     if event.get("status") == "given" and given:
         amount = _dose(given.get("value"), given.get("unit")) or ""
-        at = str(given.get("at") or "")
-        same_day = at[:10] == event["date"]  # the time alone; the date too when it was given on another day
-        return f"{GIVEN} {amount}".strip(), at[11:] if same_day else at, str(given.get("by") or "")
+        return f"{GIVEN} {amount}".strip(), given_at_text(given.get("at"), event["date"]), str(given.get("by") or "")
     return "", "", ""
 
 
