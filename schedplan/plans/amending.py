@@ -58,20 +58,23 @@ def _level_doses(saved: SavedPlan, protocol: Any, amendments: tuple[Amendment, .
     return out
 
 
-def course_of(saved: SavedPlan, amendments: tuple[Amendment, ...] | None = None) -> Course:
-    """``saved`` recalculated (it must still be what its protocol and policy give) with its amendments applied."""
-    from schedplan.plans.checking import same_schedule
-    from schedplan.plans.sources import calculate
+def course_of(saved: SavedPlan, amendments: tuple[Amendment, ...] | None = None, now: Any = None) -> Course:
+    """``saved`` recalculated (it must still be what its protocol and policy give) with its amendments applied;
+    ``now`` (plans.checking.current(saved)) when the caller has it already, so nothing is calculated twice."""
+    from schedplan.plans.checking import current
 
-    done = calculate(saved.protocol_ref, saved.inputs)
-    if not same_schedule(saved.schedule, done.plan):
+    now = now if now is not None else current(saved)
+    if not now.same:
         raise InputError(
             f"the saved schedule no longer matches protocol {saved.protocol_ref} as it is now;"
             " run `schedplan replan PLAN.json` first and check the changes"
         )
-    listed = saved.amendments if amendments is None else amendments
-    protocol = done.protocol.protocol
-    return Course(saved, done.plan, done.site, applied(done.plan, done.site, saved, listed, protocol), protocol)
+    if amendments is None and now.amended is not None:
+        done = now.amended
+    else:
+        listed = saved.amendments if amendments is None else amendments
+        done = applied(now.plan, now.site, saved, listed, now.protocol)
+    return Course(saved, now.plan, now.site, done, now.protocol)
 
 
 def applied(

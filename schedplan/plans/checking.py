@@ -7,6 +7,7 @@ import getpass
 from dataclasses import dataclass
 from typing import Any
 
+from schedplan.core.amendments import Amended
 from schedplan.core.check_chain import ChainReport, chain_report, sealed
 from schedplan.core.checks import CheckRecord, DoseToCheck, doses_to_check, inputs_sha256, invalid_reasons
 from schedplan.core.plan_inputs import PlanInputs
@@ -67,8 +68,15 @@ class Current:
     inputs: PlanInputs
     site: LoadedPolicy | None
     same: bool  # the saved schedule is this plan
-    course: Plan | None = None  # with the plan file's amendments applied (None: not the saved schedule)
+    amended: Amended | None = None  # the plan file's amendments applied (None: none, or not the saved schedule)
     protocol: Any = None  # core.protocol.Protocol
+
+    @property
+    def course(self) -> Plan | None:
+        """The plan with the plan file's amendments applied (None: not the saved schedule)."""
+        if not self.same:
+            return None
+        return self.amended.plan if self.amended is not None else self.plan
 
     @property
     def as_it_stands(self) -> Plan:
@@ -85,8 +93,12 @@ def current(saved: SavedPlan, inputs: PlanInputs | None = None) -> Current:
     done = calculate(saved.protocol_ref, inputs)
     same = same_schedule(saved.schedule, done.plan)
     protocol = done.protocol.protocol
-    course = _course(saved, done.plan, done.site, saved.amendments, protocol) if same else None
-    return Current(done.plan, inputs, done.site, same, course, protocol)
+    amended = None
+    if same and saved.amendments:
+        from schedplan.plans.amending import applied
+
+        amended = applied(done.plan, done.site, saved, saved.amendments, protocol)
+    return Current(done.plan, inputs, done.site, same, amended, protocol)
 
 
 def _course(saved: SavedPlan, plan: Plan, site: LoadedPolicy | None, listed: Any, protocol: Any) -> Plan:
@@ -101,14 +113,16 @@ def course_then(saved: SavedPlan, now: Current, record: CheckRecord) -> Plan:
     return _course(saved, now.plan, now.site, saved.amendments[:n], now.protocol)
 
 
-def unchecked(saved: SavedPlan, now: Current) -> list[DoseToCheck]:
-    """The doses of the course as it stands that no holding, passing check covers in every administration."""
+def unchecked(saved: SavedPlan, now: Current, statuses: list[CheckStatus] | None = None) -> list[DoseToCheck]:
+    """The doses of the course as it stands that no holding, passing check covers in every administration
+    (``statuses``: check_statuses' answer when the caller has it already)."""
     from schedplan.core.check_course import covered_keys
     from schedplan.core.check_course import unchecked as not_covered
 
     policy = now.site.policy if now.site else None
     covered: set[str] = set()
-    _, statuses = check_statuses(saved, now)
+    if statuses is None:
+        _, statuses = check_statuses(saved, now)
     for st in statuses:
         if st.holds:
             then = course_then(saved, now, st.record)

@@ -123,7 +123,7 @@ def _checks(saved: SavedPlan, now: Current | None) -> tuple[tuple[CheckStatus, .
     open_doses = tuple(
         f"{d.name} {', '.join(d.days)}: {dose_display(d.value, d.unit)}"
         + (f" ({d.modification})" if d.modification else "")
-        for d in unchecked(saved, now)
+        for d in unchecked(saved, now, statuses)
     )
     return out, open_doses
 
@@ -159,7 +159,9 @@ def _status(rec: CheckRecord, void: tuple[str, ...]) -> CheckStatus:
     return CheckStatus(at=rec.at, checker=rec.checker, result=rec.result, summary=rec.summary, void_reasons=void)
 
 
-def course_schedule(saved: SavedPlan, plan_file: str, audience: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+def course_schedule(
+    saved: SavedPlan, plan_file: str, audience: str, now: Current | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """(the schedule to print, the course's own warnings): the saved schedule, or - when the plan file has
     amendments - the course as it stands (moved, modified, held, given; plans.amending.show_data), each event
     with what the amendments did to it (``course_lines``, reasons and authors) for the staff only.
@@ -170,7 +172,7 @@ def course_schedule(saved: SavedPlan, plan_file: str, audience: str) -> tuple[di
     from schedplan.plans.amending import course_of, show_data
 
     try:
-        course = course_of(saved)
+        course = course_of(saved, now=now)
     except InputError:
         raise InputError(
             f"{plan_file} has amendments, and its saved schedule no longer matches protocol {saved.protocol_ref}"
@@ -200,7 +202,7 @@ def print_source(saved: SavedPlan, plan_file: str, audience: str, notes: list[st
 
     said = notes if notes is not None else []
     now = _current(saved, plan_file)  # first: a schedule edited by hand is never printed
-    schedule, course_warnings = course_schedule(saved, plan_file, audience)
+    schedule, course_warnings = course_schedule(saved, plan_file, audience, now)
     texts, patient_notes = _protocol_extras(saved, plan_file, said) if audience == "patient" else ({}, ())
     checks, open_doses = _checks(saved, now) if audience == "staff" else ((), ())
     return PrintSource(
