@@ -155,3 +155,27 @@ def test_a_patient_calendar_written_before_patients_had_their_own_uids_cancels_t
     # and from then on the patient calendar is its own: exported again, nothing changes in it
     r = cli("export", str(plan), "--ics", str(ics))
     assert "0 updated" in r.err and "cancelled" not in r.err.split("wrote", 1)[1], r.err
+
+
+def test_a_calendar_of_its_own_items_cancels_every_one_not_in_it_now_a_published_patient_calendar_too():
+    # a publication's items are one calendar's (not shared): a patient calendar published before patient items had
+    # UIDs of their own carried the staff's; published again, those are cancelled (no dose) and the new ones created
+    from schedplan.export.ics import IcsOptions, build_ics
+    from tests.export.conftest import PLAN_ID, seed_plan
+
+    plan = seed_plan("NCT07256210")
+    old = build_ics(plan, plan_id=PLAN_ID, options=IcsOptions.parse(tz="UTC", audience="staff")).items
+    again = build_ics(plan, plan_id=PLAN_ID, options=IcsOptions.parse(tz="UTC", audience="patient"), items=old)
+    by_uid = {i.uid: i for i in again.items}
+    assert {i.uid for i in old} < set(by_uid)
+    assert all(by_uid[i.uid].cancelled and by_uid[i.uid].sequence == i.sequence + 1 for i in old)
+    assert again.kept == ()
+    cal = Calendar.from_ical(again.data)
+    texts = [f"{ev.get('SUMMARY', '')} {ev.get('DESCRIPTION', '')}" for ev in cal.walk("VEVENT")]
+    assert not any(DOSE_TEXT.search(t) for t in texts), texts
+    # the same with the plan file's items (shared): the staff items are kept as they are, not cancelled here
+    shared = build_ics(
+        plan, plan_id=PLAN_ID, options=IcsOptions.parse(tz="UTC", audience="patient"), items=old, shared=True
+    )
+    assert shared.kept == old and not any(i.cancelled for i in shared.items)
+    assert {i.uid for i in shared.items}.isdisjoint(i.uid for i in old)
