@@ -5,15 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from schedplan.core.saved import SavedPlan
 from schedplan.core.schedule import PlannedEvent
 from schedplan.errors import InputError
 
 FORMAT = "%Y-%m-%d %H:%M"
 
 
+def ward_zone(saved: SavedPlan) -> str | None:
+    """The zone of the ward's clock as the plan file knows it: its staff calendar's (the last export's when that
+    was for staff, else the last staff calendar file recorded); None when it has none (a patient calendar's zone
+    may be the patient's, not the ward's)."""
+    last = saved.export_options
+    if last is not None and last.audience == "staff" and last.tz:
+        return last.tz
+    staff = [o.tz for o in saved.calendars.values() if o.audience == "staff" and o.tz]
+    return staff[-1] if staff else None
+
+
 def wall_clock(now: dt.datetime, zone: str | None) -> tuple[dt.datetime, str]:
-    """(``now`` as the clock on the ward's wall reads it, to the minute; the zone's name): in ``zone`` (the
-    plan's calendar zone, IANA) when it is known, else in ``now``'s own UTC offset (the recording machine's)."""
+    """(``now`` as the clock on the ward's wall reads it, to the minute; the zone's name): in ``zone`` (IANA: the
+    plan's staff calendar zone, ward_zone) when it is known, else in ``now``'s own UTC offset (the machine's)."""
     tz: dt.tzinfo | None = None
     name = ""
     if zone:

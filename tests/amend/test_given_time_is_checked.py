@@ -123,3 +123,13 @@ def test_a_given_time_that_is_not_a_time_still_says_how_to_write_it(cli, plan, c
         *("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 25:10", *WHO),
         says=('write "YYYY-MM-DD HH:MM"',),
     )
+
+
+def test_a_patient_calendar_in_another_zone_does_not_set_the_wards_clock(cli, plan, clock, tmp_path):
+    # the patient's own calendar, exported last, is in New York (where the patient lives); the ward is in Rome
+    assert cli("export", str(plan), "--ics", str(tmp_path / "ward.ics"), "--tz", "Europe/Rome").code == 0
+    home = ("--ics", str(tmp_path / "home.ics"), "--tz", "America/New_York", "--audience", "patient")
+    assert cli("export", str(plan), *home).code == 0
+    clock("2026-01-05T08:30:00+00:00")  # 09:30 in Rome, 03:30 in New York
+    r = cli("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 09:10", *WHO)
+    assert r.code == 0, r.err
