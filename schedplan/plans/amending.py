@@ -30,6 +30,7 @@ from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.sources import LoadedPolicy
 from schedplan.core.units import Quantity, dose_display, parse_decimal
 from schedplan.errors import InputError
+from schedplan.plans.given_time import given_at, ward_zone
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ def _selection(r: AmendRequest, course: Course) -> Selection:
     return Selection(drug=r.drug, day=r.day, cycle=r.cycle, date=when, key=e.key, and_later=r.and_later)
 
 
-def _params(r: AmendRequest, course: Course, sel: Selection) -> Params:
+def _params(r: AmendRequest, course: Course, sel: Selection, now: dt.datetime) -> Params:
     event = next((e for e in course.amended.events if e.key == sel.key), None)
     if r.kind == "delay":
         if r.days is None or r.days <= 0:
@@ -266,12 +267,8 @@ def _params(r: AmendRequest, course: Course, sel: Selection) -> Params:
         _same_unit(course, sel, unit)
         return Params(dose=value, unit=unit, override=override)
     if r.kind == "given":
-        at = None
-        if r.at is not None:
-            try:
-                at = dt.datetime.strptime(r.at.strip(), "%Y-%m-%d %H:%M").strftime("%Y-%m-%d %H:%M")
-            except ValueError:
-                raise InputError(f'--at {r.at!r} is not a time; write "YYYY-MM-DD HH:MM"', field="at") from None
+        # a time after now, or not on the day the administration is on, is refused (on the ward's clock)
+        at = given_at(r.at, event, now, ward_zone(course.saved)) if r.at is not None else None
         if event is not None and event.status == "held":
             raise InputError(f"{_label(event)} is held; undo the hold first", field="drug")
         if r.dose is None:
@@ -337,11 +334,12 @@ def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Recorde
     if request.kind == "given" and request.reason is not None and reason is None:
         raise InputError("--reason cannot be empty", field="reason")
     box: list[Recorded] = []
+    stamp = at or local_now()  # when it is recorded: also the "now" a time given is checked against
 
     def change(now: SavedPlan) -> SavedPlan:
         course = course_of(now)
         sel = _selection(request, course)
-        params = _params(request, course, sel)
+        params = _params(request, course, sel, dt.datetime.fromisoformat(stamp))
         new = Amendment(
             number=len(now.amendments) + 1,
             kind=request.kind,
@@ -349,7 +347,7 @@ def amend(path: str, request: AmendRequest, *, at: str | None = None) -> Recorde
             params=params,
             reason=reason,
             by=by or "",
-            at=at or local_now(),
+            at=stamp,
         )
         listed = (*now.amendments, new)
         after = applied(course.calculated, course.site, now, listed, course.protocol)

@@ -123,11 +123,34 @@ class FileCheck:
     site_policy: SitePolicy | None = None
 
 
-def _looks_like_policy(data: object) -> bool:
-    """A site policy has no events and names its rules; anything else is checked as a protocol."""
-    keys = set(data) if isinstance(data, dict) else set()
-    rules = {"dosing_weight", "bsa_cap", "max_dose", "rounding", "weight_change_percent", "country"}
-    return "events" not in keys and bool(keys & rules)
+# the top-level keys only one kind of file has (both have version and notes)
+_POLICY_KEYS = frozenset(SitePolicy.model_fields) - frozenset(Protocol.model_fields)
+_PROTOCOL_KEYS = frozenset(Protocol.model_fields) - frozenset(SitePolicy.model_fields)
+
+
+def _looks_like_policy(data: object) -> bool | None:
+    """True: a site policy (more keys only a policy has - name, default_times, max_dose ... - than keys only a
+    protocol has); False: a protocol, or not a mapping (the protocol check says what a file is); None: neither,
+    a mapping with no key only one of them has."""
+    if not isinstance(data, dict):
+        return False
+    keys = {str(k) for k in data}
+    policy, protocol = len(keys & _POLICY_KEYS), len(keys & _PROTOCOL_KEYS)
+    if policy == protocol == 0:
+        return None
+    return policy > protocol
+
+
+def _neither(path: Path, data: dict[object, object]) -> Problem:
+    has = ", ".join(sorted(str(k) for k in data)) or "no keys"
+    return Problem(
+        message=f"neither a protocol nor a site policy: it has {has}; a protocol has id, title, source, anchor and"
+        " events (docs/protocol-format.md), a site policy has name and version with its rules - dosing_weight,"
+        " max_dose, default_times ... (docs/site-policy.md)",
+        line=1,
+        column=1,
+        source=str(path),
+    )
 
 
 def check_file(path: Path) -> FileCheck:
@@ -141,7 +164,10 @@ def check_file(path: Path) -> FileCheck:
         document = read_yaml(path)
     except (OSError, YamlSyntaxError):
         document = None  # checked as a protocol file, which reports what is wrong with it
-    if document is not None and _looks_like_policy(document[0].data):
+    kind = _looks_like_policy(document[0].data) if document is not None else False
+    if kind is None and document is not None and isinstance(document[0].data, dict):
+        return FileCheck(False, [_neither(path, document[0].data)])
+    if kind:
         policy, problems, _ = policy_problems(path, document=document)
         return FileCheck(True, problems, site_policy=policy)
     protocol, problems, _ = protocol_problems(path, document=document)

@@ -38,6 +38,7 @@ _FLAGS = (
     ("--dose", "Dose"),
     ("--at", "Given at"),
     ("--note", "Note"),
+    ("--override", "Override"),
 )
 
 
@@ -86,6 +87,8 @@ def fields_for(kind: str, event: PlannedEvent | None) -> list[FieldSpec]:
             FieldSpec("percent", "Percent", placeholder="of the calculated dose, 1-200 (or one below)"),
             FieldSpec("dose_level", "Dose level", placeholder="the protocol's level, e.g. -1"),
             FieldSpec("dose", "Dose", placeholder='"VALUE UNIT", e.g. 500 mg'),
+            # as `amend modify --override CODE`: a dose over a site maximum that stops, the reason below its reason
+            FieldSpec("override", "Override", placeholder="only if stopped: the code it names, e.g. max-dose:DRUG"),
         ]
     elif kind == "given":
         planned = f"as planned: {fmt(event.dose.value)} {event.dose.unit}" if event is not None and event.dose else ""
@@ -131,7 +134,7 @@ def request_fields(
                 fields["undo" if name == "number" else name] = int(text)
             except ValueError:
                 errors[name] = f"{text!r} is not a whole number" if text else "type a whole number"
-    for name in ("percent", "dose_level", "dose", "at", "note"):
+    for name in ("percent", "dose_level", "dose", "at", "note", "override"):
         text = typed.get(name, "").strip()
         if text:
             fields[name] = text

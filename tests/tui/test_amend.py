@@ -42,6 +42,15 @@ C2 = [dt.date(2027, 4, 12), dt.date(2027, 4, 19), dt.date(2027, 4, 26), dt.date(
 C2_DELAYED = [dt.date(2027, 4, 19), dt.date(2027, 4, 26), dt.date(2027, 5, 3), dt.date(2027, 5, 10)]
 
 
+# when the amendments of a test are recorded: the afternoon of C1 D1, so a dose given that morning (09:10) is in the
+# past (a time given after now is refused: schedplan.plans.given_time)
+C1D1_AFTERNOON = "2027-03-15T15:00:00+01:00"
+
+
+def recorded_on_c1d1(monkeypatch) -> None:
+    monkeypatch.setattr("schedplan.plans.amending.local_now", lambda: C1D1_AFTERNOON)
+
+
 def saved_plan(tmp_path):
     path = tmp_path / "islay.json"
     assert main([*PLAN, "--save", str(path)]) == 0
@@ -206,8 +215,9 @@ async def test_keys_typed_in_a_field_never_amend(app_factory, tmp_path):
 
 
 async def test_modify_from_the_dose_check_and_given_are_marked_in_the_dose_check_and_the_calendar(
-    app_factory, tmp_path
+    app_factory, tmp_path, monkeypatch
 ):
+    recorded_on_c1d1(monkeypatch)
     plan_file = saved_plan(tmp_path)
     app = app_factory(str(plan_file))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -264,7 +274,8 @@ async def test_a_changed_form_shows_the_files_amendments_applied_to_the_changed_
         assert any("applied to the changed plan on screen" in n.message for n in app._notifications)
 
 
-async def test_a_given_dose_other_than_planned_is_recorded_shown_and_warned(app_factory, tmp_path):
+async def test_a_given_dose_other_than_planned_is_recorded_shown_and_warned(app_factory, tmp_path, monkeypatch):
+    recorded_on_c1d1(monkeypatch)
     plan_file = saved_plan(tmp_path)
     app = app_factory(str(plan_file))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -311,7 +322,8 @@ async def test_the_double_check_asks_the_course_as_it_stands_and_a_later_modific
         assert reduced.modification == "x 80 % (amendment 1: neutropenia)"
 
 
-def test_the_days_administration_list_marks_held_and_given_administrations(tmp_path):
+def test_the_days_administration_list_marks_held_and_given_administrations(tmp_path, monkeypatch):
+    recorded_on_c1d1(monkeypatch)
     # regression (review): the bedside list (Enter on a day) showed a held dose with its full dose and empty
     # "given at" / "initials" boxes, as if it were to be given
     from schedplan.plans.amending import as_it_stands

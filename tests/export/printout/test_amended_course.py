@@ -39,11 +39,13 @@ def text_of(page: str) -> str:
 def amended(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("islay")
     plan = save_plan(folder, "NCT02999633", ["cycles=2", "dexamethasone_dose_mg=20"], "--site", "example-astct-2014")
-    for step in STEPS:
-        argv = ["amend", str(plan), *step]
-        if step[0] == "modify":
-            argv += ["--by", PHARMACIST]
-        assert main(argv) == 0, step
+    with pytest.MonkeyPatch.context() as mp:  # recorded the afternoon of C1 D1: the dose given at 09:10 is past
+        mp.setattr("schedplan.plans.amending.local_now", lambda: "2027-03-15T15:00:00+01:00")
+        for step in STEPS:
+            argv = ["amend", str(plan), *step]
+            if step[0] == "modify":
+                argv += ["--by", PHARMACIST]
+            assert main(argv) == 0, step
     return plan
 
 
