@@ -73,3 +73,18 @@ def given_at(text: str, event: PlannedEvent | None, now: dt.datetime, zone: str 
             hint = "an administration is never moved earlier: check the date"
         raise InputError(f"--at {shown} is not on {event.date}, the day {what} is on; {hint}", field="at", value=shown)
     return shown
+
+
+def not_to_come(event: PlannedEvent | None, now: dt.datetime, zone: str | None) -> None:
+    """A dose recorded given without a time: InputError (field ``drug``, nothing recorded) when ``event`` is on a
+    later day than today on the ward's clock (see wall_clock) - a dose is recorded given once it has been given,
+    and a later day is most often a typo in the cycle or day."""
+    if event is None:
+        return
+    wall, name = wall_clock(now, zone)
+    if event.date > wall.date():
+        raise InputError(
+            f"{event.name} {event.label} is on {event.date}, after today ({wall.date()} {name}): a dose is"
+            " recorded given once it has been given; check --cycle and --day",
+            field="drug",
+        )

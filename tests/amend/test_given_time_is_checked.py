@@ -133,3 +133,19 @@ def test_a_patient_calendar_in_another_zone_does_not_set_the_wards_clock(cli, pl
     clock("2026-01-05T08:30:00+00:00")  # 09:30 in Rome, 03:30 in New York
     r = cli("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 09:10", *WHO)
     assert r.code == 0, r.err
+
+
+def test_given_without_a_time_on_an_administration_still_to_come_is_refused(cli, plan, clock):
+    # w4-fixes report: without --at, an administration on a later day than today (a typo in --day) was recorded
+    # as given. C1 D8 is on 2026-01-12; today is 2026-01-05
+    clock("2026-01-05T10:00:00+01:00")
+    c1d8 = ("--drug", "isatuximab", "--cycle", "1", "--day", "8")
+    _refused(
+        cli,
+        plan,
+        *("amend", str(plan), "given", *c1d8, *WHO),
+        says=("C1 D8", "2026-01-12", "after today (2026-01-05"),
+    )
+    # on its own day it is recorded (the time not stated)
+    assert cli("amend", str(plan), "given", *C1D1, *WHO).code == 0
+    assert _given(plan)[0]["params"].get("given_at") is None

@@ -154,12 +154,14 @@ def test_a_crowded_amended_month_stays_on_its_one_page_and_the_pdf_is_determinis
     assert again.read_bytes() == pdf.read_bytes()
 
 
-def test_a_given_dose_off_the_plan_is_a_staff_warning_and_not_on_the_patients_handout(tmp_path):
+def test_a_given_dose_off_the_plan_is_a_staff_warning_and_not_on_the_patients_handout(tmp_path, monkeypatch):
     # no site policy: the check tolerance is the default 0.1 %, so 1,300 mg given against 1,400 mg planned
     # (20 mg/kg x 70 kg)
     # is off the plan
     plan = save_plan(tmp_path, "NCT02999633", ["cycles=1", "dexamethasone_dose_mg=20"])
     step = ["given", "--drug", "isatuximab", "--day", "1", "--cycle", "1", "--dose", "1300 mg", "--by", NURSE]
+    # recorded on the day of C1 D1 (a dose still to come cannot be recorded given)
+    monkeypatch.setattr("schedplan.plans.amending.local_now", lambda: "2027-03-15T15:00:00+01:00")
     assert main(["amend", str(plan), *step]) == 0
     staff = _print(plan, tmp_path, "staff").read_text(encoding="utf-8")
     warnings = text_of(re.search(r'<ul class="warnings">.*?</ul>', staff, flags=re.S).group(0))
