@@ -117,9 +117,12 @@ def render(plan: Plan, *, show_calculation: bool = True) -> str:
             changed = (
                 f" (calculated {dose_display(t.calculated_total, t.unit)})" if t.calculated_total != t.total else ""
             )
+            given = dose_display(t.total, t.unit)
+            # as prescribed (4 x 20 mg/kg = 80 mg/kg), unless that is the same words (a flat dose: 80 mg)
+            prescribed = "" if t.prescribed_total == given and not changed else f"  = {t.prescribed_total}"
             out.append(
                 f"  {t.name:<24} {where:<11} {t.doses:>3} dose{'s' if t.doses != 1 else ' '}  "
-                f"{dose_display(t.total, t.unit)}{changed}  = {t.prescribed_total}"
+                f"{given}{changed}{prescribed}"
             )
     if plan.eligibility:
         out.append("")
