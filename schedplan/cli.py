@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -245,7 +246,33 @@ def _escape_what_cannot_be_shown() -> None:
                 pass
 
 
+_NO_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"  # pydantic's documented switch: "__all__" = load no plugin
+
+
+@contextmanager
+def _without_pydantic_plugins() -> Iterator[None]:
+    """schedplan uses no pydantic plugin, so pydantic is told so while a command runs: its first schema then does
+    not search every installed package's entry points for one (start-up, issue 8), and no plugin installed for
+    another program sees the patients' data. The setting is this process's alone: it is in ``os.environ``, which
+    pydantic reads, but not in the environment a child process inherits (``os.unsetenv``; schedplan starts only
+    ssh-keygen), and it is gone when the command returns. A value the user set is left as it is."""
+    if _NO_PLUGINS in os.environ:
+        yield
+        return
+    os.environ[_NO_PLUGINS] = "__all__"
+    os.unsetenv(_NO_PLUGINS)  # os.environ keeps it; the C environment, which children inherit, does not
+    try:
+        yield
+    finally:
+        os.environ.pop(_NO_PLUGINS, None)
+
+
 def main(argv: list[str] | None = None) -> int:
+    with _without_pydantic_plugins():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     _escape_what_cannot_be_shown()
     argv = _attach_values(sys.argv[1:] if argv is None else list(argv))
     chosen = _chosen(argv)

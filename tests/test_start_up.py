@@ -30,3 +30,101 @@ def test_version_and_help_import_no_command_and_no_pydantic(flag):
 def test_a_command_imports_only_its_own_module():
     loaded = _modules_after("protocols", "--format", "json")
     assert {m for m in loaded if m.startswith("schedplan.commands.")} == {"schedplan.commands.protocols"}
+
+
+# --- pydantic's plugin search (issue 8): schedplan uses no pydantic plugin ---------------------------------
+
+_PLAN = (
+    "plan",
+    "NCT07256210",
+    "--weight",
+    "70kg",
+    "--height",
+    "175cm",
+    "--anchor-date",
+    "2027-03-15",
+    "--set",
+    "donor=haploidentical",
+    "--set",
+    "conditioning=treosulfan",
+    "--set",
+    "nk_dose_level=1",
+    "--format",
+    "json",
+)
+
+
+def test_a_plan_does_not_search_installed_packages_for_pydantic_plugins():
+    # pydantic looks for plugins in every installed package's entry points at its first schema, unless
+    # PYDANTIC_DISABLE_PLUGINS says there are none; entry_points is patched before pydantic's loader imports it
+    code = (
+        "import sys, importlib.metadata as m\n"
+        "asked = []\n"
+        "found = m.entry_points\n"
+        "def entry_points(**kw):\n"
+        "    asked.append(kw.get('group'))\n"
+        "    return found(**kw)\n"
+        "m.entry_points = entry_points\n"
+        "import schedplan.cli as c\n"
+        "code = c.main(sys.argv[1:])\n"
+        "print('searched:', 'pydantic' in asked, 'exit:', code, file=sys.stderr)"
+    )
+    r = subprocess.run([sys.executable, "-c", code, *_PLAN], capture_output=True, text=True, timeout=120)
+    assert "searched: False exit: 0" in r.stderr, r.stderr
+
+
+def test_pydantic_plugins_off_does_not_leak_to_child_processes_or_after_main(cli, monkeypatch):
+    import os
+
+    from schedplan import cli as cli_module
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    seen: dict[str, object] = {}
+
+    def run(args):
+        seen["here"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+        child = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        seen["child"] = child.stdout.strip()
+        return 0
+
+    real = cli_module.command_module
+
+    def stub(name):
+        module = real(name)
+        monkeypatch.setattr(module, "run", run)
+        return module
+
+    monkeypatch.setattr(cli_module, "command_module", stub)
+    assert cli("protocols").code == 0
+    assert seen == {"here": "__all__", "child": "None"}
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
+
+
+def test_a_users_pydantic_plugins_setting_is_kept(cli, monkeypatch):
+    import os
+
+    from schedplan import cli as cli_module
+
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "logfire")
+    seen: dict[str, object] = {}
+
+    def run(args):
+        seen["here"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+        return 0
+
+    real = cli_module.command_module
+
+    def stub(name):
+        module = real(name)
+        monkeypatch.setattr(module, "run", run)
+        return module
+
+    monkeypatch.setattr(cli_module, "command_module", stub)
+    assert cli("protocols").code == 0
+    assert seen == {"here": "logfire"}
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
