@@ -128,3 +128,17 @@ def test_a_users_pydantic_plugins_setting_is_kept(cli, monkeypatch):
     assert cli("protocols").code == 0
     assert seen == {"here": "logfire"}
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
+
+
+def test_a_plan_without_a_site_policy_does_not_load_the_policy_models():
+    # core.policy (14 models) is needed only when a policy is in force (start-up, issue 8); the test's own empty
+    # config folder (conftest) means no site.yaml applies
+    loaded = _modules_after(*_PLAN)
+    assert "schedplan.core.schedule" in loaded  # the plan was calculated
+    assert "schedplan.core.policy" not in loaded
+
+
+def test_a_plan_with_a_site_policy_still_applies_it(cli):
+    r = cli(*_PLAN, "--site", "example-astct-2014")
+    assert r.code == 0, r.err
+    assert "site policy: " in r.err and "example-astct-2014" in r.err

@@ -7,14 +7,16 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from schedplan.core.policy import SitePolicy
-from schedplan.core.safety import PublicCalendar
 from schedplan.core.sources import LoadedPolicy
 from schedplan.core.text import one_line
 from schedplan.errors import InputError, Problem, ProtocolInvalid
 from schedplan.load.protocols import bundled_dir, is_file_reference
 from schedplan.load.yaml_source import YamlDocument, validate_file
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy
 
 CONFIG_NAME = "site.yaml"
 NO_POLICY = "none"  # `--site none`: no site policy, not even the config folder's
@@ -52,6 +54,8 @@ def policy_problems(
 ) -> tuple[SitePolicy | None, list[Problem], bytes | None]:
     """Every problem in a site policy file, each placed at file:line:column where that is known (``document``:
     the file already read and parsed, not to parse it again)."""
+    from schedplan.core.policy import SitePolicy
+
     return validate_file(
         path,
         SitePolicy,
@@ -123,6 +127,8 @@ def holiday_lookup(policy: SitePolicy | None) -> Callable[[dt.date], str | None]
     if policy is None or policy.country is None:
         return None
     import holidays
+
+    from schedplan.core.safety import PublicCalendar
 
     calendar = holidays.country_holidays(policy.country, subdiv=policy.subdivision)
     return PublicCalendar(holiday=calendar.get, weekend=frozenset(calendar.weekend))  # Israel: Friday, Saturday
