@@ -142,3 +142,51 @@ def test_a_plan_with_a_site_policy_still_applies_it(cli):
     r = cli(*_PLAN, "--site", "example-astct-2014")
     assert r.code == 0, r.err
     assert "site policy: " in r.err and "example-astct-2014" in r.err
+
+
+# --- the garbage collector during start-up (issue 8) ---------------------------------------------------------
+
+_GC_PROBE = (
+    "import gc, sys\n"
+    "from schedplan import cli\n"
+    "found = cli.command_module\n"
+    "def probe(name):\n"
+    "    module = found(name)\n"
+    "    def run(args):\n"
+    "        print('collector on:', gc.isenabled(), 'start-up frozen:', gc.get_freeze_count() > 0, file=sys.stderr)\n"
+    "        return 0\n"
+    "    module.run = run\n"
+    "    return module\n"
+    "cli.command_module = probe\n"
+)
+
+
+def test_as_the_program_start_up_objects_are_frozen_and_the_collector_is_on_for_the_command():
+    # main() without argv is schedplan as this process's program (the console script, python -m schedplan)
+    code = _GC_PROBE + "sys.exit(cli.main())"
+    r = subprocess.run([sys.executable, "-c", code, "protocols"], capture_output=True, text=True, timeout=120)
+    assert "collector on: True start-up frozen: True" in r.stderr, r.stderr
+
+
+def test_called_with_arguments_main_leaves_the_collector_alone():
+    # in-process callers (the tests, a script) keep their collector as it was: nothing frozen, still on
+    code = _GC_PROBE + "sys.exit(cli.main(['protocols']))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "collector on: True start-up frozen: False" in r.stderr, r.stderr
+
+
+def test_a_collector_turned_off_before_main_stays_off():
+    code = _GC_PROBE.replace("import gc, sys\n", "import gc, sys\ngc.disable()\n") + "sys.exit(cli.main())"
+    r = subprocess.run([sys.executable, "-c", code, "protocols"], capture_output=True, text=True, timeout=120)
+    assert "collector on: False" in r.stderr, r.stderr
+
+
+def test_a_usage_error_during_start_up_still_exits_2_with_one_line():
+    r = subprocess.run(
+        [sys.executable, "-m", "schedplan", "plan", "NCT07256210", "--weight", "70kg"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "error:" in r.stderr
