@@ -34,10 +34,22 @@ def config_policy_path() -> Path:
 
 
 def _semantic(policy: SitePolicy) -> list[Problem]:
+    """Every check of a policy file beyond its model: its name, and its country against the holidays package."""
+    return _name_problems(policy) or _country_problems(policy)
+
+
+def _name_problems(policy: SitePolicy) -> list[Problem]:
+    """The checks of a policy read from the parsed-file cache, which was kept only after passing every check: the
+    country is not checked again there, since that imports holidays (~100 ms, start-up: issue 8) on every plan;
+    it is checked where it is used (holiday_lookup, the first date that needs it) and by `schedplan check`."""
     if policy.name.strip().lower().startswith(NO_POLICY):
         # "none (the protocol's doses exactly)" is what a plan without a policy says
         message = f"a policy name must not begin with {NO_POLICY!r}: it would read as no policy"
         return [Problem(message=message, loc=("name",))]
+    return []
+
+
+def _country_problems(policy: SitePolicy) -> list[Problem]:
     if policy.country is None:
         return []
     try:
@@ -45,8 +57,12 @@ def _semantic(policy: SitePolicy) -> list[Problem]:
 
         holidays.country_holidays(policy.country, subdiv=policy.subdivision)
     except (NotImplementedError, KeyError) as exc:
-        return [Problem(message=f"no public holidays known for country {policy.country!r} ({exc})", loc=("country",))]
+        return [Problem(message=_no_holidays(policy, exc), loc=("country",))]
     return []
+
+
+def _no_holidays(policy: SitePolicy, exc: Exception) -> str:
+    return f"no public holidays known for country {policy.country!r} ({exc})"
 
 
 def policy_problems(
@@ -60,6 +76,7 @@ def policy_problems(
         path,
         SitePolicy,
         _semantic,
+        cached_semantic=_name_problems,
         what="a site policy file is a mapping of keys (name, version, rules ...)",
         kind="a site policy file",
         document=document,
@@ -130,5 +147,12 @@ def holiday_lookup(policy: SitePolicy | None) -> Callable[[dt.date], str | None]
 
     from schedplan.core.safety import PublicCalendar
 
-    calendar = holidays.country_holidays(policy.country, subdiv=policy.subdivision)
+    try:
+        calendar = holidays.country_holidays(policy.country, subdiv=policy.subdivision)
+    except (NotImplementedError, KeyError) as exc:  # a policy kept in the cache under another holidays version
+        raise InputError(
+            f"site policy: {_no_holidays(policy, exc)}; `schedplan check` on the policy file lists its problems",
+            field="site",
+            value=policy.country,
+        ) from None
     return PublicCalendar(holiday=calendar.get, weekend=frozenset(calendar.weekend))  # Israel: Friday, Saturday
