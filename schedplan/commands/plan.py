@@ -17,6 +17,10 @@ from schedplan.commands.common import (
     past_anchor_warning,
 )
 
+# with the command, not in run(): every plan needs them, and imported here they are part of the start-up that the
+# command line freezes before the command runs (cli._started)
+from schedplan.plans.making import check_destinations, make, write_output
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
@@ -51,8 +55,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from schedplan.plans.making import check_destinations, make, write_output
-
     # every destination is checked before anything is calculated, written or printed: never half the job
     if args.save is not None or args.output is not None:
         check_destinations(save=args.save, output=args.output, replace=args.replace)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import Event, Protocol
 from schedplan.core.units import Per
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy
 
 PROTOCOL, SITE = "protocol", "site"  # where a time comes from (source_of_time); None: no time
 _BASE = dt.date(2000, 1, 3)  # any date: administrations are counted in wall-clock time from the day's start

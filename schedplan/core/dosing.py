@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,9 +17,11 @@ from schedplan.core.dosing_maximum import (  # steps 4 to 6
 from schedplan.core.dosing_renal import RenalValue, apply_renal, dose_by_auc
 from schedplan.core.dosing_weight import PolicyWeight, RuleAction, policy_weight_for, protocol_weight
 from schedplan.core.patient import Patient
-from schedplan.core.policy import DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import Dose, WeightBasis
 from schedplan.core.units import Basis, DoseUnit, Per, Quantity, fmt, quantize
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy, WeightRule
 
 
 class CalculatedDose(BaseModel):
@@ -268,6 +271,8 @@ def age_weight_rule(
     if age >= rule_age.adult_from:
         return rule, None
     words = f"the patient is {age} years, a child (under {rule_age.adult_from})"
+    from schedplan.core.policy import DosingWeight
+
     if rule_age.children_weight is DosingWeight.ACTUAL:
         return None, RuleAction(
             rule="age", detail=f"{drug}: {words}: the adult dosing-weight rule is not applied; actual weight{source}"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING
 
 from schedplan.core.dosing_weight import RuleAction
-from schedplan.core.policy import MaxDoseAction, SitePolicy
 from schedplan.core.units import Quantity, fmt, quantize
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy
 
 __all__ = ["MAX_DOSE_EXCEEDED", "apply_max_dose", "apply_rounding", "max_dose_exceeded"]
 
@@ -33,6 +36,8 @@ def apply_max_dose(
     if found is None:
         return value, None, None
     rule, most = found
+    from schedplan.core.policy import MaxDoseAction
+
     if rule.action is not MaxDoseAction.CAP or not value > most:
         return value, most, None
     word = quantity.word
@@ -48,6 +53,8 @@ def max_dose_exceeded(value: Decimal, policy: SitePolicy, drug: str, quantity: Q
     """Step 6: a dose (after rounding) over a maximum whose action is ``stop`` - not capped; the plan stops unless
     the limit is overridden with a reason (core.limits.max_dose_breaches), and then the dose stands as calculated."""
     found = policy.max_dose_rule(drug, quantity)
+    from schedplan.core.policy import MaxDoseAction
+
     if found is None or found[0].action is not MaxDoseAction.STOP or not value > found[1]:
         return None
     word = quantity.word

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from schedplan.core.dosing_weight import RuleAction
 from schedplan.core.factors import LabValue, Measure, PatientFactors
 from schedplan.core.patient import Patient
-from schedplan.core.policy import RenalEstimate, SitePolicy
 from schedplan.core.renal import (
     ADULT_AGE,
     UMOL_L_PER_MG_DL,
@@ -24,8 +23,9 @@ from schedplan.core.renal import (
 from schedplan.core.units import fmt, quantize
 from schedplan.errors import InputError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # core.policy: a plan without a site policy never loads it (start-up, issue 8)
     from schedplan.core.limits import Breach
+    from schedplan.core.policy import SitePolicy
     from schedplan.core.schedule import PlannedEvent
 
 RENAL_STOP = "renal-stop"
@@ -88,6 +88,8 @@ def renal_value(factors: PatientFactors | None, patient: Patient, policy: SitePo
     rf = policy.renal_function if policy is not None else None
     if rf is None:
         return _missing("the site policy names no renal estimate (renal_function); give a measured --crcl")
+    from schedplan.core.policy import RenalEstimate
+
     creat = factors.get(Measure.CREATININE)
     age = factors.age_on(on)
     if age is not None and age < adult_from(policy):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.patient import Patient, devine_extrapolated
-from schedplan.core.policy import BelowDevineHeight, DosingWeight, SitePolicy, WeightRule
 from schedplan.core.protocol import WeightBasis
 from schedplan.core.units import fmt, percent_shown, quantize
 from schedplan.errors import InputError
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy, WeightRule
 
 
 class RuleAction(BaseModel):
@@ -53,6 +56,8 @@ def policy_weight_for(patient: Patient, rule: WeightRule, drug: str, policy: Sit
     Under 152.4 cm Devine defines no ideal weight: the policy's ``below_devine_height`` says what to do,
     and without it the plan stops (an InputError) rather than guess.
     """
+    from schedplan.core.policy import BelowDevineHeight, DosingWeight
+
     extrapolated = ""
     if patient.sex is not None and patient.ibw_kg is None:
         short = f"height {fmt(patient.height_cm)} cm is under 152.4 cm, where Devine defines no ideal body weight"

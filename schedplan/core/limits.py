@@ -12,14 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.dosing_maximum import MAX_DOSE_EXCEEDED
 from schedplan.core.patient import Patient, bsa_formula_value
-from schedplan.core.policy import SitePolicy, convert
 from schedplan.core.protocol import DoseLimit, Protocol
 from schedplan.core.safety import PlanWarning
 from schedplan.core.units import Basis, dose_display, fmt
 from schedplan.errors import InputError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # core.policy: a plan without a site policy never loads it (start-up, issue 8)
     from schedplan.core.dosing import CalculatedDose
+    from schedplan.core.policy import SitePolicy
     from schedplan.core.schedule import PlannedEvent
 
 MEASURED_BSA_LIMIT_PERCENT = Decimal("10")  # without a site policy: how far a measured BSA may be from the formula's
@@ -90,7 +90,12 @@ def _compare(
     else:
         how = ""
     given = dose.unit
-    converted = plain if u.quantity is given else convert(plain, u.quantity, given)
+    if u.quantity is given:
+        converted: Decimal | None = plain
+    else:
+        from schedplan.core.policy import convert  # loaded only when a conversion is needed (start-up)
+
+        converted = convert(plain, u.quantity, given)
     if converted is None:
         return None
     return dose.value, converted, dose_display(dose.value, dose.unit), how + dose_display(converted, dose.unit)

@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schedplan.core.dosing import CalculatedDose
 from schedplan.core.patient import Patient
-from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import EventKind, Protocol
 from schedplan.core.units import Basis, Quantity, dose_display, fmt, percent_shown, quantize
 
-if TYPE_CHECKING:  # schedule imports this module
+if TYPE_CHECKING:  # schedule imports this module; core.policy: a plan without a site policy never loads it
+    from schedplan.core.policy import SitePolicy
     from schedplan.core.schedule import PlannedEvent
 
 BSA_HIGH = Decimal("2.2")

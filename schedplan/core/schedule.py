@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,7 +21,6 @@ from schedplan.core.factors import Measure, PatientFactors
 from schedplan.core.limits import Override, apply_overrides, limit_breaches
 from schedplan.core.marks import event_assumed, frequency_note, mark_warnings, protocol_mark_warnings
 from schedplan.core.patient import Patient
-from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import (
     CYCLE_KEY_RE,
     ByChoice,
@@ -32,6 +32,9 @@ from schedplan.core.protocol import (
 )
 from schedplan.core.safety import DrugTotal, HolidayLookup, PlanWarning, drug_totals, safety_warnings
 from schedplan.errors import ChoiceError, Problem, ProtocolInvalid
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy
 
 __all__ = ["Plan", "PlannedEvent", "PlanWarning", "PolicyInfo", "ProtocolInfo", "plan", "resolve_choices"]
 

@@ -6,9 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from schedplan.core.policy import SitePolicy
 from schedplan.core.protocol import Protocol
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy
 
 
 @dataclass(frozen=True)

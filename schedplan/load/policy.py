@@ -7,14 +7,16 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from schedplan.core.policy import SitePolicy
-from schedplan.core.safety import PublicCalendar
 from schedplan.core.sources import LoadedPolicy
 from schedplan.core.text import one_line
 from schedplan.errors import InputError, Problem, ProtocolInvalid
 from schedplan.load.protocols import bundled_dir, is_file_reference
 from schedplan.load.yaml_source import YamlDocument, validate_file
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import SitePolicy
 
 CONFIG_NAME = "site.yaml"
 NO_POLICY = "none"  # `--site none`: no site policy, not even the config folder's
@@ -32,10 +34,22 @@ def config_policy_path() -> Path:
 
 
 def _semantic(policy: SitePolicy) -> list[Problem]:
+    """Every check of a policy file beyond its model: its name, and its country against the holidays package."""
+    return _name_problems(policy) or _country_problems(policy)
+
+
+def _name_problems(policy: SitePolicy) -> list[Problem]:
+    """The checks of a policy read from the parsed-file cache, which was kept only after passing every check: the
+    country is not checked again there, since that imports holidays (~100 ms, start-up: issue 8) on every plan;
+    it is checked where it is used (holiday_lookup, the first date that needs it) and by `schedplan check`."""
     if policy.name.strip().lower().startswith(NO_POLICY):
         # "none (the protocol's doses exactly)" is what a plan without a policy says
         message = f"a policy name must not begin with {NO_POLICY!r}: it would read as no policy"
         return [Problem(message=message, loc=("name",))]
+    return []
+
+
+def _country_problems(policy: SitePolicy) -> list[Problem]:
     if policy.country is None:
         return []
     try:
@@ -43,8 +57,12 @@ def _semantic(policy: SitePolicy) -> list[Problem]:
 
         holidays.country_holidays(policy.country, subdiv=policy.subdivision)
     except (NotImplementedError, KeyError) as exc:
-        return [Problem(message=f"no public holidays known for country {policy.country!r} ({exc})", loc=("country",))]
+        return [Problem(message=_no_holidays(policy, exc), loc=("country",))]
     return []
+
+
+def _no_holidays(policy: SitePolicy, exc: Exception) -> str:
+    return f"no public holidays known for country {policy.country!r} ({exc})"
 
 
 def policy_problems(
@@ -52,10 +70,13 @@ def policy_problems(
 ) -> tuple[SitePolicy | None, list[Problem], bytes | None]:
     """Every problem in a site policy file, each placed at file:line:column where that is known (``document``:
     the file already read and parsed, not to parse it again)."""
+    from schedplan.core.policy import SitePolicy
+
     return validate_file(
         path,
         SitePolicy,
         _semantic,
+        cached_semantic=_name_problems,
         what="a site policy file is a mapping of keys (name, version, rules ...)",
         kind="a site policy file",
         document=document,
@@ -124,5 +145,14 @@ def holiday_lookup(policy: SitePolicy | None) -> Callable[[dt.date], str | None]
         return None
     import holidays
 
-    calendar = holidays.country_holidays(policy.country, subdiv=policy.subdivision)
+    from schedplan.core.safety import PublicCalendar
+
+    try:
+        calendar = holidays.country_holidays(policy.country, subdiv=policy.subdivision)
+    except (NotImplementedError, KeyError) as exc:  # a policy kept in the cache under another holidays version
+        raise InputError(
+            f"site policy: {_no_holidays(policy, exc)}; `schedplan check` on the policy file lists its problems",
+            field="site",
+            value=policy.country,
+        ) from None
     return PublicCalendar(holiday=calendar.get, weekend=frozenset(calendar.weekend))  # Israel: Friday, Saturday

@@ -104,6 +104,7 @@ def validate_file(
     what: str,
     kind: str = "a YAML file",
     document: tuple[YamlDocument, bytes] | None = None,
+    cached_semantic: Callable[[M], list[Problem]] | None = None,
 ) -> tuple[M | None, list[Problem], bytes | None]:
     """Read a YAML file into ``model``: (the object or None, every problem placed in the file, the bytes read).
 
@@ -112,13 +113,15 @@ def validate_file(
     that it is not parsed twice. A file that passes every check is kept in the parsed-file cache
     (parsed_cache), so the next read of the same bytes skips the YAML parser; any problem, or a cache entry
     that is missing, stale or damaged, means the file is parsed, and each problem is placed in it as always.
+    ``cached_semantic``: the checks that still apply to data from the cache (default: all of ``semantic``), for a
+    check that the caller makes where its result is used instead.
     """
     if document is None:
         try:
             raw = read_bounded(path, MAX_FILE_BYTES, kind)
         except UnreadableFile as exc:
             return None, [Problem(message=exc.reason, source=one_line(str(path)))], None
-        cached = _from_cache(raw, model, semantic)
+        cached = _from_cache(raw, model, cached_semantic or semantic)
         if cached is not None:
             return cached, [], raw
         try:

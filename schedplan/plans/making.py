@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from schedplan.core.plan_inputs import PlanInputs
+from schedplan.load.policy import policy_note
+from schedplan.plans.sources import calculate, protocol_ref
 
 if TYPE_CHECKING:  # a plan printed, not saved, needs neither (start-up: see bench/)
     from schedplan.core.saved import SavedPlan
@@ -60,8 +62,6 @@ def make(
     """Calculate the plan of ``protocol`` for ``inputs`` and render it as ``fmt`` (calendar options as given in
     ``calendar``); with ``save``, write the new plan file first (a calendar's identities are then its own, and
     its options are recorded for ``calendar_path``, the calendar file written, when there is one)."""
-    from schedplan.plans.sources import calculate, protocol_ref
-
     done = calculate(protocol, inputs)
     saved = None
     warnings: tuple[str, ...] = ()
@@ -99,8 +99,6 @@ def make(
 
         # the plan first: an .ics whose plan id was never saved would give duplicates on the next export
         replaced = save_new(save, saved, replace=replace)
-    from schedplan.load.policy import policy_note
-
     return Made(data, saved, replaced, policy_note(done.site) if done.site is not None else "", done.plan, warnings)
 
 

@@ -7,14 +7,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schedplan.core.plan_inputs import PlanInputs
-from schedplan.core.policy import PolicyCoverage, SitePolicy
 from schedplan.core.protocol import Protocol
 from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy, LoadedProtocol
 from schedplan.errors import Problem
 from schedplan.inputs import plan_from_inputs
+
+if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
+    from schedplan.core.policy import PolicyCoverage, SitePolicy
 
 
 def _marked(lp: LoadedProtocol) -> LoadedProtocol:
