@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,9 +127,14 @@ class FileCheck:
     site_policy: SitePolicy | None = None
 
 
-# the top-level keys only one kind of file has (both have version and notes)
-_POLICY_KEYS = frozenset(SitePolicy.model_fields) - frozenset(Protocol.model_fields)
-_PROTOCOL_KEYS = frozenset(Protocol.model_fields) - frozenset(SitePolicy.model_fields)
+@functools.cache
+def _only_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """(the top-level keys only a site policy has, those only a protocol has; both have version and notes):
+    read from the models when `check` first asks (a plan never loads core.policy without a policy)."""
+    from schedplan.core.policy import SitePolicy
+
+    policy, protocol = frozenset(SitePolicy.model_fields), frozenset(Protocol.model_fields)
+    return policy - protocol, protocol - policy
 
 
 def _looks_like_policy(data: object) -> bool | None:
@@ -138,7 +144,8 @@ def _looks_like_policy(data: object) -> bool | None:
     if not isinstance(data, dict):
         return False
     keys = {str(k) for k in data}
-    policy, protocol = len(keys & _POLICY_KEYS), len(keys & _PROTOCOL_KEYS)
+    policy_keys, protocol_keys = _only_keys()
+    policy, protocol = len(keys & policy_keys), len(keys & protocol_keys)
     if policy == protocol == 0:
         return None
     return policy > protocol
