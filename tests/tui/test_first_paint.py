@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import OptionList, Static, TabbedContent
 
+from schedplan.cli import main
 from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck
 from schedplan.tui.widgets.form import PatientForm
@@ -95,8 +97,16 @@ async def test_a_protocol_chosen_at_start_gives_the_screen_a_start_with_it_gives
         assert any("NCT07256210" in line for line in shown) and any("Weight" in line for line in shown)
 
 
-async def test_a_start_with_a_protocol_composes_the_form_and_the_views_at_once(app_factory):
-    app = app_factory("NCT07256210")
+@pytest.mark.parametrize("target", ["NCT07256210", "plan file"])
+async def test_a_start_with_a_protocol_or_a_plan_file_composes_the_form_and_the_views_at_once(
+    app_factory, tmp_path, target
+):
+    if target == "plan file":
+        plan = tmp_path / "p.json"
+        argv = ["plan", "NCT06885476", "--weight", "70kg", "--height", "175cm", "--anchor-date", "2027-03-15"]
+        assert main([*argv, "--save", str(plan)]) == 0
+        target = str(plan)
+    app = app_factory(target)
     frames: list[list[str]] = []
     display = app._display
 
@@ -110,3 +120,5 @@ async def test_a_start_with_a_protocol_composes_the_form_and_the_views_at_once(a
         await pilot.pause()
         assert frames == [[kind.__name__ for kind in PLAN_WIDGETS]]
         assert not isinstance(app.screen, ProtocolPicker)
+        if target.endswith(".json"):  # a plan file opens at its calendar, the plan made
+            assert app.plan is not None and app.focused is app.query_one(ScheduleList)
