@@ -143,10 +143,14 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
                 with TabPane("Dose check", id=TABS["doses"]):
                     yield DoseCheck(id="doses")
 
-    async def on_mount(self) -> None:
+    def on_load(self) -> None:
+        if self.entry is None:  # queued before the terminal's first key can be: see _start_with_picker
+            self.call_later(self._mount_plan_widgets)
+
+    def on_mount(self) -> None:
         self.watch(self.screen, "focused", self._focus_moved)
         if self.entry is None:
-            await self._start_with_picker()
+            self._start_with_picker()
             return
         self.recalculate()
         self._clean = self.query_one(PatientForm).values()
@@ -155,18 +159,20 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
         if self.opened_note:  # the same notice as opening the file from the UI: never dropped at start
             self.notify(f"This plan file: {self.opened_note}", severity="warning", timeout=20)
 
-    async def _start_with_picker(self) -> None:
-        """No protocol given: the picker is drawn first, over nothing else; the form and the views are mounted
-        under it once it is on screen. This handler holds the app's queue until they are, so no key reaches an
-        action before the widgets it works on exist."""
-        main = self.query_one("#main", Horizontal)
+    def _start_with_picker(self) -> None:
+        """No protocol given: the first screen is the picker alone, drawn once the app is mounted (nothing is
+        drawn before); the form and the views are mounted under it after that, by the first message the app
+        handles (queued by on_load, before the terminal's first key), so no key reaches an action before the
+        widgets it works on exist."""
         self._title()
+        self.push_screen(self._picker(cancellable=False), self._picked)
+
+    async def _mount_plan_widgets(self) -> None:
+        """Once the picker is on screen, the form and the views under it (the app's queue held meanwhile)."""
         painted = asyncio.Event()
-        picker = self._picker(cancellable=False)
-        self.push_screen(picker, self._picked)
-        picker.call_after_refresh(painted.set)
+        self.screen.call_after_refresh(painted.set)
         await painted.wait()
-        await main.mount_compose(self._plan_widgets())
+        await self.screen_stack[0].query_one("#main", Horizontal).mount_compose(self._plan_widgets())
         self.recalculate()
 
     def _focus_start(self, on_views: bool) -> None:

@@ -36,8 +36,13 @@ async def test_the_start_without_a_protocol_draws_the_picker_before_the_form_and
     under_first_frame: list[list[str]] = []
     display = app._display
 
-    def first_frame(screen, renderable) -> None:  # the frame the driver is given to write
-        if renderable is not None and isinstance(screen, ProtocolPicker) and not under_first_frame:
+    def first_frame(screen, renderable) -> None:  # the first frame written (none is while the app is mounting)
+        if (
+            renderable is not None
+            and not app._batch_count
+            and isinstance(screen, ProtocolPicker)
+            and not under_first_frame
+        ):
             under_first_frame.append(_plan_widgets(app))
         display(screen, renderable)
 
@@ -55,21 +60,36 @@ async def test_the_start_without_a_protocol_draws_the_picker_before_the_form_and
         assert str(status.render()) == "No protocol: press F7 or / to pick one."
 
 
-async def test_keys_pressed_as_the_picker_appears_wait_for_the_widgets_they_work_on(app_factory):
-    """F2-F5 reach the app over the picker (priority keys): pressed the moment it is drawn, before the form and
-    the views are mounted under it, they wait for them (they found no form or tabs: the app stopped)."""
+@pytest.mark.parametrize("when", ["typed ahead", "as the picker is drawn"])
+async def test_keys_pressed_at_start_wait_for_the_widgets_they_work_on(app_factory, when):
+    """F2-F5 reach the app over the picker (priority keys): pressed before the form and the views are mounted
+    under it - typed ahead, while the app was still starting, or the moment the picker is drawn - they wait for
+    them (they found no form or tabs: the app stopped)."""
     app = app_factory()
-    display = app._display
     pressed: list[str] = []
 
-    def first_frame(screen, renderable) -> None:
-        display(screen, renderable)
-        if renderable is not None and isinstance(screen, ProtocolPicker) and not pressed:
-            pressed.extend(["f2", "f5"])
-            for key in pressed:  # as the terminal's input thread hands them over
-                app.post_message(events.Key(key, None))
+    def press() -> None:  # as the terminal's input thread hands them over
+        pressed.extend(["f2", "f5"])
+        for key in pressed:
+            app.post_message(events.Key(key, None))
 
-    app._display = first_frame
+    if when == "typed ahead":  # read from the terminal before the app has composed its screen
+        compose = app.compose
+
+        def composed():
+            press()
+            yield from compose()
+
+        app.compose = composed
+    else:
+        display = app._display
+
+        def first_frame(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is not None and not app._batch_count and not pressed:  # the first frame written
+                press()
+
+        app._display = first_frame
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert pressed and isinstance(app.screen, ProtocolPicker) and app.is_running
@@ -111,7 +131,7 @@ async def test_a_start_with_a_protocol_or_a_plan_file_composes_the_form_and_the_
     display = app._display
 
     def first_frame(screen, renderable) -> None:
-        if renderable is not None and not frames:
+        if renderable is not None and not app._batch_count and not frames:
             frames.append(_plan_widgets(app))
         display(screen, renderable)
 
