@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # textual is imported only when the UI really runs
+    from schedplan.core.amendments import Amended
     from schedplan.core.plan_inputs import PlanInputs
+    from schedplan.core.saved import SavedPlan
+    from schedplan.core.schedule import Plan
     from schedplan.plans.session import PlanSession
     from schedplan.tui.app import SchedplanApp
     from schedplan.tui.planning import FormValues
-    from schedplan.tui.services import Services
+    from schedplan.tui.printing import PrintedFiles, PrintRequest
+    from schedplan.tui.services import AmendDone, OpenedPlan, RecordedCheck, Services
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,22 +45,50 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def build_services(site: str | None = None) -> Services:
     """Connect the app to the protocols, the site policy, the text export, and plan files and calendars
     through the application layer (schedplan.plans)."""
-    from schedplan.plans.making import table_text
-    from schedplan.plans.session import PlanSession
     from schedplan.plans.sources import find_protocol, load_site, shipped_protocols
     from schedplan.tui.services import Services
 
+    def render_text(plan: Plan) -> str:
+        from schedplan.plans.making import table_text
+
+        return table_text(plan)
+
+    # Only what the first screen (the protocol picker) needs is imported here; each edge below imports its part
+    # of the application layer when it is first used (issue 8: the UI's first paint).
     services = Services(
         protocols=shipped_protocols(),
-        render_text=table_text,
+        render_text=render_text,
         load_protocol=find_protocol,
         site=load_site(site, config_default=True),
     )
-    session = PlanSession()
+    session = _Session()
     _connect_files(services, session)
     _connect_amendments(services, session)
     _connect_print_publish(services)
     return services
+
+
+class _Session:
+    """The UI's PlanSession (schedplan.plans.session), made - and its modules imported - when a plan file is first
+    opened, saved or exported; until then there is no plan file (path and saved are None)."""
+
+    def __init__(self) -> None:
+        self._made: PlanSession | None = None
+
+    def __call__(self) -> PlanSession:
+        if self._made is None:
+            from schedplan.plans.session import PlanSession
+
+            self._made = PlanSession()
+        return self._made
+
+    @property
+    def path(self) -> Path | None:
+        return self._made.path if self._made is not None else None
+
+    @property
+    def saved(self) -> SavedPlan | None:
+        return self._made.saved if self._made is not None else None
 
 
 def _split_unit(text: str, units: tuple[str, ...], default: str) -> tuple[str, str]:
@@ -122,18 +154,21 @@ def form_values(inputs: PlanInputs) -> FormValues:
     )
 
 
-def _connect_files(services: Services, session: PlanSession) -> None:
+def _connect_files(services: Services, session: _Session) -> None:
     """Wire the UI's file actions to the application layer's PlanSession (form values -> PlanInputs here)."""
-    from schedplan.plans.checking import same_schedule
-    from schedplan.tui.planning import compute, typed
-    from schedplan.tui.services import OpenedPlan, RecordedCheck
 
     def inputs(values: FormValues) -> PlanInputs:
+        from schedplan.tui.planning import typed
+
         site = services.site
         return typed(values, site.ref if site else None)
 
     def open_plan(path: Path) -> OpenedPlan:
-        opened = session.open(path)
+        from schedplan.plans.checking import same_schedule
+        from schedplan.tui.planning import compute
+        from schedplan.tui.services import OpenedPlan
+
+        opened = session().open(path)
         values = form_values(opened.saved.inputs)
         note = None
         outcome = compute(opened.protocol, values, site=opened.site)
@@ -146,37 +181,41 @@ def _connect_files(services: Services, session: PlanSession) -> None:
         return OpenedPlan(entry=opened.protocol, values=values, path=path, note=note, site=opened.site)
 
     def record_check(plan: Any, values: FormValues, checker: str, results: Any) -> str:
-        record = session.record_check(plan, inputs(values), services.site, checker, results)
+        record = session().record_check(plan, inputs(values), services.site, checker, results)
         verdict = "PASS" if record.result == "pass" else "FAIL"
         n = len(session.saved.checks) if session.saved else 1
         return f"{verdict}: {record.summary}. Recorded in {session.path} (check {n})."
 
-    services.export_ics = lambda plan, values, entry, path: session.export(plan, inputs(values), entry, path)
-    services.save_plan = lambda plan, values, entry, path: session.save(plan, inputs(values), entry, path)
+    def recorded_checks(plan: Plan, values: FormValues) -> list[RecordedCheck]:
+        from schedplan.tui.services import RecordedCheck
+
+        if session.saved is None:  # no plan file in use, so none recorded (as PlanSession says)
+            return []
+        return [
+            RecordedCheck(record=rec, invalid=why)
+            for rec, why in session().recorded_checks(plan, inputs(values), services.site)
+        ]
+
+    services.export_ics = lambda plan, values, entry, path: session().export(plan, inputs(values), entry, path)
+    services.save_plan = lambda plan, values, entry, path: session().save(plan, inputs(values), entry, path)
     services.open_plan = open_plan
     services.plan_path = lambda: session.path
-    services.file_holds = lambda plan, values: session.file_holds(plan, inputs(values))
+    services.file_holds = lambda plan, values: session().file_holds(plan, inputs(values))
     services.record_check = record_check
-    services.recorded_checks = lambda plan, values: [
-        RecordedCheck(record=rec, invalid=why)
-        for rec, why in session.recorded_checks(plan, inputs(values), services.site)
-    ]
+    services.recorded_checks = recorded_checks
 
 
-def _connect_amendments(services: Services, session: PlanSession) -> None:
+def _connect_amendments(services: Services, session: _Session) -> None:
     """Wire the UI's amendments to the application layer (schedplan.plans.amending) on the plan file in use."""
-    from schedplan.core.amendments import Amended
-    from schedplan.errors import PlanFileError
-    from schedplan.plans.amending import AmendRequest, amend, applied, what_changed
-    from schedplan.plans.checking import open_plan as read_plan
-    from schedplan.plans.sources import find_protocol
-    from schedplan.tui.planning import typed
-    from schedplan.tui.services import AmendDone
 
     def course(plan: Any, values: FormValues) -> Amended | None:
         saved = session.saved
         if saved is None or session.path is None or not saved.amendments or saved.protocol_id != plan.protocol.id:
             return None
+        from schedplan.plans.amending import applied
+        from schedplan.plans.sources import find_protocol
+        from schedplan.tui.planning import typed
+
         site = services.site
         levels = any(a.params.dose_level is not None for a in saved.amendments)
         if not levels:  # the file's amendments applied to the plan on screen, as replan applies them
@@ -186,12 +225,17 @@ def _connect_amendments(services: Services, session: PlanSession) -> None:
         return applied(plan, site, mine, saved.amendments, find_protocol(saved.protocol_ref).protocol)
 
     def record(fields: dict[str, Any]) -> AmendDone:
-        path = session.path
-        if path is None or session.saved is None:
+        from schedplan.errors import PlanFileError
+        from schedplan.plans.amending import AmendRequest, amend, what_changed
+        from schedplan.plans.checking import open_plan as read_plan
+        from schedplan.tui.services import AmendDone
+
+        path, saved = session.path, session.saved
+        if path is None or saved is None:
             raise PlanFileError("an amendment is recorded in the plan file: save the plan first")
         done = amend(str(path), AmendRequest(**fields))
         # the session keeps the amendments the file now holds (its other parts as read here)
-        session.saved = session.saved.updated(amendments=read_plan(str(path)).amendments)
+        session().saved = saved.updated(amendments=read_plan(str(path)).amendments)
         a = done.amendment
         what = f" (undoes amendment {a.params.undo})" if a.kind == "undo" else ""
         headline = f"Amendment {a.number}: {a.kind}{what}, by {a.by}" + (f": {a.reason}" if a.reason else "")
@@ -203,23 +247,26 @@ def _connect_amendments(services: Services, session: PlanSession) -> None:
 
 def _connect_print_publish(services: Services) -> None:
     """Wire the UI's Print and Publish to the application layer (schedplan.plans.printing / publishing)."""
-    from schedplan.plans.checking import open_plan as read_plan
-    from schedplan.plans.printing import print_options, print_plan
-    from schedplan.plans.publishing import prepare, publish
-    from schedplan.tui.printing import PrintedFiles, PrintRequest
 
     def printed(path: str, request: PrintRequest) -> PrintedFiles:
+        from schedplan.plans.printing import print_options, print_plan
+        from schedplan.tui.printing import PrintedFiles
+
         options = print_options(audience=request.audience, label=request.label, paper=request.paper)
         done = print_plan(path, options, pdf=request.pdf, html=request.html)
         return PrintedFiles(written=done.written, notes=done.notes)
 
     def publication(path: str) -> str | None:
+        from schedplan.plans.checking import open_plan as read_plan
+
         pubs = read_plan(path).publications
         if not pubs:
             return None
         return "; ".join(p.url + (f" ({p.calendar})" if p.calendar else "") for p in pubs)
 
     def published(path: str, password: str | None) -> str:
+        from schedplan.plans.publishing import prepare, publish
+
         outcome = publish(prepare(path, {}), password)
         done = {k: sum(1 for a in outcome.done if a.kind == k) for k in ("create", "update", "cancel")}
         line = (

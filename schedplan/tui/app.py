@@ -3,6 +3,7 @@ files and the double check are in tui.actions."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -124,30 +125,55 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar")
         with Horizontal(id="main"):
-            with Vertical(id="form-box"):
-                yield PatientForm(self.entry, self.initial_values, id="form", from_file=self.opened_from_file)
-            with Vertical(id="views"):
-                yield Static("", id="status")
-                with TabbedContent(id="tabs", initial=TABS["calendar"]):
-                    with TabPane("Calendar", id=TABS["calendar"]):
-                        yield ScheduleList(id="calendar")
-                    with TabPane("Month", id=TABS["month"]):
-                        yield MonthGrid(id="month")
-                    with TabPane("Dose check", id=TABS["doses"]):
-                        yield DoseCheck(id="doses")
+            if self.entry is not None:  # without one the first screen is the picker alone (issue 8: its first paint)
+                yield from self._plan_widgets()
         yield Footer(compact=True)
+
+    def _plan_widgets(self) -> ComposeResult:
+        """The form and the views (calendar, month grid, dose check), inside #main."""
+        with Vertical(id="form-box"):
+            yield PatientForm(self.entry, self.initial_values, id="form", from_file=self.opened_from_file)
+        with Vertical(id="views"):
+            yield Static("", id="status")
+            with TabbedContent(id="tabs", initial=TABS["calendar"]):
+                with TabPane("Calendar", id=TABS["calendar"]):
+                    yield ScheduleList(id="calendar")
+                with TabPane("Month", id=TABS["month"]):
+                    yield MonthGrid(id="month")
+                with TabPane("Dose check", id=TABS["doses"]):
+                    yield DoseCheck(id="doses")
+
+    def on_load(self) -> None:
+        if self.entry is None:  # queued before the terminal's first key can be: see _start_with_picker
+            self.call_later(self._mount_plan_widgets)
 
     def on_mount(self) -> None:
         self.watch(self.screen, "focused", self._focus_moved)
-        self.recalculate()
         if self.entry is None:
-            self.action_pick(cancellable=False)
-        else:
-            self._clean = self.query_one(PatientForm).values()
-            self._focus_start(self.opened_from_file)
+            self._start_with_picker()
+            return
+        self.recalculate()
+        self._clean = self.query_one(PatientForm).values()
+        self._focus_start(self.opened_from_file)
         self._title()
         if self.opened_note:  # the same notice as opening the file from the UI: never dropped at start
             self.notify(f"This plan file: {self.opened_note}", severity="warning", timeout=20)
+
+    def _start_with_picker(self) -> None:
+        """No protocol given: the first screen is the picker alone, drawn once the app is mounted (nothing is
+        drawn before); the form and the views are mounted under it after that, by the first message the app
+        handles (queued by on_load, before the terminal's first key), so no key reaches an action before the
+        widgets it works on exist."""
+        self._title()
+        self.push_screen(self._picker(cancellable=False), self._picked)
+
+    async def _mount_plan_widgets(self) -> None:
+        """Once the picker is on screen, the form and the views under it (the app's queue held meanwhile)."""
+        painted = asyncio.Event()
+        self.screen.call_after_refresh(painted.set)
+        await painted.wait()
+        await self.screen_stack[0].query_one("#main", Horizontal).mount_compose(self._plan_widgets())
+        self.recalculate()
 
     def _focus_start(self, on_views: bool) -> None:
         """Where the person starts reading: the calendar of a plan file; the first empty required field."""
@@ -337,10 +363,12 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
 
     def action_pick(self, cancellable: bool = True) -> None:
         def go() -> None:
-            picker = ProtocolPicker(self.services.protocols, self.services.load_protocol, cancellable=cancellable)
-            self.push_screen(picker, self._picked)
+            self.push_screen(self._picker(cancellable=cancellable), self._picked)
 
         self.unless_unsaved("Change protocol", go)
+
+    def _picker(self, *, cancellable: bool) -> ProtocolPicker:
+        return ProtocolPicker(self.services.protocols, self.services.load_protocol, cancellable=cancellable)
 
     def unless_unsaved(self, what: str, go: Callable[[], object]) -> None:
         """Do ``go`` now, or - with changes not saved - after the person says so."""

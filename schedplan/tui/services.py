@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from schedplan.core.amendments import Amended
-from schedplan.core.checks import CheckRecord, CheckResult
-from schedplan.core.schedule import Plan
-from schedplan.core.sources import LoadedPolicy as Site  # the site policy in force
-from schedplan.tui.planning import FormValues, ProtocolEntry
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the picker, drawn first, needs none of these modules (issue 8)
+    from schedplan.core.amendments import Amended
+    from schedplan.core.checks import CheckRecord, CheckResult
+    from schedplan.core.schedule import Plan
+    from schedplan.core.sources import LoadedPolicy as Site  # the site policy in force
+    from schedplan.tui.planning import FormValues, ProtocolEntry
     from schedplan.tui.printing import PrintedFiles, PrintRequest
 
 

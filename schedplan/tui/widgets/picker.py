@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -14,7 +15,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from schedplan.errors import SchedplanError
-from schedplan.tui.planning import ProtocolEntry
+
+if TYPE_CHECKING:  # the picker is the first screen: it imports no protocol model, only lists what it is given
+    from schedplan.tui.planning import ProtocolEntry
 
 
 def matches(entry: ProtocolEntry, text: str) -> bool:
@@ -28,7 +31,7 @@ def looks_like_path(text: str) -> bool:
     return t.endswith((".yaml", ".yml")) or "/" in t
 
 
-class ProtocolPicker(ModalScreen[ProtocolEntry | None]):
+class ProtocolPicker(ModalScreen["ProtocolEntry | None"]):
     """Returns the chosen protocol, or None when cancelled."""
 
     BINDINGS = [
