@@ -41,11 +41,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"schedplan: warning: {line}", file=sys.stderr)
     if done.repaired:
         print(f"schedplan: the last export (to {done.repaired}) did not finish; this one completes it", file=sys.stderr)
-    events = f"{done.events} event{'' if done.events == 1 else 's'}"
-    cancelled = f", {done.cancelled} cancelled" if done.cancelled else ""
-    if done.new_calendar:  # nothing in it to update: what it holds
-        said = f"{events}{cancelled} (a new calendar)"
-    else:  # against its last export: what changed in it
-        said = f"{events}, {done.updated} updated" + (f", {done.added} added" if done.added else "") + cancelled
-    print(f"wrote {args.ics}: {said}", file=sys.stderr)
+    print(
+        f"wrote {args.ics}: {done.events} event{'' if done.events == 1 else 's'}"
+        + (f", {done.updated} updated" if done.again else "")
+        + (f", {done.cancelled} cancelled" if done.cancelled else ""),
+        file=sys.stderr,
+    )
     return 0

@@ -2,9 +2,9 @@
 
 One VEVENT per administration; at its time where the plan gives one (the protocol's or the site policy's),
 else at ``--time`` for drugs, cell products and radiation, else all-day. Each item's
-UID comes from the plan id, its place in the protocol and the audience only (see core.changes.item_uid and
-export.audiences), so an export after a replan updates the same items: SEQUENCE and LAST-MODIFIED move only on
-items whose content changed, and items no longer in the plan are written as STATUS:CANCELLED.
+UID comes from the plan id and its place in the protocol only (see core.changes.item_uid), so an export
+after a replan updates the same items: SEQUENCE and LAST-MODIFIED move only on items whose content
+changed, and items no longer in the plan are written as STATUS:CANCELLED.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from schedplan.core.protocol import EventKind
 from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.text import describe, unsafe_characters
 from schedplan.errors import InputError
-from schedplan.export.audiences import calendar_uid, item_key, split
 from schedplan.export.clock import clock_warning, end_of, interval_warnings, unambiguous, zoned
 from schedplan.export.vtimezone import vtimezone
 from schedplan.words import dose_text, duration_text
@@ -258,14 +257,8 @@ class IcsExport:
     """The file's bytes, and what to remember of each item for the next export of the same plan."""
 
     data: bytes
-    items: tuple[CalendarItem, ...]  # this calendar's
+    items: tuple[CalendarItem, ...]
     warnings: tuple[str, ...] = ()  # administrations at a time the clocks skip or repeat, and what was done
-    kept: tuple[CalendarItem, ...] = ()  # the plan file's items of the other audience's calendars, as they were
-
-    @property
-    def plan_items(self) -> tuple[CalendarItem, ...]:
-        """What the plan file keeps for its next export: every audience's items."""
-        return self.kept + self.items
 
 
 @dataclass(frozen=True)
@@ -355,8 +348,7 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
     warnings: list[str] = []
     if options.day_labels:
         for date in _day_offsets(plan):
-            label_key, label = day_label_for(plan, date)
-            key = item_key(label_key, options.audience)
+            key, label = day_label_for(plan, date)
             ev = Event.new(
                 uid=item_uid(plan_id, key),
                 summary=label,
@@ -372,15 +364,14 @@ def _drafts(plan: Plan, plan_id: str, options: IcsOptions) -> tuple[list[_Draft]
             del ev["DTSTAMP"]
             drafts.append(_Draft(key=key, summary=label, date=date, event=ev))
     for e in plan.events:
-        key = item_key(e.key, options.audience)
-        ev, start, warning = _draft_event(e, item_uid(plan_id, key), plan, options)
+        ev, start, warning = _draft_event(e, item_uid(plan_id, e.key), plan, options)
         if getattr(e, "status", None) == "held":  # held by an amendment: the item stays, cancelled
             ev.add("status", "CANCELLED")
         if start is not None:
             starts.append(start)
         if warning is not None:
             warnings.append(warning)
-        drafts.append(_Draft(key=key, summary=summary(e, options.audience), date=e.date, event=ev))
+        drafts.append(_Draft(key=e.key, summary=summary(e, options.audience), date=e.date, event=ev))
     return drafts, starts, warnings + interval_warnings(plan.events, options.tz)
 
 
@@ -410,22 +401,17 @@ def build_ics(
     options: IcsOptions | None = None,
     items: Iterable[CalendarItem] | None = None,
     dtstamp: dt.datetime | None = None,
-    shared: bool = False,
 ) -> IcsExport:
     """The calendar for ``plan``, and the item states a saved plan keeps for the next export.
 
     ``plan_id``: the saved plan's id (a UUID string); None makes a new one (a one-off export).
-    ``items``: the states from the previous export: of this very calendar (a publication's), each one not in
-    the plan now written as cancelled; or, ``shared``, the plan file's (SavedPlan.items, every calendar of the
-    plan): only the items of this audience's calendars are this one's, the others are kept as they are
-    (IcsExport.kept) - never cancelled in a calendar of the other audience. None: a first export.
+    ``items``: the states from the previous export of the same plan (SavedPlan.items), or None.
     ``dtstamp``: the DTSTAMP (and LAST-MODIFIED of changed items), UTC; default now. Tests inject it.
     """
     options = options or IcsOptions()
     plan_id = plan_id or str(uuid.uuid4())
     stamp = (dtstamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    own, kept = split(items or (), options.audience) if shared else (tuple(items or ()), ())
-    previous = {i.key: i for i in own}
+    previous = {i.key: i for i in (items or ())}
     drafts, starts, warnings = _drafts(plan, plan_id, options)
     current = {d.key for d in drafts}
     for item in previous.values():
@@ -437,7 +423,7 @@ def build_ics(
         prodid=PRODID,
         method="PUBLISH",
         name=calendar_name(plan, options.label),
-        uid=calendar_uid(plan_id, options.audience),
+        uid=plan_id,
     )
     if starts and options.tz != "UTC":
         cal.add_component(vtimezone(options.tz, min(starts).date(), max(starts).date()))
@@ -470,7 +456,7 @@ def build_ics(
                 date=d.date,
             )
         )
-    return IcsExport(data=cal.to_ical(), items=tuple(states), warnings=tuple(warnings), kept=kept)
+    return IcsExport(data=cal.to_ical(), items=tuple(states), warnings=tuple(warnings))
 
 
 def plan_to_ics(

@@ -24,39 +24,29 @@ def resolved(options: ExportOptions) -> tuple[Any, ExportOptions]:
 
 
 def calendar(
-    plan: Plan,
-    options: ExportOptions,
-    *,
-    plan_id: str | None = None,
-    items: tuple[CalendarItem, ...] | None = None,
-    shared: bool = False,
+    plan: Plan, options: ExportOptions, *, plan_id: str | None = None, items: tuple[CalendarItem, ...] | None = None
 ) -> tuple[IcsExport, ExportOptions]:
-    """The plan as a calendar (with ``plan_id``, items keep their identity across exports) and the options used.
-    ``items``: this calendar's from its last export; ``shared``: the plan file's, every calendar's (a plan file
-    then keeps the result's ``plan_items``: see export.ics.build_ics)."""
+    """The plan as a calendar (with ``plan_id``, items keep their identity across exports) and the options used."""
     from schedplan.export.ics import build_ics
 
     ics, recorded = resolved(options)
-    return build_ics(plan, plan_id=plan_id, options=ics, items=items, shared=shared), recorded
+    return build_ics(plan, plan_id=plan_id, options=ics, items=items), recorded
 
 
 @dataclass(frozen=True)
 class Exported:
-    """What an export wrote: events; against the calendar's last export, how many were updated, added and
-    cancelled (in a new calendar: how many are cancelled); whether the calendar is new (no item of it exported
-    before, or a file this plan has not written), the options reused from the last export to the same file
-    (name: value), and a note for the person."""
+    """What an export wrote: events, how many were updated or cancelled, whether the plan had exported before,
+    the options reused from the last export to the same file (name: value), and a note for the person."""
 
     events: int
     updated: int
     cancelled: int
-    new_calendar: bool
+    again: bool
     reused: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
     # double-check records tampered with; administrations at a time the clocks skip or repeat (IcsExport.warnings)
     warnings: list[str] = field(default_factory=list)
     repaired: str | None = None  # the calendar an earlier export was writing when it stopped (this one completes it)
-    added: int = 0  # items the calendar did not have (not cancelled)
 
 
 def calendar_key(ics_path: str | Path) -> str:
@@ -100,7 +90,6 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
     """Write the saved plan as a calendar (options not ``given`` are those recorded for the same calendar file;
     none for a new file) and record in the plan file what it wrote and with which options - under the plan
     file's lock, the plan first. The calendar may not be the plan file."""
-    from schedplan.export.audiences import audience_of
     from schedplan.load.files import check_writable, refuse_same_file
     from schedplan.load.planfile import locked_plan
     from schedplan.plans.checking import current, tamper_warnings
@@ -124,38 +113,26 @@ def export_plan(plan_path: str, ics_path: str, given: dict[str, Any]) -> Exporte
             from schedplan.plans.amending import course_of
 
             plan = course_of(saved).amended.plan
-        # each audience's calendars have items of their own; a file written for the other audience before has
-        # those items cancelled in it (a staff calendar exported again for the patient keeps no dose), and so has
-        # a patient calendar written before patient items had UIDs of their own (the staff's: see docs/calendars.md)
-        was = saved.calendars.get(calendar_key(ics_path))
-        switched = was is not None and (
-            was.audience != options.audience
-            or (options.audience == "patient" and not any(audience_of(i) == "patient" for i in saved.items))
-        )
-        result, recorded = calendar(plan, options, plan_id=saved.plan_id, items=saved.items, shared=not switched)
+        result, recorded = calendar(plan, options, plan_id=saved.plan_id, items=saved.items)
         check_writable(ics_path)
         # the plan first (it records the SEQUENCE numbers the calendar is about to carry), then the calendar;
         # counted against the last export that finished, so one a crash stopped is repaired and counted right
         calendars = {**saved.calendars, calendar_key(ics_path): recorded}
         base = slot.write_with(
-            saved.updated(items=result.plan_items, export_options=recorded, calendars=calendars),
+            saved.updated(items=tuple(result.items), export_options=recorded, calendars=calendars),
             ics_path,
             result.data,
             before=saved,
         )
-    mine = result.items
-    new_calendar = (bool(saved.calendars) and was is None) or not any(i.key in base.sequences for i in mine)
-    changed = {i.key for i in mine if base.sequences.get(i.key, i.sequence) != i.sequence}
-    fresh = {i.key for i in mine if i.key not in base.sequences}
-    cancelled = sum(1 for i in mine if i.cancelled and (new_calendar or i.key in changed | fresh))
+    changed = sum(1 for new in result.items if base.sequences.get(new.key, new.sequence) != new.sequence)
+    cancelled = sum(1 for i in result.items if i.cancelled)
     return Exported(
-        sum(1 for i in mine if not i.cancelled),
-        sum(1 for i in mine if i.key in changed and not i.cancelled),
+        len(result.items) - cancelled,
+        changed,
         cancelled,
-        new_calendar,
+        base.exported,
         reused,
         note,
         [*tamper_warnings(saved), *result.warnings],
         base.interrupted,
-        added=sum(1 for i in mine if i.key in fresh and not i.cancelled),
     )

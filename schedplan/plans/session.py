@@ -86,10 +86,10 @@ class PlanSession:
             # the save, so the patient's calendar app sees one set of items, updated in place (SEQUENCE raised)
             doc = self._document(self.saved, plan, inputs, protocol)
             options, reused = options_for(doc, path, {})
-            result, recorded = calendar(plan, options, plan_id=doc.plan_id, items=doc.items, shared=True)
+            result, recorded = calendar(plan, options, plan_id=doc.plan_id, items=doc.items)
             calendars = {**doc.calendars, calendar_key(path): recorded}
             write_atomic(path, result.data, new_mode=0o600)
-            self.saved = doc.updated(items=result.plan_items, export_options=recorded, calendars=calendars)
+            self.saved = doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
             return (
                 f"Exported {_events(result.items)} calendar events to {path}"
                 " (save the plan to keep its calendar identity)" + _clock_note(result.warnings)
@@ -102,13 +102,9 @@ class PlanSession:
             base = self._current_base(slot, inputs)
             doc = self._document(base, plan, inputs, protocol)
             options, reused = options_for(doc, path, {})  # this calendar file's own options, never another's
-            # the plan file's items are every calendar's (staff and patient: see docs/calendars.md); this one's
-            # are updated, the other audience's kept as they are and never cancelled in this file
-            result, recorded = calendar(
-                _as_it_stands(doc, plan), options, plan_id=doc.plan_id, items=doc.items, shared=True
-            )
+            result, recorded = calendar(_as_it_stands(doc, plan), options, plan_id=doc.plan_id, items=doc.items)
             calendars = {**doc.calendars, calendar_key(path): recorded}
-            before, doc = doc, doc.updated(items=result.plan_items, export_options=recorded, calendars=calendars)
+            before, doc = doc, doc.updated(items=tuple(result.items), export_options=recorded, calendars=calendars)
             slot.write_with(doc, path, result.data, before=before)  # crash-safe, as `schedplan export`
         self.saved = doc
         again = f"; reusing {reused_text(reused)}" if reused else ""

@@ -97,21 +97,3 @@ def test_an_export_from_the_ui_writes_the_course_as_it_stands(cli, tmp_path):
                   if "Isatuximab" in str(ev["SUMMARY"])}  # fmt: skip
     assert isatuximab["2027-03-22"] == "CANCELLED"  # C1 D8 = 2027-03-15 + 7 days
     assert isatuximab["2027-03-15"] != "CANCELLED" and isatuximab["2027-03-29"] != "CANCELLED"
-
-
-def test_a_staff_export_from_the_ui_keeps_the_patient_calendar_items_the_plan_file_records(plan_file, cli, tmp_path):
-    # review of w4-fixes: staff and patient calendars have UIDs of their own; the UI's staff export must keep the
-    # patient calendar's items in the plan file (and cancel none of them in the staff file), as `export` does
-    from icalendar import Calendar
-
-    from schedplan.export.audiences import audience_of
-
-    assert cli("export", str(plan_file), "--ics", str(tmp_path / "patient.ics"), "--audience", "patient").code == 0
-    patient_items = {i.key for i in open_plan(plan_file).items if audience_of(i) == "patient"}
-    assert patient_items
-    session, opened, plan = _opened(plan_file)
-    staff = tmp_path / "staff.ics"
-    session.export(plan, opened.saved.inputs, opened.protocol, staff)
-    assert {i.key for i in open_plan(plan_file).items if audience_of(i) == "patient"} == patient_items
-    statuses = [str(ev.get("STATUS", "")) for ev in Calendar.from_ical(staff.read_bytes()).walk("VEVENT")]
-    assert statuses and "CANCELLED" not in statuses
