@@ -30,7 +30,7 @@ from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.core.sources import LoadedPolicy
 from schedplan.core.units import Quantity, dose_display, parse_decimal
 from schedplan.errors import InputError
-from schedplan.plans.given_time import given_at, not_to_come, ward_zone
+from schedplan.plans.given_time import given_at, not_to_come
 
 
 @dataclass(frozen=True)
@@ -267,10 +267,11 @@ def _params(r: AmendRequest, course: Course, sel: Selection, now: dt.datetime) -
         _same_unit(course, sel, unit)
         return Params(dose=value, unit=unit, override=override)
     if r.kind == "given":
-        # a time after now, or not on the day the administration is on, is refused (on the ward's clock)
-        at = given_at(r.at, event, now, ward_zone(course.saved)) if r.at is not None else None
+        # a time after now, or not one the administration can have been given at, is refused (plans.given_time)
+        # read on this machine's clock, where the person typing is (a calendar's zone is the exporting machine's)
+        at = given_at(r.at, event, now, None) if r.at is not None else None
         if r.at is None:
-            not_to_come(event, now, ward_zone(course.saved))
+            not_to_come(event, now, None)
         if event is not None and event.status == "held":
             raise InputError(f"{_label(event)} is held; undo the hold first", field="drug")
         if r.dose is None:

@@ -100,19 +100,22 @@ def test_a_dose_given_a_day_late_is_recorded_on_its_day_once_the_delay_is_record
     assert _given(plan)[0]["params"]["given_at"] == "2026-01-06 09:10"
 
 
-def test_the_time_is_read_on_the_plans_calendar_clock_not_the_machines(cli, plan, clock, tmp_path):
-    # the ward is in Rome (the plan's calendar is exported in Europe/Rome); the machine runs on UTC. At 08:30 UTC
-    # it is 09:30 in Rome: a dose given at 09:10 Rome time was given 20 minutes ago, not 40 minutes from now
-    assert cli("export", str(plan), "--ics", str(tmp_path / "ward.ics"), "--tz", "Europe/Rome").code == 0
-    clock("2026-01-05T08:30:00+00:00")
+def test_the_time_is_read_on_this_machines_clock_named_in_the_refusal_whatever_a_calendars_zone(
+    cli, plan, clock, tmp_path
+):
+    # review finding: the staff calendar's zone was taken for the ward's clock, but an export's zone defaults to the
+    # exporting machine's (a server on UTC): a nurse could not record a dose given minutes ago. The time typed is
+    # read on the clock of the machine it is typed on, and a refusal names that clock (TZ sets it)
+    assert cli("export", str(plan), "--ics", str(tmp_path / "ward.ics"), "--tz", "America/New_York").code == 0
+    clock("2026-01-05T09:30:00+01:00")  # 09:30 on this machine (UTC+01:00); 03:30 in New York
+    assert cli("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 09:10", *WHO).code == 0
+    clock("2026-01-05T08:30:00+00:00")  # a machine on UTC
     _refused(
         cli,
         plan,
-        *("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 09:45", *WHO),
-        says=("is after now (2026-01-05 09:30 Europe/Rome",),
+        *("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 09:10", *WHO),
+        says=("is after now (2026-01-05 08:30 UTC+00:00)",),
     )
-    r = cli("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 09:10", *WHO)
-    assert r.code == 0, r.err
 
 
 def test_a_given_time_that_is_not_a_time_still_says_how_to_write_it(cli, plan, clock):
@@ -123,16 +126,6 @@ def test_a_given_time_that_is_not_a_time_still_says_how_to_write_it(cli, plan, c
         *("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 25:10", *WHO),
         says=('write "YYYY-MM-DD HH:MM"',),
     )
-
-
-def test_a_patient_calendar_in_another_zone_does_not_set_the_wards_clock(cli, plan, clock, tmp_path):
-    # the patient's own calendar, exported last, is in New York (where the patient lives); the ward is in Rome
-    assert cli("export", str(plan), "--ics", str(tmp_path / "ward.ics"), "--tz", "Europe/Rome").code == 0
-    home = ("--ics", str(tmp_path / "home.ics"), "--tz", "America/New_York", "--audience", "patient")
-    assert cli("export", str(plan), *home).code == 0
-    clock("2026-01-05T08:30:00+00:00")  # 09:30 in Rome, 03:30 in New York
-    r = cli("amend", str(plan), "given", *C1D1, "--at", "2026-01-05 09:10", *WHO)
-    assert r.code == 0, r.err
 
 
 def test_given_without_a_time_on_an_administration_still_to_come_is_refused(cli, plan, clock):
