@@ -254,9 +254,10 @@ _NO_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"  # pydantic's documented switch: "__all
 def _without_pydantic_plugins() -> Iterator[None]:
     """schedplan uses no pydantic plugin, so pydantic is told so while a command runs: its first schema then does
     not search every installed package's entry points for one (start-up, issue 8), and no plugin installed for
-    another program sees the patients' data. The setting is this process's alone: it is in ``os.environ``, which
-    pydantic reads, but not in the environment a child process inherits (``os.unsetenv``; schedplan starts only
-    ssh-keygen), and it is gone when the command returns. A value the user set is left as it is."""
+    another program sees the patients' data. The setting is meant for this process alone: it is in ``os.environ``,
+    which pydantic reads, but not in the C environment a child started without ``env=`` inherits (``os.unsetenv``);
+    a child given a copy of ``os.environ`` would see it (schedplan starts only ssh-keygen, without one). It is gone
+    when the command returns. A value the user set is left as it is."""
     if _NO_PLUGINS in os.environ:
         yield
         return
