@@ -33,6 +33,7 @@ from schedplan.tui.dialogs import (
     ReadScreen,
 )
 from schedplan.tui.format import WARN, factor_lines, factor_summary, policy_line, ward_words
+from schedplan.tui.keys import KeysInOrder
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
 from schedplan.tui.printing import PrintPublishActions
@@ -46,7 +47,7 @@ from schedplan.tui.widgets.picker import ProtocolPicker
 TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
 
 
-class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
+class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, KeysInOrder, App[None]):
     """Plan a patient on a protocol; every number comes from core.schedule.plan."""
 
     CSS_PATH = "app.tcss"
@@ -82,6 +83,7 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
         Binding("w", "warnings", "Warnings", show=False),
         Binding("q", "quit", "Quit", show=False),
     ]
+    _calculated: tuple[ProtocolEntry, object, FormValues] | None = None  # what the last calculation read
 
     def __init__(
         self,
@@ -190,19 +192,33 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
 
     @on(FormChanged)
     def _form_changed(self, event: FormChanged) -> None:
+        """Calculate once the keys typed so far are handled: a burst typed fast is calculated once, from the form
+        as it stands after its last key (a busy app calculating after every key fell further behind)."""
         event.stop()
-        self.recalculate()
+        self.after_keys(self._recalculate_changed)
+
+    def _recalculate_changed(self) -> None:
+        """Recalculate unless the plan on screen was calculated from the form as it stands (a burst's later keys
+        arrive as changes already calculated)."""
+        last = self._calculated
+        if last is None or last[0] is not self.entry or last[1] is not self.services.site:
+            self.recalculate()
+        elif last[2] != self.query_one(PatientForm).values():
+            self.recalculate()
 
     def recalculate(self) -> Outcome | None:
         """Read the form, ask the core for a plan, show it (or the reasons, keeping the last plan)."""
+        self._calculated = None
         if self.entry is None:
             self.outcome = None
             self._show(None)
             self._status()
             return None
         form = self.query_one(PatientForm)
+        values = form.values()
+        self._calculated = (self.entry, self.services.site, values)
         try:
-            outcome = compute(self.entry, form.values(), site=self.services.site, as_of=self.today)
+            outcome = compute(self.entry, values, site=self.services.site, as_of=self.today)
         except Exception as exc:  # a bug, not a typo: keep the person's work and the last plan, and say so
             why = f"schedplan could not calculate this plan - a bug, please report it ({type(exc).__name__}: {exc})"
             self.notify(why, severity="error", timeout=15)

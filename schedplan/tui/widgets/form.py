@@ -70,6 +70,16 @@ class RemoveOverride(Button):
         self.code = code
 
 
+class FieldInput(Input):
+    """A text field of the form: Enter moves to the next text field in the key's own turn (moving on through a
+    Submitted message, handled later, let the keys typed after Enter land in the field just left)."""
+
+    async def action_submit(self) -> None:
+        form = next((a for a in self.ancestors if isinstance(a, PatientForm)), None)
+        if form is not None:
+            form.next_text_field(self)
+
+
 class PatientForm(VerticalScroll):
     """Everything a plan is calculated from. Posts FormChanged on every edit; shows reasons per field."""
 
@@ -184,7 +194,7 @@ class PatientForm(VerticalScroll):
         yield FieldError(id=f"err-{fid}")
 
     def _input(self, fid: str, value: str, placeholder: str, restrict: str | None = None) -> Input:
-        w = Input(value=value, placeholder=placeholder, id=f"f-{fid}", compact=True, restrict=restrict)
+        w = FieldInput(value=value, placeholder=placeholder, id=f"f-{fid}", compact=True, restrict=restrict)
         self._fields[fid] = w
         return w
 
@@ -332,10 +342,11 @@ class PatientForm(VerticalScroll):
         if event.widget in self._fields.values():
             self._last = event.widget
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.screen.focus_next()
+    def next_text_field(self, field: Input) -> None:
+        """Enter: the next text field, round to the first (a unit or a choice beside it is set with Tab)."""
+        texts = [w for w in self.screen.focus_chain if self in w.ancestors and isinstance(w, Input)]
+        if field in texts:
+            self.screen.set_focus(texts[(texts.index(field) + 1) % len(texts)])
 
     # --- limits: the stop and the overrides -----------------------------------------------------
 
