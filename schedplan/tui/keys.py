@@ -58,15 +58,17 @@ class KeysInOrder(App[None]):
     async def _send(self, event: events.Event) -> None:
         """Handle one key or click as Textual does; follow a key forwarded to the focus until it is done."""
         await super().on_event(event)
-        if not isinstance(event, events.Key) or not event.is_forwarded:
-            return  # a click moves the focus at once; a key taken by a priority binding is done
-        target = self.focused or self.screen
+        if not isinstance(event, events.Key):
+            return  # a click moves the focus at once
         self._key_on_way = event
         self._key_moved = time.monotonic()
         self.set_timer(STUCK_S, lambda: self.call_later(self._check_stuck, event))
+        if not event.is_forwarded:  # taken by a priority binding (F2 ...): done when what its action queued is done
+            self.call_later(self._done, event, False)
+            return
         # A probe follows the key up the same queues it bubbles through (focus, ancestors, screen, app): when the
         # probe runs in a queue the key was handled there before it, so when it runs in the app's the key is done.
-        self._probe(event, target.ancestors_with_self, 0)
+        self._probe(event, (self.focused or self.screen).ancestors_with_self, 0)
 
     def _probe(self, key: events.Key, chain: list[DOMNode], at: int) -> None:
         if key is not self._key_on_way:

@@ -196,3 +196,17 @@ async def test_digits_typed_fast_after_esc_from_the_views_land_in_the_form_field
         assert app.focused is app.query_one("#f-weight")
         assert value(app, "weight") == "65"
         assert app.plan is not None and app.plan.patient.weight_kg == Decimal(65)
+
+
+async def test_digits_typed_fast_after_f2_from_the_views_land_in_the_form_field(app_factory, computed):
+    """F2 (a key the app takes first) shows the form and focuses its field after the key; the digits after it went
+    to the calendar."""
+    app = app_factory(NK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, computed)
+        app.query_one("#calendar").focus()
+        await settle(pilot, computed)
+        burst(app, "f2", *"65")
+        await settle(pilot, computed)
+        assert app.focused is app.query_one("#f-weight")
+        assert value(app, "weight") == "65"
