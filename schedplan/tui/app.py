@@ -53,8 +53,9 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, KeysInOrder, 
     CSS_PATH = "app.tcss"
     TITLE = "schedplan"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    # Letter and symbol keys are text inside a field (Input takes them first); F-keys and ctrl-keys reach the
-    # views from anywhere. Nothing here changes a value the plan is calculated from.
+    # Letter, digit and symbol keys are commands on the views only: on the form they are text in a field, refused
+    # on a selector or button (PatientForm.on_key). F-keys and ctrl-keys work from anywhere. Nothing here changes a
+    # value the plan is calculated from.
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the plan to a file"),
         Binding("ctrl+o", "open", "Open", priority=True, tooltip="Open a saved plan file"),
@@ -111,14 +112,16 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, KeysInOrder, 
         self.changes = ChangeLog()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` and `?` work from the form's fields (no field takes them) but not on dialogs or in a path; nothing
-        saves, opens or checks over a file dialog or a double check in progress."""
+        """The letter keys are the views' (on the form they are text, or refused on a selector); nothing picks, helps
+        or lists over a dialog; nothing saves, opens or checks over a file dialog or a double check in progress."""
         if action in ("pick", "help", "warnings", "changes") and len(self.screen_stack) > 1:
             return False
         if action in ("print", "publish", "amend") and len(self.screen_stack) > 1:
             return False
         if action in ("save", "open", "double_check") and isinstance(self.screen, (PathDialog, DoubleCheckScreen)):
             return False
+        if action == "export" and self._in_form(self.focused):
+            return False  # `e` is text in a field and refused on a selector: the footer offers it on the views only
         return True
 
     # --- layout -------------------------------------------------------------------------------
