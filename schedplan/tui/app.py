@@ -34,6 +34,7 @@ from schedplan.tui.dialogs import (
     ReadScreen,
 )
 from schedplan.tui.format import WARN, factor_lines, factor_summary, policy_line, ward_words
+from schedplan.tui.keys import KeysInOrder
 from schedplan.tui.messages import DayOpened, FormChanged
 from schedplan.tui.planning import FormValues, Outcome, ProtocolEntry, compute
 from schedplan.tui.printing import PrintPublishActions
@@ -47,14 +48,15 @@ from schedplan.tui.widgets.picker import ProtocolPicker
 TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
 
 
-class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
+class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, KeysInOrder, App[None]):
     """Plan a patient on a protocol; every number comes from core.schedule.plan."""
 
     CSS_PATH = "app.tcss"
     TITLE = "schedplan"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    # Letter and symbol keys are text inside a field (Input takes them first); F-keys and ctrl-keys reach the
-    # views from anywhere. Nothing here changes a value the plan is calculated from.
+    # Letter, digit and symbol keys are commands on the views only: on the form they are text in a field, refused
+    # on a selector or button (PatientForm.on_key). F-keys and ctrl-keys work from anywhere. Nothing here changes a
+    # value the plan is calculated from.
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the plan to a file"),
         Binding("ctrl+o", "open", "Open", priority=True, tooltip="Open a saved plan file"),
@@ -83,6 +85,7 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
         Binding("w", "warnings", "Warnings", show=False),
         Binding("q", "quit", "Quit", show=False),
     ]
+    _calculated: tuple[ProtocolEntry, object, FormValues] | None = None  # what the last calculation read
 
     def __init__(
         self,
@@ -110,14 +113,16 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
         self.changes = ChangeLog()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` and `?` work from the form's fields (no field takes them) but not on dialogs or in a path; nothing
-        saves, opens or checks over a file dialog or a double check in progress."""
+        """The letter keys are the views' (on the form they are text, or refused on a selector); nothing picks, helps
+        or lists over a dialog; nothing saves, opens or checks over a file dialog or a double check in progress."""
         if action in ("pick", "help", "warnings", "changes") and len(self.screen_stack) > 1:
             return False
         if action in ("print", "publish", "amend") and len(self.screen_stack) > 1:
             return False
         if action in ("save", "open", "double_check") and isinstance(self.screen, (PathDialog, DoubleCheckScreen)):
             return False
+        if action == "export" and self._in_form(self.focused):
+            return False  # `e` is text in a field and refused on a selector: the footer offers it on the views only
         return True
 
     # --- layout -------------------------------------------------------------------------------
@@ -216,19 +221,33 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, App[None]):
 
     @on(FormChanged)
     def _form_changed(self, event: FormChanged) -> None:
+        """Calculate once the keys typed so far are handled: a burst typed fast is calculated once, from the form
+        as it stands after its last key (a busy app calculating after every key fell further behind)."""
         event.stop()
-        self.recalculate()
+        self.after_keys(self._recalculate_changed)
+
+    def _recalculate_changed(self) -> None:
+        """Recalculate unless the plan on screen was calculated from the form as it stands (a burst's later keys
+        arrive as changes already calculated)."""
+        last = self._calculated
+        if last is None or last[0] is not self.entry or last[1] is not self.services.site:
+            self.recalculate()
+        elif last[2] != self.query_one(PatientForm).values():
+            self.recalculate()
 
     def recalculate(self) -> Outcome | None:
         """Read the form, ask the core for a plan, show it (or the reasons, keeping the last plan)."""
+        self._calculated = None
         if self.entry is None:
             self.outcome = None
             self._show(None)
             self._status()
             return None
         form = self.query_one(PatientForm)
+        values = form.values()
+        self._calculated = (self.entry, self.services.site, values)
         try:
-            outcome = compute(self.entry, form.values(), site=self.services.site, as_of=self.today)
+            outcome = compute(self.entry, values, site=self.services.site, as_of=self.today)
         except Exception as exc:  # a bug, not a typo: keep the person's work and the last plan, and say so
             why = f"schedplan could not calculate this plan - a bug, please report it ({type(exc).__name__}: {exc})"
             self.notify(why, severity="error", timeout=15)

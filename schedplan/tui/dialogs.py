@@ -120,7 +120,7 @@ class DayDialog(ModalScreen[None]):
 
 HELP = """\
 How to plan a patient
- 1. Pick the protocol (F7, or / outside a field); type to filter.
+ 1. Pick the protocol (F7, or / on the views); type to filter.
  2. Fill in the form: weight and height (kg/lb, cm/in; a unit
     typed after the number moves the selector), sex, the BSA
     formula or a measured BSA, the day-0 date as YYYY-MM-DD,
@@ -140,9 +140,15 @@ Keys that work everywhere, even inside a field
  ctrl+r amend the highlighted administration (saved plan file):
         h hold  d delay  m modify  g given  u undo  l history;
         each asks its reason and your name; Esc records nothing
- Tab, Shift+Tab  next / previous      Esc  form <-> views
+ Esc  form <-> views
 
-Keys outside a field (inside a field they are text)
+On the form
+ Tab, Shift+Tab  next / previous control, round the form
+ Enter           next text field (Tab for a unit or a choice)
+ Letters and digits are text in a field; on a selector they are
+ refused with a bell (Enter opens it) - never a command.
+
+Keys on the views (Tab, Shift+Tab: next / previous)
  1 2 3   Calendar, Month, Dose check   w   all warnings
  e       export iCal (.ics)            c   copy as text
  v       double check every dose (recorded in the plan file)

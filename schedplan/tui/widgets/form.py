@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
@@ -70,8 +71,25 @@ class RemoveOverride(Button):
         self.code = code
 
 
+class FieldInput(Input):
+    """A text field of the form: Enter moves to the next text field in the key's own turn (moving on through a
+    Submitted message, handled later, let the keys typed after Enter land in the field just left)."""
+
+    async def action_submit(self) -> None:
+        form = next((a for a in self.ancestors if isinstance(a, PatientForm)), None)
+        if form is not None:
+            form.next_text_field(self)
+
+
 class PatientForm(VerticalScroll):
     """Everything a plan is calculated from. Posts FormChanged on every edit; shows reasons per field."""
+
+    # Tab and Shift+Tab go round the form: the views are reached on purpose (Esc, F2, F3-F5), never by one Tab too
+    # many (at 80 columns that swapped the form out of sight).
+    BINDINGS = [
+        Binding("tab", "round(1)", "Next", show=False),
+        Binding("shift+tab", "round(-1)", "Previous", show=False),
+    ]
 
     def __init__(
         self, entry: ProtocolEntry | None, values: FormValues | None = None, *, from_file: bool = False, **kw: Any
@@ -184,7 +202,7 @@ class PatientForm(VerticalScroll):
         yield FieldError(id=f"err-{fid}")
 
     def _input(self, fid: str, value: str, placeholder: str, restrict: str | None = None) -> Input:
-        w = Input(value=value, placeholder=placeholder, id=f"f-{fid}", compact=True, restrict=restrict)
+        w = FieldInput(value=value, placeholder=placeholder, id=f"f-{fid}", compact=True, restrict=restrict)
         self._fields[fid] = w
         return w
 
@@ -332,10 +350,44 @@ class PatientForm(VerticalScroll):
         if event.widget in self._fields.values():
             self._last = event.widget
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
+    def next_text_field(self, field: Input) -> None:
+        """Enter: the next text field, round to the first (a unit or a choice beside it is set with Tab)."""
+        texts = [w for w in self._stops() if isinstance(w, Input)]
+        if field in texts:
+            self.screen.set_focus(texts[(texts.index(field) + 1) % len(texts)])
+
+    def action_round(self, step: int) -> None:
+        """Tab / Shift+Tab: the next / previous control of the form, round from the last to the first."""
+        stops = self._stops()
+        focused = self.screen.focused
+        here = next((i for i, w in enumerate(stops) if focused is w or (focused and w in focused.ancestors)), None)
+        if not stops:
+            return
+        self.screen.set_focus(stops[(0 if step > 0 else -1) if here is None else (here + step) % len(stops)])
+
+    def _stops(self) -> list[Widget]:
+        """The controls of the form that Tab stops at, in order (an open selector's list is not one of its own)."""
+        return [
+            w
+            for w in self.screen.focus_chain
+            if self in w.ancestors and not any(isinstance(a, Select) for a in w.ancestors)
+        ]
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter, digit or sign typed on a selector or a button of the form is not a command (e, v, q, 1 ... work
+        on the views): it is refused aloud, never taken as a command nor dropped without a word."""
+        focused = self.screen.focused
+        if not event.is_printable or event.key == "space" or not isinstance(focused, (Select, Button)):
+            return
         event.stop()
-        self.screen.focus_next()
+        event.prevent_default()
+        self.app.bell()
+        what = "a selector: Enter opens it" if isinstance(focused, Select) else "a button: Enter presses it"
+        self.notify(
+            f"{event.character!r} not typed - the focus is on {what}, Tab moves on. Keys for the views: Esc first.",
+            severity="warning",
+            timeout=6,
+        )
 
     # --- limits: the stop and the overrides -----------------------------------------------------
 
