@@ -482,11 +482,13 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, KeysInOrder, 
         return self.screen.has_class("-narrow")
 
     def _in_form(self, widget: Widget | None) -> bool:
-        return widget is not None and self.query_one("#form-box") in widget.ancestors
+        """Whether ``widget`` is on the form (never before the form is mounted: the start draws the picker first)."""
+        boxes = self.query("#form-box")
+        return widget is not None and bool(boxes) and boxes.first() in widget.ancestors
 
     def _focus_moved(self, focused: Widget | None) -> None:
         """In a narrow terminal the form makes room for the views while they have the focus."""
-        if focused is None or focused.screen is not self.screen:
+        if focused is None or focused.screen is not self.screen or not self.query("#form-box"):
             return
         box = self.query_one("#form-box")
         if self._in_form(focused):
