@@ -62,12 +62,12 @@ class MonthGrid(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="month-title")
         table: MonthTable = MonthTable(id="month-table", cursor_type="cell", zebra_stripes=False)
+        # the weekday columns exist before any row can be drawn (a row added before its columns left them as
+        # wide as their labels: a snapshot that failed under load)
+        table.add_columns(*WEEKDAYS)
         yield table
         yield Static(LEGEND, id="month-legend", classes="hint")
         yield Static("", id="month-preview")
-
-    def on_mount(self) -> None:
-        self.query_one(MonthTable).add_columns(*WEEKDAYS)
 
     def show(self, plan: Plan | None, today: dt.date) -> None:
         keep = self.selected_date
