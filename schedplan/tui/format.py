@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections import OrderedDict
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from schedplan.core.protocol import EventKind
 from schedplan.core.units import dose_display, fmt
@@ -19,6 +19,16 @@ if TYPE_CHECKING:  # the app imports this module for its first frame (issue 8): 
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
 WARN = "⚠"
+
+
+def __getattr__(name: str) -> Any:
+    """``dose`` and ``duration``: schedplan.words' own dose_text and duration_text (one wording everywhere: "1
+    hour", "90 min"), imported when first asked for."""
+    if name in ("dose", "duration"):
+        from schedplan import words
+
+        return words.dose_text if name == "dose" else words.duration_text
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def factor_lines(plan: Plan | None) -> list[str]:
