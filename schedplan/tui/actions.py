@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from schedplan.core.checks import CheckResult, doses_to_check, tolerance_for
-from schedplan.core.schedule import Plan
 from schedplan.errors import SchedplanError
 from schedplan.tui.check import DoubleCheckScreen
 from schedplan.tui.dialogs import PathDialog
@@ -16,8 +15,12 @@ from schedplan.tui.planning import FormValues, ProtocolEntry, typed
 from schedplan.tui.services import OpenedPlan
 from schedplan.tui.widgets.form import PatientForm
 
+if TYPE_CHECKING:  # the app imports its actions for its first frame (issue 8): the checks when one is done
+    from schedplan.core.checks import CheckResult
+    from schedplan.core.schedule import Plan
+
 # Writes the plan (a calendar or a plan file) at the path and says what it did: Services.export_ics, .save_plan.
-Writer = Callable[[Plan, FormValues, ProtocolEntry, Path], str]
+Writer = Callable[["Plan", FormValues, ProtocolEntry, Path], str]
 
 
 class PlanActions(AppHost):
@@ -158,6 +161,8 @@ class PlanActions(AppHost):
             )
             self.action_save(then=self.action_double_check, title="Save the plan file, then double-check it")
             return
+        from schedplan.core.checks import doses_to_check, tolerance_for
+
         site = self.services.site
         # the course as it stands: held administrations are not asked, a modified dose is asked as modified
         done = self.course()

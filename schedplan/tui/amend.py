@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,10 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TabbedContent
 from textual.widgets.option_list import Option
 
-from schedplan.core.amendments import Amended
-from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.errors import SchedplanError
-from schedplan.tui.amend_dialog import AmendDialog
 from schedplan.tui.dialogs import ReadScreen
 from schedplan.tui.format import administrations, event_text
 from schedplan.tui.host import AppHost
@@ -25,6 +22,10 @@ from schedplan.tui.widgets.calendar import ScheduleList
 from schedplan.tui.widgets.doses import DoseCheck
 from schedplan.tui.widgets.form import PatientForm
 from schedplan.tui.widgets.month import MonthGrid
+
+if TYPE_CHECKING:  # the app imports its actions for its first frame (issue 8): the amendments when used
+    from schedplan.core.amendments import Amended
+    from schedplan.core.schedule import Plan, PlannedEvent
 
 KINDS = {"h": "hold", "d": "delay", "m": "modify", "g": "given", "u": "undo"}
 MENU_KEYS = "h hold  d delay  m modify  g given  u undo  l history  Esc close"
@@ -234,6 +235,8 @@ class AmendActions(AppHost):
             done = self.course()
             listed = history_lines(done) if done is not None else []
             hint = "\n".join(line.split("\n")[0] for line in listed[-4:]) or "No amendment recorded yet."
+        from schedplan.tui.amend_dialog import AmendDialog
+
         cycles = self.plan is not None and self.plan.anchor_type == "cycles"
         self.push_screen(AmendDialog(kind, event, cycles=cycles, record=record, hint=hint), self._recorded)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Static, TabbedContent, TabPane
 
-from schedplan.core.schedule import Plan
 from schedplan.core.units import fmt
 from schedplan.tui import planning
 from schedplan.tui.actions import PlanActions
@@ -44,6 +43,9 @@ from schedplan.tui.widgets.doses import DoseCheck, warning_text
 from schedplan.tui.widgets.form import PatientForm
 from schedplan.tui.widgets.month import MonthGrid
 from schedplan.tui.widgets.picker import ProtocolPicker
+
+if TYPE_CHECKING:  # the picker is drawn first (issue 8): the plan's modules are imported when a plan is made
+    from schedplan.core.schedule import Plan
 
 TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
 

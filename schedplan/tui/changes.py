@@ -3,9 +3,11 @@ comparison `schedplan replan` prints), in the ward's words (no textual)."""
 
 from __future__ import annotations
 
-from schedplan.core.changes import PlanChanges, diff, snapshot
-from schedplan.core.schedule import Plan
-from schedplan.words import change_lines, days_text
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the app holds a ChangeLog from its first frame (issue 8): the comparison is imported when used
+    from schedplan.core.changes import PlanChanges
+    from schedplan.core.schedule import Plan
 
 
 class ChangeLog:
@@ -27,12 +29,16 @@ class ChangeLog:
         """The changes from the base to ``plan``; None when there is nothing to compare or nothing changed."""
         if plan is None or self.base is None or self.base is plan:
             return None
+        from schedplan.core.changes import diff, snapshot
+
         found = diff(snapshot(self.base), snapshot(plan), old_anchor=self.base.anchor_date, new_anchor=plan.anchor_date)
         return None if found.empty else found
 
 
 def summary(changes: PlanChanges) -> str:
     """One line: 'Day 0 moved 2027-03-15 -> 2027-03-18 (+3 days); 12 dates moved; 4 doses changed'."""
+    from schedplan.words import days_text
+
     parts = []
     if changes.old_anchor != changes.new_anchor:
         shift = (changes.new_anchor - changes.old_anchor).days
@@ -50,4 +56,6 @@ def summary(changes: PlanChanges) -> str:
 
 def lines(changes: PlanChanges) -> list[str]:
     """Every change, one a line, as `schedplan replan` lists them (the one wording: words.change_lines)."""
+    from schedplan.words import change_lines
+
     return change_lines(changes)

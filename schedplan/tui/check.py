@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -15,12 +16,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from schedplan.core.checks import CheckResult, DoseToCheck, compare
-from schedplan.core.checks import parse_answer as parse_checker_answer
 from schedplan.core.patient import Patient
 from schedplan.core.units import Quantity, dose_display, fmt
 from schedplan.errors import SchedplanError
 from schedplan.tui.services import RecordedCheck
+
+if TYPE_CHECKING:  # the app imports this screen for its first frame (issue 8): the checks when one is done
+    from schedplan.core.checks import CheckResult, DoseToCheck
 
 LARGEST = Decimal(10) ** 15  # more cells than any product holds; keeps the comparison's arithmetic finite
 
@@ -28,6 +30,8 @@ LARGEST = Decimal(10) ** 15  # more cells than any product holds; keeps the comp
 def parse_answer(text: str, unit: str) -> Decimal:
     """A checker's dose as people write it (core.checks.parse_answer: ``46.13``, ``826.7 x 10^6 cells``),
     within what a dose can be."""
+    from schedplan.core.checks import parse_answer as parse_checker_answer
+
     value = parse_checker_answer(text, unit)
     if not 0 <= value < LARGEST:
         raise ValueError(f"{text.strip()!r} is not a dose; type the number only, e.g. 73.8")
@@ -80,7 +84,7 @@ def _order(d: DoseToCheck, choices: dict[str, str]) -> str:
     return f"arm / dose level {arm}{modified}; days {', '.join(d.days)}; route {d.route or 'not stated'}"
 
 
-class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
+class DoubleCheckScreen(ModalScreen["list[CheckResult] | None"]):
     """Returns the results once recorded (or tried to be), None when cancelled before recording.
 
     Phases: the checker's name; for each dose the answer, then y/n: arm / dose level, days and route as on
@@ -306,6 +310,8 @@ class DoubleCheckScreen(ModalScreen[list[CheckResult] | None]):
         self._show()
 
     def _finish(self) -> None:
+        from schedplan.core.checks import compare
+
         self.results = [
             compare(d, a, self.tolerance, confirmed=c)
             for d, a, c in zip(self.doses, self.answers, self.confirmed, strict=True)

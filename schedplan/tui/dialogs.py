@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -13,8 +14,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from schedplan.core.schedule import PlannedEvent
-from schedplan.tui.daylist import AdministrationList, day_details
+if TYPE_CHECKING:  # the app imports these dialogs for its first frame (issue 8): a day's list when one is opened
+    from schedplan.core.schedule import PlannedEvent
 
 
 class PathDialog(ModalScreen[Path | None]):
@@ -98,6 +99,8 @@ class DayDialog(ModalScreen[None]):
         self.label = label
 
     def compose(self) -> ComposeResult:
+        from schedplan.tui.daylist import AdministrationList, day_details
+
         with Vertical(id="dialog", classes="dialog day-dialog"):
             yield Label(
                 f"{self.label}  {self.date.strftime('%A')} {self.date.isoformat()} - administration list",

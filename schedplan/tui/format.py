@@ -7,22 +7,28 @@ import datetime as dt
 import re
 from collections import OrderedDict
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from schedplan.core.amendments import AmendedEvent
-from schedplan.core.dates import day_label
-from schedplan.core.dosing import CalculatedDose
-from schedplan.core.protocol import EventKind, Protocol
-from schedplan.core.schedule import Plan, PlannedEvent, PlanWarning
+from schedplan.core.protocol import EventKind
 from schedplan.core.units import dose_display, fmt
-from schedplan.words import dose_text, duration_text, given_at_text, series_text
-from schedplan.words import time_text as clock_text
+
+if TYPE_CHECKING:  # the app imports this module for its first frame (issue 8): the plan's modules when first used
+    from schedplan.core.dosing import CalculatedDose
+    from schedplan.core.protocol import Protocol
+    from schedplan.core.schedule import Plan, PlannedEvent, PlanWarning
 
 ADMINISTERED = (EventKind.DRUG, EventKind.CELL_PRODUCT, EventKind.RADIATION)
 WARN = "⚠"
 
 
-duration = duration_text  # one wording everywhere (schedplan.words): "1 hour", "90 min"
-dose = dose_text
+def __getattr__(name: str) -> Any:
+    """``dose`` and ``duration``: schedplan.words' own dose_text and duration_text (one wording everywhere: "1
+    hour", "90 min"), imported when first asked for."""
+    if name in ("dose", "duration"):
+        from schedplan import words
+
+        return words.dose_text if name == "dose" else words.duration_text
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def factor_lines(plan: Plan | None) -> list[str]:
@@ -104,16 +110,23 @@ def dose_detail(d: CalculatedDose) -> list[str]:
 
 def time_text(e: PlannedEvent) -> str:
     """``08:00``, ``08:00 (site time)`` when the site policy gave it, or "" (all-day)."""
+    from schedplan.words import time_text as clock_text
+
     return clock_text(e) or ""
 
 
 def series_part(e: PlannedEvent) -> list[str]:
     """``["(1 of 4)"]`` for an administration of several that day or series; [] for the only one."""
+    from schedplan.words import series_text
+
     return [f"({series_text(e)})"] if e.administrations else []
 
 
 def event_text(e: PlannedEvent) -> str:
     """One line for the calendar: time, name, dose, route, duration, n of m, and what it is given before."""
+    from schedplan.words import dose_text as dose  # one wording everywhere (schedplan.words)
+    from schedplan.words import duration_text as duration  # "1 hour", "90 min"
+
     parts = [time_text(e), e.name] if e.time is not None else [e.name]
     if e.dose is not None:
         # a daily total whose frequency the record does not state says so, as the table and calendars do
@@ -143,6 +156,9 @@ def event_text(e: PlannedEvent) -> str:
 def status_text(e: PlannedEvent) -> str:
     """What the recorded amendments did to an administration, in words with a symbol (not only a colour):
     ' ✗ HELD', ' → MOVED from 2027-03-01', ' % MODIFIED 80 %', ' ✓ GIVEN 09:10 by AB'; '' when nothing."""
+    from schedplan.core.amendments import AmendedEvent
+    from schedplan.words import given_at_text
+
     if not isinstance(e, AmendedEvent):
         return ""
     out = []
@@ -171,6 +187,8 @@ def status_text(e: PlannedEvent) -> str:
 
 def status_mark(e: PlannedEvent) -> str:
     """The short form of status_text for a table cell: '✗ HELD', '→ MOVED % MODIFIED', '✓ GIVEN'; ''."""
+    from schedplan.core.amendments import AmendedEvent
+
     if not isinstance(e, AmendedEvent):
         return ""
     marks = ["✗ HELD"] if e.status == "held" else []
@@ -182,6 +200,8 @@ def status_mark(e: PlannedEvent) -> str:
 
 def label_for(protocol: Protocol, anchor: dt.date, date: dt.date) -> str:
     """The day label of any date, for days shown without events ('Day +3', 'C2 D8')."""
+    from schedplan.core.dates import day_label
+
     offset = (date - anchor).days
     if not protocol.is_cycles:
         return day_label(offset, None)

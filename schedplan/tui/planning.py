@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -13,12 +14,14 @@ from schedplan.core.eligibility import Group, Limit
 from schedplan.core.factors import Measure
 from schedplan.core.patient import BSAFormula
 from schedplan.core.protocol import Choice, ChoiceType, Protocol
-from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy, LoadedProtocol
 from schedplan.core.units import parse_height, parse_weight
 from schedplan.errors import ChoiceError, InputError, SchedplanError
 from schedplan.inputs import PlanInputs, build_factors, parse_bsa, parse_labs, parse_sets, parse_sex, plan_from_inputs
 from schedplan.tui.entry import has_unit, lab_items, lab_pairs, parse_full_date
+
+if TYPE_CHECKING:  # the app imports this module for its first frame (issue 8): the plan is calculated when asked
+    from schedplan.core.schedule import Plan
 
 # Field ids used by the form, the error map and the tests.
 WEIGHT, HEIGHT, SEX, BSA_FORMULA, BSA, ANCHOR = "weight", "height", "sex", "bsa_formula", "bsa", "anchor"

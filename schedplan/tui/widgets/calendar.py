@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.binding import Binding
@@ -12,11 +12,12 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from schedplan.core.protocol import Protocol
-from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.tui.format import event_text, label_for
 from schedplan.tui.messages import DayOpened
-from schedplan.words import in_time_order
+
+if TYPE_CHECKING:  # the app imports this view for its first frame (issue 8): the plan's modules when first used
+    from schedplan.core.protocol import Protocol
+    from schedplan.core.schedule import Plan, PlannedEvent
 
 WEEKEND = (5, 6)
 
@@ -93,6 +94,8 @@ class ScheduleList(OptionList):
         return self._dates[i]
 
     def _redraw(self, keep: dt.date | None) -> None:
+        from schedplan.words import in_time_order
+
         plan, protocol = self.plan, self.protocol
         options: list[Option] = []
         self._dates = []

@@ -4,7 +4,7 @@ rules that acted, the selected dose worked out step by step, totals per drug as 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -12,14 +12,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from schedplan.core.protocol import Protocol
-from schedplan.core.schedule import Plan, PlanWarning
 from schedplan.tui.format import (
     WARN,
     administrations,
-    dose,
     dose_detail,
-    duration,
     ordered_warnings,
     overridden,
     rule_marks,
@@ -30,7 +26,10 @@ from schedplan.tui.format import (
     ward_words,
     warning_title,
 )
-from schedplan.words import series_text
+
+if TYPE_CHECKING:  # the app imports this view for its first frame (issue 8): the plan's modules when first used
+    from schedplan.core.protocol import Protocol
+    from schedplan.core.schedule import Plan, PlanWarning
 
 COLUMNS = ("Drug", "Day", "Date", "Time", "Dose", "Site rules", "Prescribed", "Basis", "Route", "Duration")
 # Which columns stay when the width runs out (the rest are in the detail pane below the table): whole columns
@@ -146,6 +145,9 @@ class DoseCheck(Vertical):
             self.query_one("#dose-calculation", Static).update("No plan yet: fill in the patient form.")
             self.query_one("#dose-totals", Static).update("")
             return
+        from schedplan.words import dose_text as dose
+        from schedplan.words import duration_text as duration
+
         for e in administrations(plan):
             d = e.dose
             row = (
@@ -192,6 +194,10 @@ class DoseCheck(Vertical):
         if e is None:
             box.update("")
             return
+        from schedplan.words import dose_text as dose
+        from schedplan.words import duration_text as duration
+        from schedplan.words import series_text
+
         when = ", ".join(x for x in (e.date.strftime("%a %Y-%m-%d"), time_text(e), series_text(e)) if x)
         head = f"{e.name}, {e.label} ({when}){status_text(e)}: "
         if e.dose is None:

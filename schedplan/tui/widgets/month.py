@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -15,9 +15,11 @@ from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from schedplan.core.schedule import Plan, PlannedEvent
 from schedplan.tui.format import event_text
 from schedplan.tui.messages import DayOpened
+
+if TYPE_CHECKING:  # the app imports this view for its first frame (issue 8): the plan's modules when first used
+    from schedplan.core.schedule import Plan, PlannedEvent
 
 LEGEND = "• events  ◆ day 0  › today  Sa Su weekend  [ ] month  Enter: open day"
 WEEKDAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
