@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from schedplan.core.plan_inputs import PlanInputs
 from schedplan.core.protocol import Protocol
-from schedplan.core.schedule import Plan
 from schedplan.core.sources import LoadedPolicy, LoadedProtocol
 from schedplan.errors import Problem
 from schedplan.inputs import plan_from_inputs
 
 if TYPE_CHECKING:  # a plan without a site policy never loads core.policy (start-up, issue 8)
     from schedplan.core.policy import PolicyCoverage, SitePolicy
+    from schedplan.core.schedule import Plan  # the UI's protocol list needs no schedule (first paint)
 
 
 def _marked(lp: LoadedProtocol) -> LoadedProtocol:

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from typing import Any
 
-import pytest
-
 # Modules the picker does not use: each was imported before its first frame when the app's mixins, dialogs and
 # views imported them at module level.
 NOT_FOR_THE_PICKER = (
@@ -83,10 +81,5 @@ def test_the_pickers_first_frame_does_not_import_the_checks_amendments_or_change
     assert sorted(loaded.intersection(NOT_FOR_THE_PICKER) - {"schedplan.core.schedule"}) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schedplan/plans/sources.py (build_services imports it for the protocol list) imports core.schedule's "
-    "Plan at module level for a dataclass annotation; not this branch's file",
-)
 def test_the_pickers_first_frame_does_not_import_the_schedule(tmp_path):
     assert "schedplan.core.schedule" not in _at_the_first_frame(tmp_path)["at_first_frame"]
