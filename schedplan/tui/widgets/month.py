@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the app imports this view for its first frame (issue 8): th
 
 LEGEND = "• events  ◆ day 0  › today  Sa Su weekend  [ ] month  Enter: open day"
 WEEKDAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+CELL_WIDTH = 4  # a day's cell: see MonthGrid._cell
 
 
 def month_weeks(year: int, month: int) -> list[list[dt.date | None]]:
@@ -64,9 +65,11 @@ class MonthGrid(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="month-title")
         table: MonthTable = MonthTable(id="month-table", cursor_type="cell", zebra_stripes=False)
-        # the weekday columns exist before any row can be drawn (a row added before its columns left them as
-        # wide as their labels: a snapshot that failed under load)
-        table.add_columns(*WEEKDAYS)
+        # the weekday columns exist before any row can be drawn, each as wide as a day's cell ("›12•": today's
+        # mark, the day, the events mark): never sized from the rows as they come (under load the header was
+        # left as wide as its labels while the days were wider - a snapshot that failed in CI)
+        for day in WEEKDAYS:
+            table.add_column(day, width=CELL_WIDTH)
         yield table
         yield Static(LEGEND, id="month-legend", classes="hint")
         yield Static("", id="month-preview")
