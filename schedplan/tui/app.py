@@ -50,6 +50,19 @@ if TYPE_CHECKING:  # the picker is drawn first (issue 8): the plan's modules are
 TABS = {"calendar": "tab-calendar", "month": "tab-month", "doses": "tab-doses"}
 
 
+class ViewTabs(TabbedContent):
+    """The views' tabs. A pane is opened when the focus moves into it - but only while the focus is still there:
+    the notice of a focus comes up through the widgets' queues, and a view key typed meanwhile (F4 then F3, sent
+    together) moved the focus on; the late notice switched back to the view left (user test)."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        # Textual calls this class's handler, then TabbedContent's (which opens the pane) unless prevented
+        focused = self.app.focused
+        if focused is not None and event.tab_pane not in focused.ancestors_with_self:
+            event.prevent_default()
+            event.stop()
+
+
 class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, KeysInOrder, App[None]):
     """Plan a patient on a protocol; every number comes from core.schedule.plan."""
 
@@ -142,7 +155,7 @@ class SchedplanApp(AmendActions, PlanActions, PrintPublishActions, KeysInOrder, 
             yield PatientForm(self.entry, self.initial_values, id="form", from_file=self.opened_from_file)
         with Vertical(id="views"):
             yield Static("", id="status")
-            with TabbedContent(id="tabs", initial=TABS["calendar"]):
+            with ViewTabs(id="tabs", initial=TABS["calendar"]):
                 with TabPane("Calendar", id=TABS["calendar"]):
                     yield ScheduleList(id="calendar")
                 with TabPane("Month", id=TABS["month"]):

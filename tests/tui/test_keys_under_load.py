@@ -210,3 +210,29 @@ async def test_digits_typed_fast_after_f2_from_the_views_land_in_the_form_field(
         await settle(pilot, computed)
         assert app.focused is app.query_one("#f-weight")
         assert value(app, "weight") == "65"
+
+
+@pytest.mark.parametrize(
+    ("keys", "shown"),
+    [
+        (("f4", "f3"), "tab-calendar"),
+        (("f5", "f3"), "tab-calendar"),
+        (("f4", "f5", "f3"), "tab-calendar"),
+        (("f5", "f4", "f3"), "tab-calendar"),
+        (("f4", "f5", "f4"), "tab-month"),
+    ],
+)
+async def test_view_keys_typed_fast_end_on_the_last_view_asked_for(app_factory, computed, keys, shown):
+    """User test (tmux, keys sent together): F4 F3 stayed on Month - the last key was lost when it went back to a
+    view already visited in the burst."""
+    from textual.widgets import TabbedContent
+
+    app = app_factory(NK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, computed)
+        app.query_one("#calendar").focus()
+        await settle(pilot, computed)
+        burst(app, *keys)
+        await settle(pilot, computed)
+        await pilot.pause(0.3)
+        assert app.query_one(TabbedContent).active == shown
