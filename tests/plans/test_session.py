@@ -97,3 +97,22 @@ def test_an_export_from_the_ui_writes_the_course_as_it_stands(cli, tmp_path):
                   if "Isatuximab" in str(ev["SUMMARY"])}  # fmt: skip
     assert isatuximab["2027-03-22"] == "CANCELLED"  # C1 D8 = 2027-03-15 + 7 days
     assert isatuximab["2027-03-15"] != "CANCELLED" and isatuximab["2027-03-29"] != "CANCELLED"
+
+
+def test_a_plan_of_another_protocol_is_never_saved_over_the_plan_file_in_use(plan_file, cli, tmp_path):
+    # user test: F7 to another protocol, then Save offered the plan file in use; one Enter replaced a plan with its
+    # recorded amendments by a plan of another protocol. Refused, saying what the file holds; nothing written
+    held = ["--drug", "isatuximab", "--cycle", "1", "--day", "8", "--reason", "fever", "--by", "RN Smith"]
+    other = tmp_path / "islay.json"
+    made = ["plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2027-03-15"]
+    assert cli(*made, "--save", str(other)).code == 0
+    assert cli("amend", str(other), "hold", *held).code == 0
+    session, opened, _ = _opened(other)
+    before = other.read_bytes()
+    _, elsewhere, plan = _opened(plan_file)  # a plan of another protocol, as the UI would have it after F7
+    assert elsewhere.saved.protocol_id != opened.saved.protocol_id
+    with pytest.raises(PlanFileError) as refused:
+        session.save(plan, elsewhere.saved.inputs, elsewhere.protocol, other)
+    message = str(refused.value)
+    assert "NCT02999633" in message and "1 amendment" in message and "another file" in message
+    assert other.read_bytes() == before
