@@ -142,3 +142,19 @@ async def test_a_start_with_a_protocol_or_a_plan_file_composes_the_form_and_the_
         assert not isinstance(app.screen, ProtocolPicker)
         if target.endswith(".json"):  # a plan file opens at its calendar, the plan made
             assert app.plan is not None and app.focused is app.query_one(ScheduleList)
+
+
+async def test_an_enter_typed_ahead_at_start_chooses_the_protocol(app_factory):
+    """User test (tmux): keys typed before the app takes the terminal go through the terminal's line handling,
+    which makes Enter a newline: the app reads ctrl+j. The letters survived, the Enter was lost, and the picker
+    stayed open. In the picker ctrl+j chooses, as Enter does."""
+    from schedplan.tui.widgets.form import PatientForm
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"07256", "ctrl+j")
+        await pilot.pause()
+        assert not isinstance(app.screen, ProtocolPicker)
+        assert app.entry is not None and app.entry.protocol.id == "NCT07256210"
+        assert app.query_one(PatientForm) is not None

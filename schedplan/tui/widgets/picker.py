@@ -38,6 +38,8 @@ class ProtocolPicker(ModalScreen["ProtocolEntry | None"]):
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "list_down", "Next", show=False),
         Binding("up", "list_up", "Previous", show=False),
+        # an Enter typed before the app takes the terminal arrives as a newline, which the app reads as ctrl+j
+        Binding("ctrl+j", "choose", "Choose", show=False),
     ]
 
     def __init__(
@@ -127,6 +129,10 @@ class ProtocolPicker(ModalScreen["ProtocolEntry | None"]):
 
     def action_list_up(self) -> None:
         self.query_one("#picker-list", OptionList).action_cursor_up()
+
+    async def action_choose(self) -> None:
+        """ctrl+j in the filter: as Enter (the Enter of keys typed ahead at start)."""
+        await self.query_one("#picker-filter", Input).action_submit()
 
     def action_cancel(self) -> None:
         if self.cancellable:
