@@ -62,6 +62,9 @@ def discarded(old: SavedPlan | None) -> str:
         return "it is not a readable schedplan plan file"
     n = len(old.checks)
     what = f"its {n} recorded double check{'s' if n != 1 else ''}" if n else "no recorded double check"
+    if old.amendments:  # holds, delays, modifications and doses recorded given
+        k = len(old.amendments)
+        what += f", its {k} recorded amendment{'s' if k != 1 else ''}"
     ids = f"its plan id {old.plan_id}"
     if old.items:
         ids += f" (the {len(old.items)} calendar items it exported will not be updated by a new export)"

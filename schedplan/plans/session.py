@@ -58,6 +58,7 @@ class PlanSession:
         a file replaced or replanned elsewhere since it was read here is refused. Saved to another file ("save
         as"), the plan keeps its id, as before."""
         from schedplan.load.planfile import locked_plan
+        from schedplan.plans.saving import discarded
 
         with locked_plan(path) as slot:
             in_use = self.path is not None and _same(self.path, path)
@@ -66,8 +67,8 @@ class PlanSession:
                 # another protocol picked over the plan file in use: its plan and what was recorded with it are
                 # never replaced by a save (user test: one Enter in the save dialog did)
                 raise PlanFileError(
-                    f"{path.name} holds the plan of {base.protocol_id}{_recorded(base)}; this plan is of"
-                    f" {plan.protocol.id}: save it to another file (nothing was written)",
+                    f"{path.name} holds the plan of {base.protocol_id}; saving this plan of {plan.protocol.id} over"
+                    f" it {discarded(base)}: save it to another file (nothing was written)",
                     path=str(path),
                 )
             doc = self._document(base, plan, inputs, protocol)
@@ -276,13 +277,3 @@ def _same(a: Path, b: Path) -> bool:
 
 def _events(items: list[CalendarItem] | tuple[CalendarItem, ...]) -> int:
     return sum(1 for i in items if not i.cancelled)
-
-
-def _recorded(saved: SavedPlan) -> str:
-    """What a plan file records beyond its plan, as words: " with 2 amendments and 1 double check" ("" if none)."""
-    parts = [
-        f"{n} {what}{'s' if n != 1 else ''}"
-        for n, what in ((len(saved.amendments), "amendment"), (len(saved.checks), "double check"))
-        if n
-    ]
-    return f" with {' and '.join(parts)}" if parts else ""

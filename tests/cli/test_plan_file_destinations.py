@@ -73,3 +73,15 @@ def test_plan_save_with_replace_says_what_it_discards(cli, tmp_path):
     assert "discards no recorded double check" in r.err and old["plan_id"] in r.err
     assert f"the {len(old['items'])} calendar items it exported" in r.err
     assert json.loads(path.read_text())["plan_id"] != old["plan_id"]
+
+
+def test_plan_save_with_replace_names_the_amendments_it_discards(cli, tmp_path):
+    # a plan file's recorded amendments (holds, delays, doses given) are lost with --replace: said, as its checks
+    islay = ["plan", "NCT02999633", "--weight", "60kg", "--height", "170cm", "--anchor-date", "2027-03-15"]
+    path = tmp_path / "islay.json"
+    assert cli(*islay, "--save", str(path)).code == 0
+    held = ["--drug", "isatuximab", "--cycle", "1", "--day", "8", "--reason", "fever", "--by", "RN Smith"]
+    assert cli("amend", str(path), "hold", *held).code == 0
+    r = cli(*islay, "--save", str(path), "--replace")
+    assert r.code == 0, r.err
+    assert "discards no recorded double check, its 1 recorded amendment and its plan id" in r.err

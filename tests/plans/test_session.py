@@ -114,5 +114,5 @@ def test_a_plan_of_another_protocol_is_never_saved_over_the_plan_file_in_use(pla
     with pytest.raises(PlanFileError) as refused:
         session.save(plan, elsewhere.saved.inputs, elsewhere.protocol, other)
     message = str(refused.value)
-    assert "NCT02999633" in message and "1 amendment" in message and "another file" in message
+    assert "NCT02999633" in message and "its 1 recorded amendment" in message and "another file" in message
     assert other.read_bytes() == before
