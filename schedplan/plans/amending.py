@@ -269,9 +269,9 @@ def _params(r: AmendRequest, course: Course, sel: Selection, now: dt.datetime) -
     if r.kind == "given":
         # a time after now, or not one the administration can have been given at, is refused (plans.given_time)
         # read on this machine's clock, where the person typing is (a calendar's zone is the exporting machine's)
-        at = given_at(r.at, event, now, None) if r.at is not None else None
+        at = given_at(r.at, event, now) if r.at is not None else None
         if r.at is None:
-            not_to_come(event, now, None)
+            not_to_come(event, now)
         if event is not None and event.status == "held":
             raise InputError(f"{_label(event)} is held; undo the hold first", field="drug")
         if r.dose is None:

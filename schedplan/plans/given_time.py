@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from schedplan.core.schedule import PlannedEvent
 from schedplan.errors import InputError
@@ -11,22 +10,12 @@ from schedplan.errors import InputError
 FORMAT = "%Y-%m-%d %H:%M"
 
 
-def wall_clock(now: dt.datetime, zone: str | None) -> tuple[dt.datetime, str]:
-    """(``now`` as the clock reads it, to the minute; the zone's name): in ``zone`` (IANA) when one is given, else
-    in ``now``'s own UTC offset - this machine's, where the person typing is."""
-    tz: dt.tzinfo | None = None
-    name = ""
-    if zone:
-        try:
-            tz, name = ZoneInfo(zone), zone
-        except (ZoneInfoNotFoundError, ValueError):
-            tz = None
-    if tz is None:
-        tz = now.tzinfo
-        name = now.strftime("UTC%z")
-        name = name[:-2] + ":" + name[-2:] if len(name) > 5 else name
-    local = now.astimezone(tz).replace(second=0, microsecond=0, tzinfo=None)
-    return local, name
+def wall_clock(now: dt.datetime) -> tuple[dt.datetime, str]:
+    """(``now`` as the clock reads it, to the minute, in its own UTC offset - this machine's, where the person
+    typing is; that offset's name, e.g. "UTC+01:00")."""
+    name = now.strftime("UTC%z")
+    name = name[:-2] + ":" + name[-2:] if len(name) > 5 else name
+    return now.replace(second=0, microsecond=0, tzinfo=None), name
 
 
 WINDOW = dt.timedelta(hours=12)  # a timed administration given this far either side of its time is still it
@@ -62,10 +51,10 @@ def _off(event: PlannedEvent, when: dt.datetime, shown: str) -> InputError | Non
     return InputError(f"--at {shown} is not on {event.date}, the day {what} is on; {hint}", field="at", value=shown)
 
 
-def given_at(text: str, event: PlannedEvent | None, now: dt.datetime, zone: str | None) -> str:
+def given_at(text: str, event: PlannedEvent | None, now: dt.datetime) -> str:
     """``text`` ("YYYY-MM-DD HH:MM", the local time a dose was given) as recorded. InputError (field ``at``,
     nothing recorded) when it is not such a time; when it is after ``now`` (an aware time: when the amendment
-    is recorded), read in ``zone`` (see wall_clock; None: this machine's clock) - a dose is recorded given once
+    is recorded), read on this machine's clock (see wall_clock) - a dose is recorded given once
     it has been given; or when it is not a time ``event`` can have been given at as the course stands (scheduled
     or moved): more than 12 hours from its time, or for an all-day administration another date - given later,
     a delay is recorded first; earlier, the date is to be checked (an administration is never moved earlier)."""
@@ -74,7 +63,7 @@ def given_at(text: str, event: PlannedEvent | None, now: dt.datetime, zone: str 
     except ValueError:
         raise InputError(f'--at {text!r} is not a time; write "YYYY-MM-DD HH:MM"', field="at") from None
     shown = when.strftime(FORMAT)
-    wall, name = wall_clock(now, zone)
+    wall, name = wall_clock(now)
     if when > wall:
         raise InputError(
             f"--at {shown} is after now ({wall.strftime(FORMAT)} {name}): record a dose as given once it has been"
@@ -87,14 +76,14 @@ def given_at(text: str, event: PlannedEvent | None, now: dt.datetime, zone: str 
     return shown
 
 
-def not_to_come(event: PlannedEvent | None, now: dt.datetime, zone: str | None) -> None:
+def not_to_come(event: PlannedEvent | None, now: dt.datetime) -> None:
     """A dose recorded given without a time: InputError (field ``drug``, nothing recorded) when ``event`` is still
     to come on the clock (see wall_clock): more than 12 hours before its time, or (all-day) on a later day than
     today - a dose is recorded given once it has been given, and a later day is most often a typo in the cycle
     or day."""
     if event is None:
         return
-    wall, name = wall_clock(now, zone)
+    wall, name = wall_clock(now)
     due = _scheduled(event)
     if due is not None and due - wall > WINDOW:
         raise InputError(
