@@ -130,15 +130,11 @@ class PatientForm(VerticalScroll):
         formula = v.bsa_formula or p.bsa_formula.value
         yield self._select(BSA_FORMULA, [(f.label, f.value) for f in BSAFormula], formula, blank=False)
         yield FieldError(id=f"err-{BSA_FORMULA}")
-        yield Label("Measured BSA, m2 (replaces the formula)", classes="field-label")
-        yield self._input(BSA, v.measured_bsa, "optional, e.g. 1.85")
-        yield FieldError(id=f"err-{BSA}")
-        yield Label("Measured on (weight, height)", classes="field-label")
-        yield self._input(MEASURED, v.measured_on, "optional, YYYY-MM-DD")
-        yield FieldError(id=f"err-{MEASURED}")
-        yield Label(p.anchor.date_label, classes="field-label")
-        yield self._input(ANCHOR, v.anchor_date, "YYYY-MM-DD")
-        yield FieldError(id=f"err-{ANCHOR}")
+        yield from self._text_field(
+            "Measured BSA, m2 (replaces the formula)", BSA, v.measured_bsa, "optional, e.g. 1.85"
+        )
+        yield from self._text_field("Measured on (weight, height)", MEASURED, v.measured_on, "optional, YYYY-MM-DD")
+        yield from self._text_field(p.anchor.date_label, ANCHOR, v.anchor_date, "YYYY-MM-DD")
         if p.choices:
             yield Static("Protocol choices", classes="section")
         for c in p.choices:
@@ -155,24 +151,16 @@ class PatientForm(VerticalScroll):
     def _factors(self, v: FormValues) -> ComposeResult:
         yield Static("Patient factors (optional)", classes="section")
         yield Static("age, renal function and the values the protocol's criteria use", classes="hint")
-        yield Label("Birth date", classes="field-label")
-        yield self._input(BIRTH, v.birth_date, "YYYY-MM-DD")
-        yield FieldError(id=f"err-{BIRTH}")
+        yield from self._text_field("Birth date", BIRTH, v.birth_date, "YYYY-MM-DD")
         yield Label("Serum creatinine", classes="field-label")
         with Horizontal(classes="with-unit creatinine"):
             yield self._input(CREATININE, v.creatinine, "e.g. 97")
             units = [(u, u) for u in CREATININE_UNITS]
             yield self._select("creatinine_unit", units, v.creatinine_unit, prompt="unit?")
         yield FieldError(id=f"err-{CREATININE}")
-        yield Label("Creatinine measured on", classes="field-label")
-        yield self._input(CREATININE_DATE, v.creatinine_date, "YYYY-MM-DD")
-        yield FieldError(id=f"err-{CREATININE_DATE}")
-        yield Label("Measured CrCl, mL/min", classes="field-label")
-        yield self._input(CRCL, v.crcl, "e.g. 65")
-        yield FieldError(id=f"err-{CRCL}")
-        yield Label("eGFR, mL/min/1.73 m2", classes="field-label")
-        yield self._input(EGFR, v.egfr, "e.g. 72")
-        yield FieldError(id=f"err-{EGFR}")
+        yield from self._text_field("Creatinine measured on", CREATININE_DATE, v.creatinine_date, "YYYY-MM-DD")
+        yield from self._text_field("Measured CrCl, mL/min", CRCL, v.crcl, "e.g. 65")
+        yield from self._text_field("eGFR, mL/min/1.73 m2", EGFR, v.egfr, "e.g. 72")
         yield Label("Labs (NAME=VALUE[/ULN], ...)", classes="field-label", markup=False)
         yield self._input(LABS, v.labs, "e.g. alt=40/50, bilirubin=0.8/1.2")
         if self.entry is not None:
@@ -199,6 +187,12 @@ class PatientForm(VerticalScroll):
         yield Static(accepted_hint(c), classes="hint")
         if c.help:
             yield Static(c.help, classes="hint")
+        yield FieldError(id=f"err-{fid}")
+
+    def _text_field(self, label: str, fid: str, value: str, placeholder: str) -> ComposeResult:
+        """A text field as the form lays each out: its label, the field, the line for its error."""
+        yield Label(label, classes="field-label")
+        yield self._input(fid, value, placeholder)
         yield FieldError(id=f"err-{fid}")
 
     def _input(self, fid: str, value: str, placeholder: str, restrict: str | None = None) -> Input:
